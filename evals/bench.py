@@ -1,0 +1,135 @@
+"""`lam bench encoder|memory`: throughput measured side by side in one run, each row in a fresh process
+(so `peak_rss_mb` is that row's own peak). Inputs are real text: the Python standard library's source."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import sysconfig
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+SOURCES = ["argparse.py", "typing.py", "tarfile.py", "pathlib.py", "subprocess.py", "inspect.py", "ast.py"]
+
+
+def corpus() -> str:
+    return "\n".join((STDLIB / name).read_text(encoding="utf-8") for name in SOURCES)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _texts_of_tokens(tokenizer, n_tokens: int, count: int) -> list[str]:
+    """`count` texts of exactly `n_tokens` WordPiece tokens each (specials included), cut from the corpus."""
+    ids = tokenizer([corpus()], special=False)[0]
+    out, step = [], n_tokens - 2
+    for i in range(count):
+        start = (i * step * 7) % max(1, len(ids) - step)
+        out.append(ids[start : start + step])
+    return out
+
+
+def _encoder_row(model: str, tokens: int, batch: int, threads: int) -> dict:
+    import torch
+
+    torch.set_num_threads(threads)
+    from lam_memory.encoder import Tokenizer, load_encoder, minilm_dir, pad_batch
+
+    tok = Tokenizer()
+    if model == "minilm":
+        from sentence_transformers import SentenceTransformer
+
+        st = SentenceTransformer(str(minilm_dir()), device="cpu")
+        st.max_seq_length = tokens
+        texts = [tok.tok.decode(ids) for ids in _texts_of_tokens(tok, tokens, batch)]
+        counted = sum(len(ids) for ids in tok(texts))
+        run = lambda: st.encode(texts, batch_size=batch)  # noqa: E731
+    elif batch > 1:
+        lam = load_encoder()
+        rows = [[tok.cls, *ids, tok.sep] for ids in _texts_of_tokens(tok, tokens, batch)]
+        ids, lengths = pad_batch(rows)
+        counted = int(lengths.sum())
+
+        def run():
+            with torch.inference_mode():
+                lam(ids, lengths)
+    else:  # one long input, streamed block by block
+        lam = load_encoder()
+        words = corpus().split(" ")
+        n_words = len(words)
+        pieces, counted = [], 0
+        while counted < tokens - 2:
+            piece = " ".join(words[(len(pieces) * 200) % n_words : (len(pieces) * 200) % n_words + 200]) + " "
+            n = len(tok([piece], special=False)[0])
+            pieces.append(piece)
+            counted += n
+        counted += 2
+        run = lambda: lam.encode_stream(pieces)  # noqa: E731
+    run() if tokens * batch <= 70_000 else None  # warm-up where cheap
+    reps = max(1, min(5, int(20_000 // (tokens * batch)) or 1))
+    start = time.perf_counter()
+    for _ in range(reps):
+        run()
+    seconds = (time.perf_counter() - start) / reps
+    return {"model": model, "tokens_per_input": tokens, "batch": batch, "seconds": round(seconds, 4),
+            "tokens_per_s": round(counted / seconds, 1), "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
+
+
+def _isolated(fn, *args) -> dict:
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
+def bench_encoder(threads: int, quick: bool = False) -> dict:
+    rows = []
+    sizes = [(128, 32), (512, 32)]
+    for tokens, batch in sizes:
+        for model in ("lam", "minilm"):
+            rows.append(_isolated(_encoder_row, model, tokens, batch, threads))
+    for tokens in (2048, 8192) if quick else (2048, 8192, 65536, 262144):
+        rows.append(_isolated(_encoder_row, "lam", tokens, 1, threads))
+    return {"threads": threads, "rows": rows}
+
+
+def _render(result: dict, title: str, columns: list[str]) -> None:
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c, justify="right")
+    for r in result["rows"]:
+        table.add_row(*(f"{r[c]:,}" if isinstance(r[c], int | float) else str(r[c]) for c in columns))
+    Console().print(table)
+
+
+def main(args: argparse.Namespace) -> int:
+    import torch
+
+    threads = torch.get_num_threads()
+    if args.target == "encoder":
+        result = bench_encoder(threads, quick=args.quick)
+        _render(result, f"encoder throughput ({threads} threads)",
+                ["model", "tokens_per_input", "batch", "seconds", "tokens_per_s", "peak_rss_mb"])  # fmt: skip
+        rows = {(r["model"], r["tokens_per_input"]): r for r in result["rows"]}
+        checks = {
+            "lam_ge_minilm_at_512": rows[("lam", 512)]["tokens_per_s"] >= rows[("minilm", 512)]["tokens_per_s"],
+            "linear_65536_over_8192_le_9": (rows[("lam", 65536)]["seconds"] / rows[("lam", 8192)]["seconds"] <= 9)
+            if ("lam", 65536) in rows else None,
+            "ge_5000_tokens_per_s_everywhere": all(r["tokens_per_s"] >= 5000 for r in result["rows"] if r["model"] == "lam"),
+        }  # fmt: skip
+        result["targets"] = checks
+        Console().print(f"targets: {checks}")
+    else:
+        from evals.memory_bench import bench_memory
+
+        result = bench_memory(quick=args.quick)
+        _render(result, "memory benchmark", ["tokens_ingested", "ingest_tokens_per_s", "query_p50_ms",
+                                             "query_p95_ms", "state_bytes", "archive_bytes", "peak_rss_mb"])  # fmt: skip
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    return 0

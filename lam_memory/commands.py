@@ -1,0 +1,115 @@
+"""`lam ingest`, `lam query`, `lam stats`: the memory's command-line face (contracts in DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lam_memory import LAMError
+from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_text, iter_files, parse_jsonl
+
+err = Console(stderr=True)
+
+
+def _open(path: str, create: bool):
+    from lam_memory.memory import LAMMemory
+
+    if not create and not (Path(path) / "meta.json").exists():
+        raise LAMError(f"no memory at {path} (create one with `lam ingest PATH --memory {path}`)")
+    return LAMMemory(path, create=create)
+
+
+def _stdin_chunks() -> list:
+    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    if not text.strip():
+        raise LAMError("stdin is empty")
+    if text.lstrip().startswith("{"):
+        return chunk_messages(parse_jsonl(text, "<stdin>"), "<stdin>")
+    return chunk_text(text, "<stdin>")
+
+
+def ingest(args: argparse.Namespace) -> int:
+    files = [p for p in args.paths if p != "-"]
+    targets = list(iter_files(files)) if files else []  # raises FileNotFoundError naming a missing path
+    if "-" in args.paths:
+        targets.append(Path("-"))
+    if not targets:
+        raise LAMError("nothing to ingest: the folders given hold no files")
+    mem = _open(args.memory, create=True)
+    chunks_total = tokens_total = skipped = 0
+    start = time.perf_counter()
+    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TextColumn("{task.fields[chunks]} chunks, {task.fields[tokens]:,} tokens, {task.fields[rate]:,.0f} tok/s"),
+               TimeElapsedColumn())  # fmt: skip
+    try:
+        with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
+            task = progress.add_task("ingest", total=len(targets), chunks=0, tokens=0, rate=0.0)
+            for target in targets:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", SkippedFileWarning)
+                    chunks = _stdin_chunks() if str(target) == "-" else chunk_file(target)
+                for w in caught:
+                    skipped += 1
+                    err.print(f"[yellow]warning:[/] {w.message}")
+                mem.add_chunks(chunks)
+                chunks_total += len(chunks)
+                tokens_total += sum(mem.count_tokens(c.text) for c in chunks)
+                rate = tokens_total / max(1e-9, time.perf_counter() - start)
+                progress.update(task, advance=1, chunks=chunks_total, tokens=tokens_total, rate=rate)
+        mem.save()
+    finally:
+        mem.close()
+    if chunks_total == 0:
+        raise LAMError("no text found in the given input" + (f" ({skipped} binary files skipped)" if skipped else ""))
+    seconds = time.perf_counter() - start
+    err.print(f"ingested {chunks_total} chunks ({tokens_total:,} tokens) from {len(targets)} inputs into "
+              f"{args.memory} in {seconds:.1f} s ({tokens_total / max(seconds, 1e-9):,.0f} tokens/s)")  # fmt: skip
+    return 0
+
+
+def query(args: argparse.Namespace) -> int:
+    if args.budget <= 0 or args.k <= 0:
+        raise LAMError("--budget and --k must be positive")
+    mem = _open(args.memory, create=False)
+    try:
+        ctx = mem.context(args.question, max_tokens=args.budget, k=args.k)
+    finally:
+        mem.close()
+    if args.json:
+        print(json.dumps(ctx.to_json(), ensure_ascii=False))
+        return 0
+    out = Console()
+    out.print(ctx.text, markup=False, highlight=False)
+    table = Table(title=f"evidence ({ctx.tokens} of {args.budget} tokens)")
+    for col in ("source", "lines", "score"):
+        table.add_column(col)
+    for h in ctx.hits:
+        table.add_row(h.source, f"{h.start_line}-{h.end_line}", f"{h.score:.3f}")
+    err.print(table)
+    return 0
+
+
+def stats(args: argparse.Namespace) -> int:
+    mem = _open(args.memory, create=False)
+    try:
+        info = mem.stats() | {"sources_detail": mem.store.sources()}
+    finally:
+        mem.close()
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    table = Table(title=f"memory {args.memory}")
+    table.add_column("field")
+    table.add_column("value", justify="right")
+    for key in ("chunks", "sources", "state_bytes", "archive_bytes", "encoder"):
+        table.add_row(key, f"{info[key]:,}" if isinstance(info[key], int) else str(info[key]))
+    Console().print(table)
+    return 0

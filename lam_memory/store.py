@@ -1,0 +1,376 @@
+"""Persistence of a memory directory: `archive.sqlite` (chunks + keys, WAL), `state.safetensors`, `meta.json`.
+
+- `archive.sqlite`: one row per chunk, `position` (0, 1, 2, ... in order of arrival) as primary key, with text,
+  source, lines, kind, role, meta (JSON), key (float32 bytes) and a `created` Unix time. WAL journal with
+  synchronous=FULL: `append` is one transaction, so a process killed at any point (SIGKILL included) leaves every
+  committed chunk and none of a half-done batch. Readers (`readonly=True`, a `mode=ro` URI) see committed rows
+  while a writer appends.
+- `state.safetensors`: the recurrent state tensors, written atomically (temporary file in the same folder, fsync,
+  `os.replace`, fsync of the folder), with metadata `covered` = the number of chunks (positions 0..covered-1) folded
+  into it. The archive is committed before the state is saved, so on load `covered <= count()` and the keys of
+  positions >= covered are replayed into the state: a crash between the two is recovered, not lost.
+- `meta.json`: {"format": "lam-memory", "format_version": 1, "encoder": id, "created": time, ...}, written
+  atomically before anything else; a directory without it is not a memory.
+
+`Store(None)` keeps everything in RAM (sqlite `:memory:` and the state tensors).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import numpy as np
+
+from lam_memory import LAMError
+from lam_memory.types import Chunk
+
+if TYPE_CHECKING:
+    import torch
+
+FORMAT = "lam-memory"
+FORMAT_VERSION = 1
+ARCHIVE, STATE, META = "archive.sqlite", "state.safetensors", "meta.json"
+_COLUMNS = "position, text, source, start_line, end_line, kind, role, meta"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    position INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    role TEXT,
+    meta TEXT NOT NULL,
+    key BLOB NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write `path` via a temporary file in its folder: `write(tmp_path)`, fsync, os.replace, fsync the folder."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _row_to_chunk(row: tuple) -> Chunk:
+    position, text, source, start, end, kind, role, meta = row
+    return Chunk(text, source, start, end, kind=kind, role=role, position=position, meta=json.loads(meta))
+
+
+class Store:
+    """A memory's persistent parts; see the module doc. Use as a context manager or call `close()`."""
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        encoder_id: str = "",
+        create: bool = True,
+        *,
+        readonly: bool = False,
+        synchronous: str = "FULL",
+    ):
+        if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        self.path = Path(path) if path is not None else None
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._state: tuple[dict, int] | None = None  # in-RAM state
+        self._dim: int | None = None
+        if self.path is None:
+            if readonly:
+                raise LAMError("an in-memory store cannot be opened read-only")
+            self.meta = self._new_meta(encoder_id)
+            self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self._conn.executescript(_SCHEMA)
+            return
+        self.meta = self._open_meta(encoder_id, create and not readonly)
+        archive = self.path / ARCHIVE
+        if readonly:
+            if not archive.exists():
+                raise LAMError(f"memory at {self.path} has no {ARCHIVE}")
+            uri = "file:" + quote(str(archive.resolve())) + "?mode=ro"
+            if not os.access(self.path, os.W_OK):  # read-only media: no WAL index can be made, and no writer exists
+                uri += "&immutable=1"
+            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        else:
+            self._conn = sqlite3.connect(str(archive), isolation_level=None, check_same_thread=False, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(f"PRAGMA synchronous={synchronous}")
+            self._conn.executescript(_SCHEMA)
+            self._remove_stale_tmp()
+        self._conn.execute("PRAGMA busy_timeout=30000")
+
+    # ---------------------------------------------------------------- meta.json
+
+    @staticmethod
+    def _new_meta(encoder_id: str) -> dict:
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, "encoder": encoder_id, "created": time.time()}
+
+    def _open_meta(self, encoder_id: str, create: bool) -> dict:
+        d = self.path
+        meta_file = d / META
+        if d.exists() and not d.is_dir():
+            raise LAMError(f"{d} is a file, not a memory directory")
+        if not meta_file.exists():
+            if not d.exists() or not any(d.iterdir()):
+                if not create:
+                    raise LAMError(f"no memory at {d}")
+                d.mkdir(parents=True, exist_ok=True)
+                meta = self._new_meta(encoder_id)
+                _atomic_write(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
+                return meta
+            raise LAMError(f"{d} exists and is not a LAM memory (no {META}); use an empty or new directory")
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise LAMError(f"cannot read {meta_file}: {e}") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            fmt = meta.get("format") if isinstance(meta, dict) else None
+            raise LAMError(f"{d} holds an unknown format {fmt!r}, not a LAM memory ({FORMAT!r})")
+        version = meta.get("format_version")
+        if not isinstance(version, int) or version < 1:
+            raise LAMError(f"{d} has an invalid format_version {version!r}")
+        if version > FORMAT_VERSION:
+            raise LAMError(
+                f"{d} is a LAM memory of format version {version}, newer than this lam-memory supports "
+                f"({FORMAT_VERSION}); upgrade lam-memory"
+            )
+        stored = meta.get("encoder", "")
+        if encoder_id and stored and encoder_id != stored:
+            raise LAMError(
+                f"{d} was built with encoder {stored!r}, not {encoder_id!r}; its keys are not comparable "
+                "(re-ingest into a new memory)"
+            )
+        return meta
+
+    def set_meta(self, **fields) -> None:
+        """Add or change fields of meta.json (atomic rewrite); JSON-serialisable values only."""
+        self._writable()
+        self.meta.update(fields)
+        if self.path is not None:
+            text = json.dumps(self.meta, indent=1) + "\n"
+            _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
+
+    def _remove_stale_tmp(self) -> None:
+        """Temporary files left by a crash during an atomic write (older than 10 minutes)."""
+        for tmp in self.path.glob(".*.tmp"):
+            try:
+                if time.time() - tmp.stat().st_mtime > 600:
+                    tmp.unlink()
+            except OSError:
+                pass
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise LAMError(f"memory at {self.path} is open read-only")
+
+    # ---------------------------------------------------------------- archive
+
+    @property
+    def dim(self) -> int | None:
+        """Key dimension, None while the archive is empty."""
+        if self._dim is None:
+            with self._lock:
+                row = self._conn.execute("SELECT value FROM info WHERE name = 'dim'").fetchone()
+            self._dim = int(row[0]) if row else None
+        return self._dim
+
+    def append(self, chunks: list[Chunk], keys: np.ndarray) -> list[int]:
+        """Append chunks with their keys (float32, shape (n, d)) in one transaction; sets and returns positions."""
+        self._writable()
+        keys = np.ascontiguousarray(keys, dtype=np.float32)
+        if keys.ndim != 2 or keys.shape[0] != len(chunks):
+            raise ValueError(f"keys must have shape ({len(chunks)}, d), got {keys.shape}")
+        if not chunks:
+            return []
+        d = keys.shape[1]
+        now = time.time()
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute("SELECT value FROM info WHERE name = 'dim'").fetchone()
+                if row is None:
+                    self._conn.execute("INSERT INTO info VALUES ('dim', ?)", (str(d),))
+                elif int(row[0]) != d:
+                    raise ValueError(f"keys have dimension {d}, the archive holds dimension {row[0]}")
+                start = self._count()
+                self._conn.executemany(
+                    "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (start + i, c.text, c.source, int(c.start_line), int(c.end_line), c.kind, c.role,
+                         json.dumps(c.meta, ensure_ascii=False), keys[i].tobytes(), now)
+                        for i, c in enumerate(chunks)
+                    ],
+                )  # fmt: skip
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        self._dim = d
+        positions = list(range(start, start + len(chunks)))
+        for c, p in zip(chunks, positions, strict=True):
+            c.position = p
+        return positions
+
+    def _count(self) -> int:
+        return self._conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM chunks").fetchone()[0]
+
+    def count(self) -> int:
+        """Number of chunks (positions are 0..count-1)."""
+        with self._lock:
+            return self._count()
+
+    def keys(self, start: int = 0) -> np.ndarray:
+        """Keys of positions start.. as a float32 array (n, d)."""
+        with self._lock:
+            blobs = [
+                r[0]
+                for r in self._conn.execute("SELECT key FROM chunks WHERE position >= ? ORDER BY position", (start,))
+            ]
+        d = self.dim or 0
+        if not blobs:
+            return np.zeros((0, d), dtype=np.float32)
+        return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1).copy()
+
+    def get(self, positions: list[int]) -> list[Chunk]:
+        """Chunks at `positions`, in the order asked; KeyError for a position not in the archive."""
+        want = [int(p) for p in positions]
+        found: dict[int, Chunk] = {}
+        uniq = sorted(set(want))
+        with self._lock:
+            for i in range(0, len(uniq), 500):
+                batch = uniq[i : i + 500]
+                q = f"SELECT {_COLUMNS} FROM chunks WHERE position IN ({','.join('?' * len(batch))})"
+                for row in self._conn.execute(q, batch):
+                    found[row[0]] = _row_to_chunk(row)
+        missing = [p for p in uniq if p not in found]
+        if missing:
+            raise KeyError(f"no chunk at position {missing[0]}")
+        return [found[p] for p in want]
+
+    def iter_chunks(self, start: int = 0, batch: int = 1000) -> Iterator[Chunk]:
+        """All chunks from position `start` on, in order (read in batches; safe while others append)."""
+        pos = start
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT {_COLUMNS} FROM chunks WHERE position >= ? ORDER BY position LIMIT ?", (pos, batch)
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_chunk(row)
+            pos = rows[-1][0] + 1
+
+    def sources(self) -> dict[str, int]:
+        """Chunks per source, sources in order of first arrival."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT source, COUNT(*) FROM chunks GROUP BY source ORDER BY MIN(position)"
+            ).fetchall()
+        return dict(rows)
+
+    def bytes(self) -> dict[str, int]:
+        """Sizes on disk: {"archive": sqlite file + WAL, "state": state file, "total": both}; RAM sizes in RAM."""
+        if self.path is None:
+            with self._lock:
+                pages = self._conn.execute("PRAGMA page_count").fetchone()[0]
+                size = self._conn.execute("PRAGMA page_size").fetchone()[0]
+            archive = pages * size
+            state = sum(t.numel() * t.element_size() for t in self._state[0].values()) if self._state else 0
+        else:
+            archive = sum(
+                (self.path / n).stat().st_size for n in (ARCHIVE, ARCHIVE + "-wal") if (self.path / n).exists()
+            )
+            state = (self.path / STATE).stat().st_size if (self.path / STATE).exists() else 0
+        return {"archive": archive, "state": state, "total": archive + state}
+
+    # ---------------------------------------------------------------- state
+
+    def save_state(
+        self, tensors: dict[str, torch.Tensor], covered: int, metadata: dict[str, str] | None = None
+    ) -> None:
+        """Save the state tensors atomically, recording that they include chunks 0..covered-1."""
+        self._writable()
+        tensors = {k: v.detach().to("cpu").contiguous().clone() for k, v in tensors.items()}
+        md = {**(metadata or {}), "covered": str(int(covered))}
+        if self.path is None:
+            self._state = (tensors, int(covered))
+            return
+        from safetensors.torch import save_file
+
+        _atomic_write(self.path / STATE, lambda tmp: save_file(tensors, tmp, metadata=md))
+
+    def load_state(self) -> tuple[dict[str, torch.Tensor], int] | None:
+        """(tensors, covered) as last saved, or None if no state was saved yet."""
+        if self.path is None:
+            if self._state is None:
+                return None
+            return {k: v.clone() for k, v in self._state[0].items()}, self._state[1]
+        file = self.path / STATE
+        if not file.exists():
+            return None
+        from safetensors import safe_open
+
+        try:
+            with safe_open(str(file), framework="pt") as f:
+                covered = int((f.metadata() or {})["covered"])
+                tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118  (safe_open has no __iter__)
+        except Exception as e:  # safetensors raises its own error types for damaged files
+            raise LAMError(f"{file} is unreadable ({e}); delete it to rebuild the state from the archive") from None
+        return tensors, covered
+
+    # ---------------------------------------------------------------- lifetime
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = str(self.path) if self.path is not None else ":memory:"
+        return f"Store({where!r}, readonly={self.readonly})"

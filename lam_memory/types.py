@@ -1,0 +1,56 @@
+"""Plain records shared by chunking, storage, search and context packing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Chunk:
+    """A unit of memory: a message, a code unit or a paragraph, with where it came from.
+
+    Lines are 1-based and inclusive. `position` is the order of arrival in a memory (set on add).
+    """
+
+    text: str
+    source: str
+    start_line: int
+    end_line: int
+    kind: str = "text"  # "message" | "code" | "text"
+    role: str | None = None
+    position: int = -1
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Hit:
+    """A search result. `score` is higher for better evidence."""
+
+    text: str
+    source: str
+    start_line: int
+    end_line: int
+    score: float
+    position: int = -1
+    kind: str = "text"
+    role: str | None = None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        return {k: d[k] for k in ("source", "start_line", "end_line", "score", "text")}
+
+    @property
+    def citation(self) -> str:
+        return f"{self.source}:{self.start_line}-{self.end_line}"
+
+
+@dataclass
+class Context:
+    """Compressed context for a query: the packed text, its token count and the evidence used."""
+
+    text: str
+    tokens: int
+    hits: list[Hit]
+
+    def to_json(self) -> dict:
+        return {"context": self.text, "tokens": self.tokens, "hits": [h.to_json() for h in self.hits]}

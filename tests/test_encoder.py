@@ -1,0 +1,118 @@
+"""The LAM encoder: shapes, normalisation, teacher parity, streaming == whole, constant memory, save/load."""
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+import torch
+
+from lam_memory import LAMError
+from lam_memory.encoder import BLOCK, HIDDEN, init_lam_from_minilm, load_encoder, load_minilm, save_delta
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+
+@pytest.fixture(scope="module")
+def lam():
+    return load_encoder()
+
+
+def test_encode_shapes_and_norms(lam):
+    e = lam.encode(["A man is playing a guitar.", "hi", "x " * 700])
+    assert e.shape == (3, HIDDEN) and e.dtype == torch.float32
+    torch.testing.assert_close(e.norm(dim=-1), torch.ones(3))
+    assert lam.encode([]).shape == (0, HIDDEN)
+
+
+def test_param_count_and_no_softmax(lam):
+    n = sum(p.numel() for p in lam.parameters())
+    assert 21e6 < n < 23.5e6
+    assert not any("Softmax" in type(m).__name__ for m in lam.modules())
+
+
+def test_batch_composition_does_not_change_embeddings(lam):
+    texts = ["short one", "a somewhat longer sentence about the weather in Paris today", "x " * 100]
+    alone = torch.stack([lam.encode([t])[0] for t in texts])
+    torch.testing.assert_close(lam.encode(texts, batch_size=3), alone, atol=1e-5, rtol=1e-5)
+
+
+def test_similar_sentences_score_higher(lam):
+    a, b, c = lam.encode(["A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell today."])
+    assert (a @ b) > (a @ c) + 0.2
+
+
+def test_teacher_matches_sentence_transformers():
+    from sentence_transformers import SentenceTransformer
+
+    from lam_memory.encoder import minilm_dir
+
+    texts = ["A man is playing a guitar.", "The quick brown fox jumps over the lazy dog."]
+    ours = load_minilm().encode(texts)
+    ref = torch.tensor(SentenceTransformer(str(minilm_dir()), device="cpu").encode(texts))
+    torch.testing.assert_close(ours, ref, atol=1e-5, rtol=1e-4)
+
+
+def test_stream_equals_whole_on_real_text(lam):
+    text = (STDLIB / "argparse.py").read_text()[:40_000]
+    words = text.split(" ")
+    pieces = [" ".join(words[i : i + 97]) + " " for i in range(0, len(words), 97)]
+    whole = lam.encode([text])[0]
+    streamed = lam.encode_stream(pieces)
+    assert len(lam.tokenizer([text])[0]) > 3 * BLOCK
+    torch.testing.assert_close(streamed, whole, atol=2e-5, rtol=1e-4)
+
+
+def test_stream_empty_input_is_an_error(lam):
+    with pytest.raises(LAMError):
+        lam.encode_stream([])
+
+
+STREAM_SCRIPT = """
+import resource, sys, sysconfig, torch
+from pathlib import Path
+from lam_memory.encoder import load_encoder
+lam = load_encoder()
+piece = (Path(sysconfig.get_paths()["stdlib"]) / "typing.py").read_text()[:20_000]
+per = len(lam.tokenizer([piece], special=False)[0])
+n = int(sys.argv[1]) // per + 1
+e = lam.encode_stream(piece for _ in range(n))
+assert torch.isfinite(e).all()
+print(n * per, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_stream_256k_tokens_constant_memory():
+    """Streaming 256K tokens peaks at the same memory as 16K tokens (separate processes, max RSS)."""
+    import subprocess
+    import sys
+
+    def run(tokens: int) -> tuple[int, int]:
+        out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(tokens)], capture_output=True, text=True,
+                             check=True, timeout=900)  # fmt: skip
+        n, rss_mb = map(int, out.stdout.split())
+        return n, rss_mb
+
+    small_n, small_rss = run(16_384)
+    big_n, big_rss = run(262_144)
+    assert big_n >= 262_144 and big_n >= 10 * small_n
+    assert big_rss < small_rss + 64, (small_rss, big_rss)
+
+
+def test_save_delta_round_trip(tmp_path):
+    model = init_lam_from_minilm()
+    with torch.no_grad():
+        model.layers[0].mixer.gates.bias.add_(0.5)
+    save_delta(model, tmp_path / "w.safetensors", {"note": "test"})
+    from safetensors.torch import load_file
+
+    delta = load_file(str(tmp_path / "w.safetensors"))
+    assert "layers.0.mixer.gates.bias" in delta and "word.weight" not in delta
+    assert (tmp_path / "w.json").exists()
+    again = load_encoder(tmp_path / "w.safetensors")
+    torch.testing.assert_close(again.layers[0].mixer.gates.bias, model.layers[0].mixer.gates.bias.half().float())
+
+
+def test_missing_weights_is_a_clear_error(tmp_path):
+    with pytest.raises(LAMError, match="not found"):
+        load_encoder(tmp_path / "nope.safetensors")

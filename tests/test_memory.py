@@ -1,0 +1,201 @@
+"""LAMMemory on real text (standard-library source as filler): updates, revisions, needle, two-hop, budgets,
+persistence and crash safety."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from lam_memory import LAMError, LAMMemory
+from lam_memory.chunking import chunk_code, chunk_text
+from lam_memory.tokens import count_tokens
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+FILLER_FILES = ["argparse.py", "tarfile.py", "pathlib.py", "configparser.py", "ftplib.py", "smtplib.py", "imaplib.py",
+                "subprocess.py", "zipfile/__init__.py", "calendar.py", "shutil.py", "typing.py"]  # fmt: skip
+
+UPDATES = [
+    "The billing service retry timeout is 30 seconds.",
+    "Update: the billing service retry timeout is now 45 seconds.",
+    "Change of plan: the billing service retry timeout was set to 90 seconds.",
+    "Final decision: the billing service retry timeout is 120 seconds.",
+]
+REVISIONS = [
+    "def compute_invoice_total(items):\n    total = 0\n    for item in items:\n        total += item.price\n"
+    "    return total\n",
+    "def compute_invoice_total(items):\n    subtotal = sum(item.price * item.quantity for item in items)\n"
+    "    tax = subtotal * 0.2\n    return round(subtotal + tax, 2)\n",
+]
+NEEDLE = "The secret launch code for project Nebula is PURPLE-ELEPHANT-42."
+HOP1 = "Marisol Vantongeren leads the Quasar project."
+HOP2 = "The Quasar project stores its data in a Cassandra cluster."
+
+
+def filler_chunks(target_tokens: int) -> list:
+    chunks, total = [], 0
+    for name in FILLER_FILES:
+        for c in chunk_code((STDLIB / name).read_text(encoding="utf-8"), f"stdlib/{name}", "python"):
+            chunks.append(c)
+            total += count_tokens(c.text)
+            if total >= target_tokens:
+                return chunks
+    return chunks
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory):
+    """~100K tokens: filler with updates, two code revisions, a needle and a two-hop pair spread through it."""
+    path = tmp_path_factory.mktemp("mem") / "m"
+    filler = filler_chunks(100_000)
+    plants = {
+        int(len(filler) * 0.05): chunk_text(NEEDLE, "notes/launch.md"),
+        int(len(filler) * 0.10): chunk_text(UPDATES[0], "notes/ops-1.md"),
+        int(len(filler) * 0.20): chunk_code(REVISIONS[0], "src/billing_v1.py", "python"),
+        int(len(filler) * 0.30): chunk_text(HOP1, "notes/people.md"),
+        int(len(filler) * 0.35): chunk_text(UPDATES[1], "notes/ops-2.md"),
+        int(len(filler) * 0.55): chunk_text(UPDATES[2], "notes/ops-3.md"),
+        int(len(filler) * 0.65): chunk_text(HOP2, "notes/infra.md"),
+        int(len(filler) * 0.75): chunk_code(REVISIONS[1], "src/billing_v2.py", "python"),
+        int(len(filler) * 0.85): chunk_text(UPDATES[3], "notes/ops-4.md"),
+    }
+    stream = []
+    for i, c in enumerate(filler):
+        stream.extend(plants.get(i, []))
+        stream.append(c)
+    mem = LAMMemory(path)
+    mem.add_chunks(stream)
+    mem.save()
+    assert sum(count_tokens(c.text) for c in stream) >= 100_000
+    yield mem
+    mem.close()
+
+
+def rank_of(hits, source):
+    return next((i for i, h in enumerate(hits) if h.source == source), None)
+
+
+def test_knowledge_update_latest_wins(memory):
+    hits = memory.search("What is the billing service retry timeout?", k=10)
+    ranks = [rank_of(hits, f"notes/ops-{i}.md") for i in range(1, 5)]
+    assert ranks[3] is not None, hits
+    assert all(r is None or r > ranks[3] for r in ranks[:3]), ranks
+    ctx = memory.context("What is the billing service retry timeout?", max_tokens=300)
+    assert "120 seconds" in ctx.text
+
+
+def test_code_revision_latest_body_wins(memory):
+    hits = memory.search("how is compute_invoice_total calculated?", k=10)
+    new, old = rank_of(hits, "src/billing_v2.py"), rank_of(hits, "src/billing_v1.py")
+    assert new is not None and (old is None or new < old), [(h.source, h.score) for h in hits]
+
+
+def test_needle(memory):
+    ctx = memory.context("What is the secret launch code for project Nebula?", max_tokens=500)
+    assert "PURPLE-ELEPHANT-42" in ctx.text
+    assert any(h.source == "notes/launch.md" for h in ctx.hits)
+
+
+def test_two_hop_both_facts_in_context(memory):
+    ctx = memory.context("Which database does the project led by Marisol Vantongeren use? Quasar project data",
+                         max_tokens=800)  # fmt: skip
+    assert "Marisol Vantongeren" in ctx.text and "Cassandra" in ctx.text
+
+
+def test_state_helps_over_plain_similarity(memory):
+    """The held term is what makes the latest version win: without it, similarity alone does not decide."""
+    q = "What is the billing service retry timeout?"
+    hits = memory.search(q, k=64)
+    by_source = {h.source: h for h in hits}
+    held = memory.state.held(memory._emb[[by_source[f"notes/ops-{i}.md"].position for i in range(1, 5)]],
+                             __import__("torch").tensor([by_source[f"notes/ops-{i}.md"].position for i in range(1, 5)]))  # fmt: skip
+    assert held[3] > 0.5 and held[:3].max() < held[3] - 0.3, held
+
+
+@pytest.mark.parametrize("budget", [60, 150, 400, 1000, 3000])
+def test_context_never_exceeds_budget(memory, budget):
+    for q in ("retry timeout", "how does argparse add an argument", "tarfile extract members", NEEDLE):
+        ctx = memory.context(q, max_tokens=budget)
+        assert ctx.tokens <= budget and count_tokens(ctx.text) <= budget
+        assert ctx.hits
+
+
+def test_budget_too_small(memory):
+    with pytest.raises(LAMError):
+        memory.context("retry timeout", max_tokens=2)
+
+
+def test_persistence_round_trip(memory):
+    again = LAMMemory(memory.path)
+    try:
+        assert len(again) == len(memory)
+        assert again.state.count == memory.state.count
+        a = memory.search("What is the billing service retry timeout?", k=5)
+        b = again.search("What is the billing service retry timeout?", k=5)
+        assert [(h.source, h.start_line) for h in a] == [(h.source, h.start_line) for h in b]
+        assert [round(h.score, 5) for h in a] == [round(h.score, 5) for h in b]
+    finally:
+        again.close()
+
+
+def test_in_ram_memory_and_empty():
+    mem = LAMMemory()
+    assert mem.search("anything") == []
+    mem.add_messages([{"role": "user", "content": "My cat is called Miso."},
+                      {"role": "assistant", "content": "Nice name!"}], source="chat")  # fmt: skip
+    hits = mem.search("what is the cat called?", k=1)
+    assert hits[0].role == "user" and "Miso" in hits[0].text
+    with pytest.raises(LAMError):
+        mem.search("   ")
+
+
+def test_sigkill_during_ingest_keeps_committed_chunks(tmp_path):
+    """Kill -9 an ingest mid-way; the memory loads with every committed chunk and a state that covers them."""
+    path = tmp_path / "m"
+    progress = tmp_path / "committed"
+    script = textwrap.dedent(f"""
+        import os, sys
+        from lam_memory import LAMMemory
+        from lam_memory.chunking import chunk_code
+        src = open({str(STDLIB / "argparse.py")!r}).read()
+        chunks = chunk_code(src, "argparse.py", "python")
+        mem = LAMMemory({str(path)!r})
+        for i in range(0, 10_000, 8):
+            mem.add_chunks(chunks[i % len(chunks): i % len(chunks) + 8])
+            if i % 32 == 0:
+                mem.save()
+            with open({str(progress)!r}, "w") as f:
+                f.write(str(len(mem)))
+                f.flush(); os.fsync(f.fileno())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 240
+    while time.time() < deadline and (not progress.exists() or int(progress.read_text() or 0) < 40):
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    committed = int(progress.read_text())
+    assert committed >= 40
+    mem = LAMMemory(path)
+    try:
+        assert len(mem) >= committed  # the kill may land after a commit and before the progress write
+        assert mem.state.count == len(mem)  # replayed past the last saved state
+        assert mem.search("parse command line arguments", k=3)
+    finally:
+        mem.close()
+
+
+def test_newer_format_rejected(tmp_path):
+    mem = LAMMemory(tmp_path / "m")
+    mem.close()
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text())
+    meta["format_version"] = 99
+    (tmp_path / "m" / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(LAMError, match="newer|version"):
+        LAMMemory(tmp_path / "m")
