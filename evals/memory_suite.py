@@ -14,7 +14,10 @@ Families (every generator is deterministic for a seed: same seed, byte-identical
 - `babilong`: bAbI qa1-qa3 test questions (the BABILong 100-sample subset, `babilong/test_100_idxs.json`), each one a
   stream of its own: the story's facts inserted sentence by sentence, at seeded random places, into standard-library
   docstring prose of the target size, as BABILong does with PG-19. Chunks are prose paragraphs; gold = the
-  paragraphs holding the supporting facts.
+  paragraphs holding the supporting facts. The standard library holds only about 200k tokens of such prose: past
+  that the filler repeats (the same sentences again, files in a new seeded order). Each sample is its own stream,
+  so the number of samples per task is capped (`BABILONG_SAMPLES`, and `BABILONG_TOKEN_CAP` tokens per task and
+  size: 4 samples per task at 1m).
 - `locomo`: the 10 LoCoMo conversations, one chunk per turn (`"[session date] Speaker: text"`, in session then turn
   order; image captions left out), questions of categories 1-4; gold = the evidence turns. This format reproduces
   the anchor in shared/data/SOURCES.md (BM25 0.432, recency 0.008 at 500 tokens). Evidence ids are parsed
@@ -378,6 +381,7 @@ class _Planter:
     def __init__(self, rng: random.Random, chatter: Sequence[str]):
         self.rng = rng
         self.people = _Pool(rng, [f"{f} {last}" for f in _FIRST for last in _LAST])
+        self.projects = _Pool(rng, _PROJECTS)  # shared: no two items (or decoys) name the same project
         self.chatter = chatter
         self.distractors: list[_Plant] = []
 
@@ -450,7 +454,7 @@ def _needle(p: _Planter, t: int, pools: dict[str, _Pool]) -> tuple[str, str, str
 
 def _needles(p: _Planter, n: int) -> list[_Plant]:
     """Needles; each also gets a decoy (the same template about another entity) and a distractor naming it."""
-    pools = {k: _Pool(p.rng, v) for k, v in (("place", _PLACES), ("service", _SERVICES), ("project", _PROJECTS))}
+    pools = {"place": _Pool(p.rng, _PLACES), "service": _Pool(p.rng, _SERVICES), "project": p.projects}
     out = []
     for i in range(n):
         fact, q, a, entity = _needle(p, i % 5, pools)
@@ -598,7 +602,7 @@ _HOP2 = (
 def _multihop(p: _Planter, n: int) -> list[_Plant]:
     """Person -> project -> attribute chains; decoys state the same attribute for two projects nobody asks about."""
     rng = p.rng
-    projs = _Pool(rng, _PROJECTS)
+    projs = p.projects
     out = []
     for i in range(n):
         person, proj = p.people.take(), f"{projs.take()}-{rng.randrange(10, 100)}"
@@ -800,7 +804,7 @@ def _prose_sentences(seed: int, target: int) -> tuple[tuple[str, int], ...]:
             for s in _doc_sentences(rel):
                 n = count_tokens(s)
                 out.append((s, n))
-                total += n + 1
+                total += n
                 if total >= target:
                     return tuple(out)
         round_ += 1
@@ -813,14 +817,14 @@ def babilong_stream(sample: BabiSample, size: int | str, seed: int = 0) -> Strea
     """One bAbI sample hidden in docstring prose of about `size` tokens: facts inserted between filler sentences at
     seeded random places (in story order), paragraphs of ~PROSE_MAX_TOKENS as chunks."""
     size = parse_size(size)
-    fact_tokens = sum(count_tokens(t) + 1 for _, t in sample.facts)
+    fact_tokens = sum(count_tokens(t) for _, t in sample.facts)
     filler_target = max(size - fact_tokens, 0)
     sentences, total = [], 0
     for s, n in _prose_sentences(seed, size):
-        if total + n + 1 > filler_target:
+        if total + n > filler_target:
             break
         sentences.append((s, n))
-        total += n + 1
+        total += n
     rng = random.Random(f"babilong:{seed}:{sample.task}:{sample.index}:{size}")
     slots = sorted(rng.randrange(len(sentences) + 1) for _ in sample.facts)
     merged: list[tuple[str, int, int | None]] = []  # (text, tokens, fact id or None)
@@ -851,7 +855,7 @@ def babilong_stream(sample: BabiSample, size: int | str, seed: int = 0) -> Strea
             flush()
         para.append(text)
         if fid is None:
-            para_tokens += n + 1
+            para_tokens += n
         else:
             fact_pos[fid] = len(chunks)
     flush()
@@ -1256,8 +1260,11 @@ def memory_main(args) -> int:
         methods = [m.strip() for m in methods.split(",") if m.strip()]
     factory = make_factory(methods)
     err = Console(stderr=True)
-    with err.status("memory suite") as status:
-        result = run_suite(factory, sizes, budget, seed, families, progress=lambda msg: status.update(msg))
+    if err.is_terminal:
+        with err.status("memory suite") as status:
+            result = run_suite(factory, sizes, budget, seed, families, progress=lambda msg: status.update(msg))
+    else:  # a log file: one line per stream
+        result = run_suite(factory, sizes, budget, seed, families, progress=lambda msg: err.print(msg, soft_wrap=True))
     console = Console()
     if not console.is_terminal:
         console = Console(width=140)  # a file or pipe: do not squeeze the table into 80 columns

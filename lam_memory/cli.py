@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--base-url", metavar="URL")
     s.add_argument("--model", metavar="NAME")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--budget", type=int, default=None, help="memory: context budget in tokens (default 500)")
+    s.add_argument("--families", default=None, help="memory: comma list of synthetic,babilong,locomo")
+    s.add_argument("--methods", default=None, help="memory: comma list of methods (default: all)")
 
     s = sub.add_parser("bench", help="benchmarks: encoder, memory")
     s.add_argument("target", choices=["encoder", "memory"])

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from lam_memory import LAMError
@@ -46,9 +46,8 @@ def ingest(args: argparse.Namespace) -> int:
     mem = _open(args.memory, create=True)
     chunks_total = tokens_total = skipped = 0
     start = time.perf_counter()
-    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-               TextColumn("{task.fields[chunks]} chunks, {task.fields[tokens]:,} tokens, {task.fields[rate]:,.0f} tok/s"),
-               TimeElapsedColumn())  # fmt: skip
+    rate = TextColumn("{task.fields[chunks]} chunks, {task.fields[tokens]:,} tokens, {task.fields[rate]:,.0f} tok/s")
+    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), rate)
     try:
         with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
             task = progress.add_task("ingest", total=len(targets), chunks=0, tokens=0, rate=0.0)
@@ -62,8 +61,8 @@ def ingest(args: argparse.Namespace) -> int:
                 mem.add_chunks(chunks)
                 chunks_total += len(chunks)
                 tokens_total += sum(mem.count_tokens(c.text) for c in chunks)
-                rate = tokens_total / max(1e-9, time.perf_counter() - start)
-                progress.update(task, advance=1, chunks=chunks_total, tokens=tokens_total, rate=rate)
+                speed = tokens_total / max(1e-9, time.perf_counter() - start)
+                progress.update(task, advance=1, chunks=chunks_total, tokens=tokens_total, rate=speed)
         mem.save()
     finally:
         mem.close()

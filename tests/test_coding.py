@@ -130,6 +130,16 @@ def test_leetcode_main(tmp_path):
     args.oracle = False
     with pytest.raises(LAMError, match="endpoint"):
         coding.leetcode_main(args)
+    problems = {p.prompt: p for p in load_problems("humaneval", 3)}
+
+    def llm(messages):
+        return next(f"```python\n{p.reference}```" for k, p in problems.items() if k in messages[-1]["content"])
+
+    assert coding.leetcode_main(args, llm_call=llm, meta={"model": "reference"}) == 0
+    summary = json.loads(out.read_text())
+    assert summary["pass_at_1"] == 1.0 and summary["meta"] == {"model": "reference"}
+    rows = [json.loads(line) for line in out.with_suffix(".jsonl").read_text().splitlines()]
+    assert len(rows) == 3 and all(r["model"] == "reference" and r["mode"] == "plain" for r in rows)
 
 
 def test_missing_shared_dir(monkeypatch, tmp_path):

@@ -132,11 +132,13 @@ def test_planted_facts_where_recorded(small_stream):
 
 
 def test_bm25_finds_needles(small_stream):
+    """Needles name a unique entity: BM25 has them near the top despite decoys (same fact, other entity)."""
     m = BM25()
     m.ingest(small_stream.chunks)
-    for q in small_stream.questions:
-        if q.kind == "needle":
-            assert m.rank(q.query, 5)[0] == q.gold[0], q.query
+    needles = [q for q in small_stream.questions if q.kind == "needle"]
+    assert needles
+    for q in needles:
+        assert q.gold[0] in m.rank(q.query, 3), q.query
 
 
 def test_bm25_scores_equal_rank_bm25(small_stream):
@@ -309,7 +311,7 @@ def test_dense_minilm_ranks_needle():
 
 @pytest.mark.slow
 def test_locomo_anchor_dense():
-    """all-MiniLM-L6-v2 on LoCoMo at 500 tokens reproduces the 0.420 anchor (about 20 CPU-minutes on 2 busy cores)."""
+    """all-MiniLM-L6-v2 on LoCoMo at 500 tokens reproduces the 0.420 anchor (encodes 5,882 turns: minutes on CPU)."""
     res = ms.run_suite(ms.make_factory(["dense-minilm"]), budget=500, families=["locomo"])
     (row,) = res["rows"]
     assert row["recall"] == pytest.approx(0.420, abs=0.01)

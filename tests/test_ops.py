@@ -65,8 +65,18 @@ def test_pieces_equal_whole(fn):
     S, outs, start = S0, [], 0
     for end in (5, 16, 17, 70, 150):
         sl = slice(start, end)
-        o, S = fn(q[:, :, sl], k[:, :, sl], v[:, :, sl], beta[:, :, sl], log_a[..., sl], gate[:, :, sl], mix, S,
-                  offset=start, mix_every=16)
+        o, S = fn(
+            q[:, :, sl],
+            k[:, :, sl],
+            v[:, :, sl],
+            beta[:, :, sl],
+            log_a[..., sl],
+            gate[:, :, sl],
+            mix,
+            S,
+            offset=start,
+            mix_every=16,
+        )
         outs.append(o)
         start = end
     torch.testing.assert_close(torch.cat(outs, dim=2), o_whole)
@@ -83,8 +93,16 @@ def test_delta_rule_overwrites(fn):
     kk = k.view(1, 1, 1, Dk).expand(1, 1, 2, Dk)
     v = torch.stack((v1, v2)).view(1, 1, 2, Dv)
     ones = torch.ones(1, 1, 2, dtype=torch.float64)
-    o, S = fn(q, kk, v, ones, torch.zeros(1, 1, 2, 2, dtype=torch.float64), ones,
-              torch.zeros(1, 2, dtype=torch.float64), mix_every=64)
+    o, S = fn(
+        q,
+        kk,
+        v,
+        ones,
+        torch.zeros(1, 1, 2, 2, dtype=torch.float64),
+        ones,
+        torch.zeros(1, 2, dtype=torch.float64),
+        mix_every=64,
+    )
     # fast and slow both hold v2 and the slow read is gated by g=1: o = 2 * v2
     torch.testing.assert_close(o[0, 0, 1], 2 * v2)
     torch.testing.assert_close(S[0, 0, 0].T @ k, v2)

@@ -257,3 +257,52 @@ def test_huge_output_is_truncated_quickly():
 def test_file_size_and_disk_limits():
     r = run_python("open('big', 'wb').write(b'x' * (20 * 2**20))\n", max_file_mb=8)
     assert not r.ok and "File too large" in r.stderr
+
+
+def test_daemon_in_basic_isolation_is_reaped():
+    code = "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\nprint('parent done')\n"
+    t0 = time.monotonic()
+    r = run_python(code, timeout=20, isolation="basic")
+    assert r.ok and r.stdout == "parent done\n"
+    if "subreaper" in r.isolation:  # the orphan re-parented to the supervisor, which killed it
+        assert time.monotonic() - t0 < 10
+
+
+UNPRIVILEGED = """
+import sys
+sys.path.insert(0, %r)
+from agents.sandbox import run_python
+bomb = "import os\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        pass\\n"
+r = run_python(bomb, timeout=2, max_procs=16)
+print("bomb", r.timed_out, r.isolation)
+net = "import socket\\ntry:\\n    socket.create_connection(('127.0.0.1', 9))\\nexcept OSError:\\n    print('blocked')"
+r = run_python(net)
+print("net", r.stdout.strip())
+"""
+
+
+def _nobody_pids() -> int:
+    count = 0
+    for n in os.listdir("/proc"):
+        try:
+            count += n.isdigit() and os.stat(f"/proc/{n}").st_uid == 65534
+        except OSError:
+            pass
+    return count
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv") or not os.path.exists("/usr/bin/python3"),
+    reason="needs root, setpriv and a system python3 to run the sandbox as an unprivileged user",
+)
+def test_unprivileged_caller_gets_basic_isolation():
+    """The sandbox called by an ordinary user (nobody): fork bomb bounded by RLIMIT_NPROC, then reaped."""
+    before = _nobody_pids()
+    script = UNPRIVILEGED % str(Path(__file__).resolve().parents[1])
+    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert "bomb True" in out.stdout and "'subreaper'" in out.stdout
+    assert "net blocked" in out.stdout
+    time.sleep(0.5)
+    assert _nobody_pids() <= before

@@ -132,3 +132,25 @@ def test_wrong_model_name_lists_served(server):
 def test_default_llm_uses_the_running_local_server(server):
     llm = LLM()  # no base_url: the local default, already running, so nothing is started
     assert llm.base_url == server.base_url and llm.model == serve.MODEL_NAME and not llm.started_local
+
+
+@pytest.mark.slow
+def test_conversion_from_gguf_is_atomic_and_complete(tmp_path, monkeypatch):
+    """A fresh conversion (about 35 s, 1 GB peak) gives a plain bf16 safetensors folder with a chat template."""
+    import json
+
+    from safetensors import safe_open
+
+    monkeypatch.setenv("LAM_CACHE_DIR", str(tmp_path))
+    (tmp_path / "models" / f".{serve.MODEL_NAME}-stale").mkdir(parents=True)  # a killed conversion's leftover
+    out = serve.ensure_local_model()
+    assert out == tmp_path / "models" / serve.MODEL_NAME
+    assert sorted(p.name for p in out.parent.iterdir()) == [serve.MODEL_NAME]  # tmp dir renamed, stale one gone
+    config = json.loads((out / "config.json").read_text())
+    assert "quantization_config" not in config and config["dtype"] == "bfloat16"
+    assert "<|im_start|>" in (out / "chat_template.jinja").read_text()
+    with safe_open(str(out / "model.safetensors"), "pt") as f:
+        t = f.get_tensor("model.embed_tokens.weight")
+        assert str(t.dtype) == "torch.bfloat16" and tuple(t.shape) == (49152, 576)
+    mtime = (out / "model.safetensors").stat().st_mtime
+    assert serve.ensure_local_model() == out and (out / "model.safetensors").stat().st_mtime == mtime  # cached

@@ -141,9 +141,9 @@ def lam_chunkwise(
         S = chunk_decay[:, :, :, n] * S + k_to_end[:, :, :, n].transpose(-1, -2) @ W
         if n < N - 1 or last_complete:
             S = mix_states(S, mix)
-    O = torch.stack(outs, dim=3).reshape(B, H, 2, N * C, Dv)[:, :, :, front : front + T]
+    out = torch.stack(outs, dim=3).reshape(B, H, 2, N * C, Dv)[:, :, :, front : front + T]
     g = g[:, :, front : front + T]
-    return O[:, :, 0] + g[..., None] * O[:, :, 1], S
+    return out[:, :, 0] + g[..., None] * out[:, :, 1], S
 
 
 def unit_lower_inverse(L: Tensor) -> Tensor:
