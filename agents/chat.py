@@ -80,7 +80,8 @@ def connect(args: argparse.Namespace, err: Console):
 def _agent(memory, llm, args: argparse.Namespace):
     from agents.loop import Agent
 
-    return Agent(memory, llm, budget=getattr(args, "budget", None))
+    # `--max-tokens` is not in the parser yet: the agent's default (512) applies until it is
+    return Agent(memory, llm, budget=getattr(args, "budget", None), max_tokens=getattr(args, "max_tokens", None) or 512)
 
 
 def _summary(ans) -> str:

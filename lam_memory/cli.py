@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--model", metavar="NAME", help="model name or preset (llama-3.3-70b, qwen-coder, local)")
         s.add_argument("--api-key", metavar="KEY", default=os.environ.get("OPENAI_API_KEY", "EMPTY"))
         s.add_argument("--budget", type=int, default=None, help="memory context tokens (default: from model)")
+        s.add_argument("--max-tokens", type=int, default=None, help="answer tokens (default 512)")
 
     s = sub.add_parser("serve", help="start (or --stop) the local vLLM server")
     s.add_argument("--stop", action="store_true")

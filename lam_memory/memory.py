@@ -22,10 +22,16 @@ Search. For a query q (embedded the same way), candidates are the top chunks by 
     score_j = cos(q, e_j) + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
 
 h_j ("held") is what the state still recalls of chunk j: about 1 for a recent chunk nothing overwrote, lower as
-it decays, and near 0 once a later chunk about the same thing replaced it (the delta rule removed c_j along k_j
-and wrote the newer c_i instead). Superseded evidence therefore loses to its replacement even when both are
-equally similar to the question, while relevance still dominates between unrelated chunks (lambda is small
-next to typical similarity gaps).
+it decays or once later chunks about the same thing overwrote its slot. Then the state settles versions: among
+the candidates nearly as relevant as the best (cos within 0.15), chunks whose keys overlap (k_i . k_j >= 0.2:
+the delta rule treated them as one slot) form a group, and the group asks the state who owns its slots now:
+
+    votes_i = sum_{m in group} c_i . (S^T k_m)        (the state read with each member's key, matched to i's code)
+
+The chunk with the most votes, normally the latest version, since each write erased its predecessors' codes
+along the shared key and wrote its own, takes the group's top score. So superseded evidence loses to its
+replacement even when the stale wording is closer to the question, while unrelated evidence is ranked by
+similarity as before.
 
 Context. `context(query, max_tokens)` packs the top hits into the budget with `lam_memory.compress.pack_context`.
 """
@@ -54,6 +60,7 @@ KEY_DIM, VALUE_DIM, WINNERS = 2048, 128, 32
 RATE_FAST, RATE_SLOW, TOKENS_PER_STEP = 0.02, 0.0005, 256
 MIX_EVERY, MIX = 64, (0.05, 0.05)
 HELD_WEIGHT = 0.15
+RELEVANT_WITHIN, SAME_SLOT = 0.15, 0.2
 SEED = 1234
 
 
@@ -97,11 +104,36 @@ class MemoryState:
         _, self.S = lam_chunkwise(k, k, v, ones, log_a, ones, self.mix, self.S, offset=self.count, mix_every=MIX_EVERY)
         self.count += n
 
+    def read(self, keys: torch.Tensor) -> torch.Tensor:
+        """The state's answer (n, VALUE_DIM) for keys (n, KEY_DIM), fast and slow averaged."""
+        return torch.einsum("nk,skv->nv", keys, self.S[0, 0]) / 2
+
     def held(self, emb: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
         """How much of each chunk's association the state still recalls (about 1 = intact, 0 = gone)."""
-        k = self.keys(emb)  # (n, K)
-        read = torch.einsum("nk,skv->nv", k, self.S[0, 0]) / 2
-        return (read * self.codes(positions)).sum(-1)
+        return (self.read(self.keys(emb)) * self.codes(positions)).sum(-1)
+
+    def settle(self, emb: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
+        """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner."""
+        keys = self.keys(emb)
+        linked = (keys @ keys.T) >= SAME_SLOT
+        votes = self.read(keys) @ self.codes(positions).T  # [m, i]: state read at m's key, matched to i's code
+        groups, seen = [], set()
+        for start in range(len(positions)):
+            if start in seen:
+                continue
+            group, stack = [], [start]
+            seen.add(start)
+            while stack:
+                j = stack.pop()
+                group.append(j)
+                for i in linked[j].nonzero().flatten().tolist():
+                    if i not in seen:
+                        seen.add(i)
+                        stack.append(i)
+            if len(group) > 1:
+                g = torch.tensor(group)
+                groups.append((group, group[int(votes[g][:, g].sum(0).argmax())]))
+        return groups
 
     def tensors(self) -> dict[str, torch.Tensor]:
         return {"S": self.S, "count": torch.tensor([self.count])}
@@ -192,6 +224,10 @@ class LAMMemory:
         top = sims.topk(min(max(candidates, k), len(sims)))
         positions = top.indices
         score = top.values + HELD_WEIGHT * self.state.held(self._emb[positions], positions)
+        near = (top.values >= top.values[0] - RELEVANT_WITHIN).nonzero().flatten()
+        for group, owner in self.state.settle(self._emb[positions[near]], positions[near]):
+            members = near[torch.tensor(group)]
+            score[near[owner]] = score[members].max() + 1e-3
         order = score.argsort(descending=True)[:k]
         chosen = [int(positions[i]) for i in order]
         return [

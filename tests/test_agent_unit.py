@@ -354,6 +354,7 @@ def test_langchain_history_writes_into_memory(memory):
     assert len(memory) == n + 2 and len(history.messages) == 3
     hit = memory.search("what is my locker code?", k=1)[0]
     assert hit.source == "lc-chat" and "4471" in hit.text and hit.role in ("user", "assistant")
+    assert sorted(h.start_line for h in memory.search("locker", k=40) if h.source == "lc-chat") == [1, 2]
     history.clear()
     assert history.messages == [] and len(memory) == n + 2
 

@@ -45,12 +45,6 @@ RUN_PY = {
 
 
 @pytest.fixture(scope="session")
-def server():
-    with serve.local_server(timeout=600) as info:  # stopped at the end only if this session started it
-        yield info
-
-
-@pytest.fixture(scope="session")
 def llm(server):
     return LLM(base_url=server.base_url, model=serve.MODEL_NAME, timeout=600)
 

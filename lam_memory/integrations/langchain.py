@@ -21,6 +21,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 from pydantic import ConfigDict
 
+from lam_memory.chunking import chunk_messages
 from lam_memory.memory import LAMMemory
 
 ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
@@ -51,6 +52,7 @@ class LAMChatMessageHistory(BaseChatMessageHistory):
         self.source = source
         self.keep = keep
         self._messages: list[BaseMessage] = []
+        self._written = 0  # messages written under `source`: each is one line of that transcript
 
     @property
     def messages(self) -> list[BaseMessage]:  # type: ignore[override]
@@ -60,7 +62,9 @@ class LAMChatMessageHistory(BaseChatMessageHistory):
         self._messages.extend(messages)
         rows = [{"role": ROLES.get(m.type, m.type), "content": m.text} for m in messages if m.text.strip()]
         if rows:
-            self.memory.add_messages(rows, source=self.source)
+            lines = list(range(self._written + 1, self._written + 1 + len(rows)))
+            self.memory.add_chunks(chunk_messages(rows, self.source, self.memory.chunk_tokens, line_numbers=lines))
+            self._written += len(rows)
 
     def clear(self) -> None:
         self._messages = []
