@@ -226,8 +226,9 @@ def test_memory_write_adds_a_note(memory):
     agent = Agent(memory, ScriptedLLM(lambda *a: next(replies)))
     ans = agent.ask("Remember that the office plant is called Gerald.", tool_choice="memory_write")
     assert ans.tool_calls[0]["result"].startswith("saved 1 chunk")
-    hit = memory.search("what is the office plant called?", k=1)[0]
-    assert "Gerald" in hit.text and hit.source == f"{agent.source}/notes"
+    hits = memory.search("what is the office plant called?", k=3)
+    assert "Gerald" in hits[0].text  # the note, or the later user message stating the same fact
+    assert any("Gerald" in h.text and h.source == f"{agent.source}/notes" for h in hits)
 
 
 def test_tool_rounds_are_bounded(memory):
