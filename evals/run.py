@@ -29,7 +29,13 @@ def main(args: argparse.Namespace) -> int:
     if args.suite == "leetcode":
         from evals.coding import leetcode_main
 
-        return leetcode_main(args)
+        if args.oracle:
+            return leetcode_main(args)
+        from agents.llm import LLM
+
+        llm = LLM(base_url=args.base_url, model=args.model)
+        meta = {"model": llm.model, "temperature": 0.0, "max_tokens": 768, "base_url": args.base_url or "local"}
+        return leetcode_main(args, llm_call=lambda m: llm.chat(m, max_tokens=768, temperature=0.0).text, meta=meta)
     if not args.out:
         raise LAMError("`lam eval all` needs --out DIR")
     out = Path(args.out)

@@ -155,9 +155,9 @@ def test_writes_outside_the_workdir_do_not_reach_the_host(tmp_path, outside_dir)
     assert r.ok, r.stderr
     assert all(t.read_text() == "original" for t in targets)
     assert not any(p.exists() for p in new)
-    if "uid" in r.isolation:  # visible, but the kernel refuses: the file belongs to another user
-        assert f"refused {targets[0]} PermissionError" in r.stdout
-        assert f"refused {new[0]} PermissionError" in r.stdout
+    if "uid" in r.isolation:  # refused: another user's file, or hidden when the repo sits under the private /tmp
+        assert any(f"refused {targets[0]} {e}" in r.stdout for e in ("PermissionError", "FileNotFoundError"))
+        assert any(f"refused {new[0]} {e}" in r.stdout for e in ("PermissionError", "FileNotFoundError"))
     if "mountns" in r.isolation:  # /tmp inside is a private tmpfs
         assert not escape.exists()
     escape.unlink(missing_ok=True)
@@ -184,8 +184,9 @@ def test_deleting_files_outside_fails(tmp_path, outside_dir):
     assert "done" not in r.stdout
     assert (outside_dir / "sentinel.txt").read_text() == "keep me"
     assert (tmp_path / "sentinel.txt").read_text() == "keep me"
-    if "uid" in r.isolation:
-        assert r.stdout.splitlines()[:3] == ["PermissionError"] * 3
+    if "uid" in r.isolation:  # refused, or hidden when the paths sit under the sandbox's private /tmp
+        assert all(line in ("PermissionError", "FileNotFoundError") for line in r.stdout.splitlines()[:3])
+        assert len(r.stdout.splitlines()) >= 3
 
 
 @pytest.mark.parametrize("isolation", ["auto", "basic"])
