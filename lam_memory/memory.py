@@ -219,7 +219,7 @@ class LAMMemory:
             raise LAMError("empty query")
         if len(self) == 0:
             return []
-        q = self.encoder.encode([query])[0]
+        q = _encode_query(self.encoder, query)
         sims = self._emb @ q
         top = sims.topk(min(max(candidates, k), len(sims)))
         positions = top.indices
@@ -280,6 +280,16 @@ class LAMMemory:
             chunks = list(self.store.iter_chunks(start=covered))
             tokens = torch.tensor([max(1, self.count_tokens(c.text)) for c in chunks])
             self.state.write(self._emb[covered:], tokens)
+
+
+def _encode_query(encoder, query: str) -> torch.Tensor:
+    """One short text: a single thread is faster than waiting on intra-op synchronisation (a lot, on busy CPUs)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return encoder.encode([query])[0]
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _embed_text(chunk: Chunk) -> str:
