@@ -38,7 +38,7 @@ HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
 HEAD_DIM = HIDDEN // HEADS
 BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
 WEIGHTS_DIR = Path(__file__).parent / "weights"
-ENCODER_ID = "lam-encoder-v1"
+ENCODER_ID = "lam-encoder-v2"  # bump when the shipped weights change: stored memories check it
 
 
 def minilm_dir() -> Path:
@@ -97,29 +97,41 @@ class LAMMixer(nn.Module):
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor]:
         """x (B, T, D) for one block starting on a BLOCK boundary; lengths (B,) real tokens in this block."""
         B, T, _ = x.shape
-        mask = (torch.arange(T, device=x.device)[None, :] < lengths[:, None]).to(x.dtype)  # (B, T)
-        heads = lambda t: t.view(B, T, HEADS, -1).transpose(1, 2)  # noqa: E731
-        q = F.normalize(heads(self.query(x)), dim=-1)
-        k = F.normalize(heads(self.key(x)), dim=-1) * mask[:, None, :, None]
-        v = heads(self.value(x)) * mask[:, None, :, None]
-        gb, gf, gs, gg = self.gates(x).view(B, T, 4, HEADS).permute(2, 0, 3, 1)  # each (B, H, T)
-        beta = torch.sigmoid(gb) * mask[:, None]
-        log_a = torch.stack((-F.softplus(gf), -F.softplus(gs)), dim=2) * mask[:, None, None]
-        g = torch.sigmoid(gg)
-        # Backward heads: reverse each sequence inside its own length (pads stay at the end).
         half = HEADS // 2
-        idx = _reverse_index(lengths, T)
-        q, k, v, beta, g = (_flip_half(t, idx, half, 2) for t in (q, k, v, beta, g))
-        log_a = _flip_half(log_a, idx, half, 3)
+        mask = (torch.arange(T, device=x.device)[None, :] < lengths[:, None]).to(x.dtype)  # (B, T)
+        mix = 0.5 * torch.sigmoid(self.mix_logit)
         if state is None:
             state = x.new_zeros(B, HEADS, 2, HEAD_DIM, HEAD_DIM)
-        else:  # backward heads start every block from zero
-            state = torch.cat((state[:, :half], torch.zeros_like(state[:, half:])), dim=1)
-        mix = 0.5 * torch.sigmoid(self.mix_logit)
-        o, state = lam_attention(q, k, v, beta, log_a, g, mix, state, offset=0, mix_every=MIX_EVERY)
-        o = _flip_half(o, idx, half, 2)
-        o = self.norm(o).transpose(1, 2).reshape(B, T, HIDDEN)
-        return self.dense(o), state
+        # Forward heads read x left to right and carry their state; backward heads read x reversed inside each
+        # sequence's length (pads stay at the end) and start every block from zero.
+        idx = _reverse_index(lengths, T)
+        x_rev = torch.gather(x, 1, idx[..., None].expand_as(x))
+        o_fwd, s_fwd = self._heads(x, mask, slice(0, half), mix[:half], state[:, :half])
+        o_bwd, _ = self._heads(x_rev, mask, slice(half, HEADS), mix[half:], None)
+        o_bwd = torch.gather(o_bwd, 2, idx[:, None, :, None].expand_as(o_bwd))
+        o = self.norm(torch.cat((o_fwd, o_bwd), dim=1)).transpose(1, 2).reshape(B, T, HIDDEN)
+        return self.dense(o), torch.cat((s_fwd, torch.zeros_like(s_fwd)), dim=1)
+
+    def _heads(self, x: Tensor, mask: Tensor, heads: slice, mix: Tensor, state: Tensor | None):
+        """The recurrence for one group of heads: one fused projection, then the chunkwise op."""
+        B, T, _ = x.shape
+        n = heads.stop - heads.start
+        rows = slice(heads.start * HEAD_DIM, heads.stop * HEAD_DIM)
+        gate_rows = [g * HEADS + h for g in range(4) for h in range(heads.start, heads.stop)]
+        layers = (self.query, self.key, self.value)
+        weight = torch.cat([m.weight[rows] for m in layers] + [self.gates.weight[gate_rows]])
+        bias = torch.cat([m.bias[rows] for m in layers] + [self.gates.bias[gate_rows]])
+        proj = F.linear(x, weight, bias)
+        d = n * HEAD_DIM
+        split = lambda t: t.view(B, T, n, HEAD_DIM).transpose(1, 2)  # noqa: E731
+        m = mask[:, None, :, None]
+        q = F.normalize(split(proj[..., :d]), dim=-1)
+        k = F.normalize(split(proj[..., d : 2 * d]), dim=-1) * m
+        v = split(proj[..., 2 * d : 3 * d]) * m
+        gb, gf, gs, gg = proj[..., 3 * d :].view(B, T, 4, n).permute(2, 0, 3, 1)  # each (B, n, T)
+        beta = torch.sigmoid(gb) * mask[:, None]
+        log_a = torch.stack((F.softplus(gf), F.softplus(gs)), dim=2) * -mask[:, None, None]
+        return lam_attention(q, k, v, beta, log_a, torch.sigmoid(gg), mix, state, offset=0, mix_every=MIX_EVERY)
 
 
 class SoftmaxMixer(nn.Module):
@@ -267,15 +279,6 @@ def _reverse_index(lengths: Tensor, T: int) -> Tensor:
     t = torch.arange(T, device=lengths.device)[None, :]
     L = lengths[:, None].clamp(max=T)
     return torch.where(t < L, L - 1 - t, t)  # (B, T), an involution
-
-
-def _flip_half(t: Tensor, idx: Tensor, half: int, time_dim: int) -> Tensor:
-    """Reverse the time axis of heads >= half (dim 1 is heads) with the per-sequence index `idx` (B, T)."""
-    shape = [1] * t.dim()
-    shape[0], shape[time_dim] = idx.shape
-    back = t[:, half:]
-    back = torch.gather(back, time_dim, idx.view(shape).expand(back.shape))
-    return torch.cat((t[:, :half], back), dim=1)
 
 
 def _masked_sum(h: Tensor, lengths: Tensor) -> Tensor:

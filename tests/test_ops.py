@@ -131,7 +131,18 @@ def test_state_bounded_over_a_million_tokens():
     assert last < 2 * first and last < 3 * (3 * Dv**0.5) * 1e4
 
 
-def test_unit_lower_inverse():
-    L = torch.randn(3, 64, 64, dtype=torch.float64).tril(-1) * 0.3
-    eye = torch.eye(64, dtype=torch.float64)
-    torch.testing.assert_close(unit_lower_inverse(L) @ (eye + L), eye.expand(3, 64, 64))
+@pytest.mark.parametrize("requires_grad", [False, True])  # in-place and autograd-safe paths
+@pytest.mark.parametrize("C", [1, 2, 16, 64])
+def test_unit_lower_inverse(C, requires_grad):
+    L = (torch.randn(3, C, C, dtype=torch.float64).tril(-1) * 0.3).requires_grad_(requires_grad)
+    eye = torch.eye(C, dtype=torch.float64)
+    torch.testing.assert_close(unit_lower_inverse(L) @ (eye + L), eye.expand(3, C, C))
+
+
+@pytest.mark.parametrize("chunk", [1, 4, 16, 64])
+def test_chunk_length_does_not_change_results(chunk):
+    xs = make_inputs(2, 3, 150, 8, 8, torch.float64)
+    o_ref, s_ref = lam_recurrent(*xs, offset=7, mix_every=64)
+    o, S = lam_chunkwise(*xs, offset=7, mix_every=64, chunk=chunk)
+    torch.testing.assert_close(o, o_ref, atol=1e-10, rtol=1e-10)
+    torch.testing.assert_close(S, s_ref, atol=1e-10, rtol=1e-10)

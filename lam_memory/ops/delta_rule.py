@@ -26,7 +26,10 @@ Two implementations with one signature:
         (I + diag(beta) A) W = diag(beta) (V - diag(e^c) K S_0),  A_ij = e^{c_i - c_j} k_i^T k_j (j < i),
     so W = U - W_k S_0 with U, W_k from one triangular solve per chunk (parallel over chunks); then
         O = diag(e^c) Q S_0 + (P o QK^T) W,    S_C = e^{c_C} S_0 + K^T diag(e^{c_C - c}) W,
-    P_ij = e^{c_i - c_j} (j <= i). Only the state hand-off between chunks is sequential.
+    P_ij = e^{c_i - c_j} (j <= i). The hand-off is affine in S_0, S_C = (e^{c_C} I - K~^T W_k) S_0 + K~^T U
+    (K~ = diag(e^{c_C - c}) K), so the only sequential work is one small (Dk x Dk)(Dk x Dv) product per chunk;
+    everything else is batched over all chunks. The chunk length (CHUNK) is a speed knob only: it divides
+    `mix_every`, so every mix boundary is a chunk boundary.
 
 Shapes (B batch, H heads, T tokens): q, k (B, H, T, Dk); v (B, H, T, Dv); beta, g (B, H, T);
 log_a (B, H, 2, T) [fast, slow]; mix (H, 2) [lam_f, lam_s]; state (B, H, 2, Dk, Dv).
@@ -40,6 +43,7 @@ import torch
 from torch import Tensor
 
 MIX_EVERY = 64
+CHUNK = 32  # chunk length of the chunkwise form (speed only; any power of two dividing MIX_EVERY)
 
 
 def mix_states(S: Tensor, mix: Tensor) -> Tensor:
@@ -97,20 +101,23 @@ def lam_chunkwise(
     state: Tensor | None = None,
     offset: int = 0,
     mix_every: int = MIX_EVERY,
+    chunk: int = CHUNK,
 ) -> tuple[Tensor, Tensor]:
-    """Chunkwise-parallel implementation (chunk length = mix_every, aligned to absolute positions)."""
+    """Chunkwise-parallel implementation. Chunks of `chunk` tokens (a power of two dividing `mix_every`) are
+    aligned to absolute positions, so every mix boundary is a chunk boundary."""
     B, H, T, Dk = q.shape
     Dv = v.shape[-1]
     S = _zero_state(q, v) if state is None else state
     if T == 0:
         return v.new_zeros(v.shape), S
-    C = mix_every
+    C = min(chunk, mix_every)
+    assert mix_every % C == 0 and C & (C - 1) == 0, "chunk must be a power of two dividing mix_every"
     front = offset % C
     back = (-(front + T)) % C
     if front + T < C:  # a single short chunk (typical for sentences): pad only to a power of two
         back = (1 << (front + T - 1).bit_length()) - front - T
         C = front + T + back
-    # Identity tokens (k = v = q = 0, beta = 0, log_a = 0) align chunks with absolute mix boundaries.
+    # Identity tokens (k = v = q = 0, beta = 0, log_a = 0) align chunks with absolute positions.
     pad = lambda x, dim: _pad(x, dim, front, back)  # noqa: E731
     q, k, v, beta, g, log_a = pad(q, 2), pad(k, 2), pad(v, 2), pad(beta, 2), pad(g, 2), pad(log_a, 3)
     N = (front + T + back) // C
@@ -120,48 +127,78 @@ def lam_chunkwise(
     beta = beta.view(B, H, 1, N, C)
     c = log_a.view(B, H, 2, N, C).cumsum(-1)  # cumulative log decay within each chunk
 
-    diff = c[..., :, None] - c[..., None, :]  # c_i - c_j
+    # In-place arithmetic saves memory traffic at inference; autograd needs the out-of-place forms.
+    grad = torch.is_grad_enabled() and any(t.requires_grad for t in (q, k, v, beta, log_a, g, mix, S))
     incl = torch.ones(C, C, dtype=torch.bool, device=q.device).tril()
-    strict = incl.clone().fill_diagonal_(False)
-    decay_incl = diff.masked_fill(~incl, float("-inf")).exp()
-    A = (decay_incl * (k @ k.transpose(-1, -2))).masked_fill(~strict, 0.0)
-    Tinv = unit_lower_inverse(beta[..., :, None] * A)  # (I + diag(beta) A)^-1
-    U = Tinv @ (beta[..., None] * v)
-    Wk = Tinv @ ((beta * c.exp())[..., None] * k)
-    P = decay_incl * (q @ k.transpose(-1, -2))
-    q_decayed = c.exp()[..., None] * q
-    k_to_end = (c[..., -1:] - c).exp()[..., None] * k
-    chunk_decay = c[..., -1].exp()[..., None, None]  # (B, H, 2, N, 1, 1)
+    # e^{c_i - c_j} for j <= i, else 0 (the exponent is clamped first: above the diagonal it is >= 0)
+    diff = c[..., :, None] - c[..., None, :]
+    decay = diff.clamp(max=0).exp() * incl if grad else diff.clamp_(max=0).exp_().mul_(incl)
+    A = (decay * (k @ k.transpose(-1, -2))).tril(-1) * beta[..., :, None]
+    Tinv = unit_lower_inverse(A)  # (I + diag(beta) A)^-1
+    ec = c.exp()
+    bk = (beta * ec)[..., None] * k  # (B, H, 2, N, C, Dk)
+    UW = Tinv @ torch.cat(((beta[..., None] * v).expand(*bk.shape[:-1], Dv), bk), dim=-1)
+    U, Wk = UW[..., :Dv], UW[..., Dv:]  # written vectors: W_n = U_n - Wk_n S_n
+    k_to_end = ((c[..., -1:] - c).exp()[..., None] * k).transpose(-1, -2)  # (B, H, 2, N, Dk, C)
+    # The hand-off between chunks is affine in the state: S_{n+1} = (e^{c_C} I - K^T Wk) S_n + K^T U.
+    eye = torch.eye(Dk, dtype=q.dtype, device=q.device)
+    transition = ec[..., -1, None, None] * eye - k_to_end @ Wk  # (B, H, 2, N, Dk, Dk)
+    inject = k_to_end @ U  # (B, H, 2, N, Dk, Dv)
 
-    outs = []
-    last_complete = (offset + T) % mix_every == 0
+    start = offset - front  # absolute position of the first (padded) chunk
+    states = []  # the state entering each chunk
     for n in range(N):
-        W = U[:, :, :, n] - Wk[:, :, :, n] @ S
-        outs.append(q_decayed[:, :, :, n] @ S + P[:, :, :, n] @ W)
-        S = chunk_decay[:, :, :, n] * S + k_to_end[:, :, :, n].transpose(-1, -2) @ W
-        if n < N - 1 or last_complete:
+        states.append(S)
+        S = torch.baddbmm(
+            inject[:, :, :, n].reshape(-1, Dk, Dv), transition[:, :, :, n].reshape(-1, Dk, Dk), S.reshape(-1, Dk, Dv)
+        ).view(B, H, 2, Dk, Dv)
+        end = start + (n + 1) * C
+        if end % mix_every == 0 and end <= offset + T:
             S = mix_states(S, mix)
-    out = torch.stack(outs, dim=3).reshape(B, H, 2, N * C, Dv)[:, :, :, front : front + T]
+    S_in = torch.stack(states, dim=3)  # (B, H, 2, N, Dk, Dv)
+    P = decay * (q @ k.transpose(-1, -2)) if grad else decay.mul_(q @ k.transpose(-1, -2))
+    out = (ec[..., None] * q) @ S_in + P @ (U - Wk @ S_in)
+    out = out.view(B, H, 2, N * C, Dv)[:, :, :, front : front + T]
     g = g[:, :, front : front + T]
-    return out[:, :, 0] + g[..., None] * out[:, :, 1], S
+    return torch.addcmul(out[:, :, 0], g[..., None], out[:, :, 1]), S
 
 
 def unit_lower_inverse(L: Tensor) -> Tensor:
     """(I + L)^-1 for strictly lower-triangular L (..., C, C), C a power of two.
 
     Recursive block inversion, bottom-up: [[A, 0], [B, D]]^-1 = [[A^-1, 0], [-D^-1 B A^-1, D^-1]], one level of
-    batched matmuls per doubling of the block size (batched LAPACK triangular solves are slow on tiny CPU matrices).
+    batched matmuls per doubling of the block size, written into one preallocated matrix (batched LAPACK
+    triangular solves are slow on tiny CPU matrices).
     """
     C = L.shape[-1]
     assert C & (C - 1) == 0, "chunk length must be a power of two"
-    batch = L.shape[:-2]
+    if torch.is_grad_enabled() and L.requires_grad:
+        return _unit_lower_inverse_autograd(L)
+    inv = torch.zeros_like(L)
+    inv.diagonal(dim1=-2, dim2=-1).fill_(1.0)
+    s = 1
+    while s < C:
+        inv_blocks = _diagonal_blocks(inv, 2 * s)  # a view: (..., C / 2s, 2s, 2s)
+        a_inv, d_inv = inv_blocks[..., :s, :s], inv_blocks[..., s:, s:]
+        inv_blocks[..., s:, :s] = -(d_inv @ _diagonal_blocks(L, 2 * s)[..., s:, :s] @ a_inv)
+        s *= 2
+    return inv
+
+
+def _diagonal_blocks(m: Tensor, size: int) -> Tensor:
+    """View of the diagonal (size x size) blocks of square matrices (..., C, C) as (..., C / size, size, size)."""
+    nb = m.shape[-1] // size
+    return m.view(*m.shape[:-2], nb, size, nb, size).diagonal(dim1=-4, dim2=-2).movedim(-1, -3)
+
+
+def _unit_lower_inverse_autograd(L: Tensor) -> Tensor:
+    """The same recursion, out of place (autograd-safe)."""
+    C, batch = L.shape[-1], L.shape[:-2]
     inv = torch.ones(*batch, C, 1, 1, dtype=L.dtype, device=L.device)
     s = 1
     while s < C:
-        nb = C // (2 * s)
-        blocks = L.reshape(*batch, nb, 2 * s, nb, 2 * s).diagonal(dim1=-4, dim2=-2).movedim(-1, -3)
-        low = blocks[..., s:, :s]  # (..., nb, s, s)
-        inv = inv.reshape(*batch, nb, 2, s, s)
+        low = _diagonal_blocks(L, 2 * s)[..., s:, :s]
+        inv = inv.reshape(*batch, C // (2 * s), 2, s, s)
         a_inv, d_inv = inv[..., 0, :, :], inv[..., 1, :, :]
         top = torch.cat((a_inv, torch.zeros_like(a_inv)), dim=-1)
         bottom = torch.cat((-(d_inv @ low @ a_inv), d_inv), dim=-1)
