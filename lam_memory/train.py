@@ -4,15 +4,22 @@ Stage 1 (attention transfer) teaches each layer's LAM token mixer to reproduce t
 output from the teacher's own input to that layer, on offline text (STS-B *train* sentences, docstrings and code
 of the Python standard library, bAbI stories, LoCoMo turns, MBPP prompts):
 
-    L = sum_l ||LAM_l(x_l) - Attn_l(x_l)||^2 / ||Attn_l(x_l)||^2        (x_l = the teacher's hidden state)
+    L1 = sum_l ||LAM_l(x_l) - Attn_l(x_l)||^2 / ||Attn_l(x_l)||^2        (x_l = the teacher's hidden state)
 
-Only the mixers get gradients, so a step costs a teacher forward plus six mixer passes (CPU-friendly; full
-end-to-end distillation was ~4x slower per step on 2 cores). Stage 2 fine-tunes the whole network (but the word
-embeddings) end to end on STS-B train pairs with the CosineSimilarityLoss of Sentence-BERT,
-MSE(cos(u, v), score / 5), keeping the epoch with the best STS-B *dev* Pearson. The test split is never seen.
+Only the mixers get gradients, so a step costs a teacher forward plus six mixer passes. Stage 2 (end to end)
+trains the whole student but the word embeddings on the same texts to follow the teacher layer by layer and in
+its output geometry (s = student, t = teacher, e = normalised mean-pooled embedding, h_l = layer outputs):
+
+    L2 = mean_l relMSE(h_l^s, h_l^t) + 10 mean_i (1 - cos(e_i^s, e_i^t)) + 10 MSE(E^s E^s^T, E^t E^t^T)
+
+Stage 1 alone leaves each layer ~40% off and the student at STS-B test Pearson 44 zero-shot; 20 steps of stage 2
+already reach 77.6. Stage 3 fine-tunes end to end on STS-B train pairs with Sentence-BERT's CosineSimilarityLoss,
+MSE(cos(u, v), score / 5). The shipped weights are chosen on STS-B *dev* Pearson among every epoch (epoch 0 =
+the distilled model before fine-tuning) and the uniform average of all of them (a WiSE-FT-style soup, which keeps
+the teacher's generality and wins on dev: 88.6 vs 87.9 for the best single epoch). The test split is never seen.
 
 Word embeddings stay frozen (they are MiniLM's), so the shipped file holds only the ~10.7M retrained tensors
-(fp16, ~21 MB). Checkpoints are written every few hundred steps; rerunning the same command resumes.
+(fp16, ~21 MB). Checkpoints are written every 50 steps and every epoch; rerunning the same command resumes.
 
     lam train-encoder --out runs/encoder --export      # or: python -m lam_memory.train --export
 """
@@ -40,7 +47,8 @@ from evals.sts_b import load_stsb, sts_scores
 from lam_memory.encoder import WEIGHTS_DIR, Encoder, init_lam_from_minilm, load_minilm, pad_batch, save_delta
 
 DISTILL_STEPS = 250
-STS_EPOCHS = 2
+E2E_STEPS = 600
+STS_EPOCHS = 3
 SEED = 0
 
 
@@ -103,6 +111,8 @@ def _batches(tokenized: list[list[int]], batch_tokens: int, rng: random.Random):
             if len(cur) * len(tokenized[i]) >= batch_tokens or len(cur) >= 128:
                 batches.append(cur)
                 cur = []
+        if cur:  # the longest texts' remainder (also the only batch of a tiny text set)
+            batches.append(cur)
         rng.shuffle(batches)
         yield from batches
 
@@ -123,14 +133,7 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
     if step >= steps:
         return
     rng = random.Random(SEED + step)
-    cache = out / "texts.json"
-    if cache.exists():
-        texts = json.loads(cache.read_text())
-    else:
-        texts = distillation_texts(limit=80_000)
-        cache.write_text(json.dumps(texts))
-    tok = student.tokenizer
-    tokenized = [ids[:127] + [tok.sep] if len(ids) > 128 else ids for ids in tok(texts)]
+    tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=1536, rng=rng)
     sched = lambda s: min(1.0, (s + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))  # noqa: E731
     task = progress.add_task("distil", total=steps, completed=step, loss=float("nan"))
@@ -148,8 +151,7 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
                 h = t_layer.ln1(x + target)
                 x_next = t_layer.ln2(h + t_layer.ffn_out(F.gelu(t_layer.ffn_in(h))))
             pred, _ = s_layer.mixer(x, lengths, None)
-            var = (target.pow(2) * mask).sum() / (mask.sum() * target.shape[-1])
-            loss = loss + ((pred - target).pow(2) * mask).sum() / (mask.sum() * target.shape[-1]) / var
+            loss = loss + _relative_mse(pred, target, mask)
             x = x_next
         for g in opt.param_groups:
             g["lr"] = g["base"] * sched(step)
@@ -168,26 +170,94 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
             tmp.replace(ckpt)
 
 
+def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> None:
+    """Stage 2: the whole student (but word embeddings) mimics the teacher's hidden states and embeddings."""
+    ckpt = out / "e2e.pt"
+    teacher = load_minilm()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    student.word.weight.requires_grad_(False)
+    params = [p for n, p in student.named_parameters() if n != "word.weight"]
+    opt = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.01)
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        student.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+    if step >= steps:
+        return
+    tokenized = _tokenized_texts(student, out)
+    batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(SEED + 10_000 + step))
+    sched = lambda s: min(1.0, (s + 1) / 30) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))  # noqa: E731
+    task = progress.add_task("e2e", total=steps, completed=step, loss=float("nan"))
+    student.train()
+    ema = None
+    while step < steps:
+        ids, lengths = pad_batch([tokenized[i] for i in next(batches)])
+        mask = (torch.arange(ids.shape[1])[None, :] < lengths[:, None])[..., None].float()
+        with torch.no_grad():
+            t_emb, t_hidden = teacher(ids, lengths, layers_out=True)
+        s_emb, s_hidden = student(ids, lengths, layers_out=True)
+        loss = sum(_relative_mse(s, t, mask) for s, t in zip(s_hidden, t_hidden, strict=True)) / len(s_hidden)
+        loss = loss + (1 - (s_emb * t_emb).sum(-1)).mean() * 10
+        loss = loss + F.mse_loss(s_emb @ s_emb.T, t_emb @ t_emb.T) * 10
+        for g in opt.param_groups:
+            g["lr"] = 2e-4 * sched(step)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        progress.update(task, completed=step, loss=ema)
+        if not progress.console.is_terminal and step % 10 == 0:
+            print(f"e2e step {step}/{steps} loss {ema:.4f}", flush=True)
+        if step % 50 == 0 or step == steps:
+            tmp = ckpt.with_suffix(".tmp")
+            torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
+            tmp.replace(ckpt)
+
+
+def _relative_mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Masked MSE over tokens divided by the target's mean square (scale-free across layers)."""
+    n = mask.sum() * target.shape[-1]
+    return ((pred - target).pow(2) * mask).sum() / n / ((target.pow(2) * mask).sum() / n)
+
+
+def _tokenized_texts(student: Encoder, out: Path) -> list[list[int]]:
+    """The distillation texts (cached in OUT/texts.json), tokenised and cut to 128 tokens."""
+    cache = out / "texts.json"
+    if cache.exists():
+        texts = json.loads(cache.read_text())
+    else:
+        texts = distillation_texts(limit=80_000)
+        cache.write_text(json.dumps(texts))
+    tok = student.tokenizer
+    return [ids[:127] + [tok.sep] if len(ids) > 128 else ids for ids in tok(texts)]
+
+
 def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress) -> dict:
-    """Sentence-BERT CosineSimilarityLoss on STS-B train; keeps the best dev epoch."""
+    """Sentence-BERT CosineSimilarityLoss on STS-B train, then model selection on STS-B dev among every epoch's
+    weights (epoch 0 = the distilled model) and their uniform average (a WiSE-FT-style soup)."""
     ckpt = out / "sts.pt"
     state = torch.load(ckpt, weights_only=False) if ckpt.exists() else None
-    if state and state["epoch"] >= epochs:
-        student.load_state_dict(state["best_model"])
-        return state["best"]
     train = load_stsb("train")
     params = [p for n, p in student.named_parameters() if n != "word.weight"]
     student.word.weight.requires_grad_(False)
     opt = torch.optim.AdamW(params, lr=4e-5, weight_decay=0.01)
-    epoch, best, best_model = 0, {"dev_pearson": -1.0}, None
     if state:
         student.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
-        epoch, best, best_model = state["epoch"], state["best"], state["best_model"]
+        epoch, snapshots, devs = state["epoch"], state["snapshots"], state["devs"]
+    else:
+        student.eval()
+        epoch, snapshots, devs = 0, [_snapshot(student)], [sts_scores(student, "dev")]
+        progress.console.print(f"epoch 0 (distilled): dev pearson {devs[0]['pearson']:.2f}")
     tok = student.tokenizer
     bs = 16
-    total = epochs * math.ceil(len(train) / bs)
-    task = progress.add_task("sts-b", total=total, completed=epoch * math.ceil(len(train) / bs), loss=float("nan"))
+    per_epoch = math.ceil(len(train) / bs)
+    task = progress.add_task("sts-b", total=epochs * per_epoch, completed=epoch * per_epoch, loss=float("nan"))
     while epoch < epochs:
         rng = random.Random(SEED + epoch)
         order = list(range(len(train)))
@@ -210,17 +280,33 @@ def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress) -
                 print(f"sts epoch {epoch + 1} batch {s // bs} loss {ema:.4f}", flush=True)
         epoch += 1
         student.eval()
-        dev = sts_scores(student, "dev")
-        if dev["pearson"] > best["dev_pearson"]:
-            best = {"epoch": epoch, "dev_pearson": dev["pearson"], "dev_spearman": dev["spearman"]}
-            best_model = {k: v.clone() for k, v in student.state_dict().items()}
-        progress.console.print(f"epoch {epoch}: dev pearson {dev['pearson']:.2f} spearman {dev['spearman']:.2f}")
+        snapshots.append(_snapshot(student))
+        devs.append(sts_scores(student, "dev"))
+        progress.console.print(f"epoch {epoch}: dev pearson {devs[-1]['pearson']:.2f}")
         tmp = ckpt.with_suffix(".tmp")
         save = {"model": student.state_dict(), "opt": opt.state_dict(), "epoch": epoch}
-        torch.save(save | {"best": best, "best_model": best_model}, tmp)
+        torch.save(save | {"snapshots": snapshots, "devs": devs}, tmp)
         tmp.replace(ckpt)
-    student.load_state_dict(best_model)
-    return best
+    student.load_state_dict({k: _mean([s[k] for s in snapshots]) for k in snapshots[0]})
+    soup = sts_scores(student, "dev")
+    best = max(range(len(devs)), key=lambda i: devs[i]["pearson"])
+    progress.console.print(f"soup of epochs 0-{epoch}: dev pearson {soup['pearson']:.2f}")
+    if soup["pearson"] >= devs[best]["pearson"]:
+        return {"choice": f"uniform average of epochs 0-{epoch}", "dev_pearson": soup["pearson"]}
+    student.load_state_dict(snapshots[best])
+    return {"choice": f"epoch {best}", "dev_pearson": devs[best]["pearson"]}
+
+
+def _mean(tensors: list[torch.Tensor]) -> torch.Tensor:
+    """Average of equal-shaped tensors; exactly the first one when all are equal (frozen weights stay bit-identical,
+    so the shipped delta does not carry them)."""
+    if all(torch.equal(t, tensors[0]) for t in tensors[1:]):
+        return tensors[0]
+    return sum(tensors) / len(tensors)
+
+
+def _snapshot(model: Encoder) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
 def main(args: argparse.Namespace) -> int:
@@ -230,6 +316,7 @@ def main(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     steps = args.distill_steps or DISTILL_STEPS
+    e2e_steps = args.e2e_steps if args.e2e_steps is not None else E2E_STEPS
     epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
     student = init_lam_from_minilm()
     t0 = time.time()
@@ -243,6 +330,8 @@ def main(args: argparse.Namespace) -> int:
     )
     with Progress(*cols) as progress:
         distill(student, out, steps, progress)
+        if e2e_steps > 0:
+            distill_e2e(student, out, e2e_steps, progress)
         best = finetune_sts(student, out, epochs, progress) if epochs > 0 else {}
     student.eval()
     scores = {split: sts_scores(student, split) for split in ("dev", "test")}
@@ -250,6 +339,8 @@ def main(args: argparse.Namespace) -> int:
     provenance = {
         "command": "lam train-encoder " + " ".join(a for a in sys.argv[1:] if a != "train-encoder"),
         "distill_steps": steps,
+        "e2e_steps": e2e_steps,
+        "selection": best.get("choice", "no fine-tuning"),
         "sts_epochs": epochs,
         "seed": SEED,
         "data": "STS-B train (pairs + sentences); stdlib docstrings/code; bAbI en train; LoCoMo turns; MBPP",
