@@ -58,11 +58,16 @@ def ingest(args: argparse.Namespace) -> int:
                 for w in caught:
                     skipped += 1
                     err.print(f"[yellow]warning:[/] {w.message}")
-                mem.add_chunks(chunks)
-                chunks_total += len(chunks)
-                tokens_total += sum(mem.count_tokens(c.text) for c in chunks)
-                speed = tokens_total / max(1e-9, time.perf_counter() - start)
-                progress.update(task, advance=1, chunks=chunks_total, tokens=tokens_total, rate=speed)
+
+                def advance(n_chunks: int, n_tokens: int) -> None:
+                    nonlocal chunks_total, tokens_total
+                    chunks_total += n_chunks
+                    tokens_total += n_tokens
+                    speed = tokens_total / max(1e-9, time.perf_counter() - start)
+                    progress.update(task, chunks=chunks_total, tokens=tokens_total, rate=speed)
+
+                mem.add_chunks(chunks, progress=advance)
+                progress.update(task, advance=1)
         mem.save()
     finally:
         mem.close()

@@ -39,6 +39,7 @@ Context. `context(query, max_tokens)` packs the top hits into the budget with `l
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -108,13 +109,12 @@ class MemoryState:
         """The state's answer (n, VALUE_DIM) for keys (n, KEY_DIM), fast and slow averaged."""
         return torch.einsum("nk,skv->nv", keys, self.S[0, 0]) / 2
 
-    def held(self, emb: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
-        """How much of each chunk's association the state still recalls (about 1 = intact, 0 = gone)."""
-        return (self.read(self.keys(emb)) * self.codes(positions)).sum(-1)
+    def held(self, keys: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        """How much of each chunk's association (its `keys`) the state still recalls (about 1 = intact, 0 = gone)."""
+        return (self.read(keys) * self.codes(positions)).sum(-1)
 
-    def settle(self, emb: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
+    def settle(self, keys: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
         """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner."""
-        keys = self.keys(emb)
         linked = (keys @ keys.T) >= SAME_SLOT
         votes = self.read(keys) @ self.codes(positions).T  # [m, i]: state read at m's key, matched to i's code
         groups, seen = [], set()
@@ -192,20 +192,23 @@ class LAMMemory:
                 chunks = chunk_file(file, max_tokens=self.chunk_tokens)
             for w in caught:
                 warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
-            n = self.add_chunks(chunks)
-            added += n
-            if progress:
-                progress(n, sum(self.count_tokens(c.text) for c in chunks))
+            added += self.add_chunks(chunks, progress=progress)
         return added
 
-    def add_chunks(self, chunks: list[Chunk], batch: int = 256) -> int:
-        """Encode, archive and fold chunks into the state, committing every `batch` chunks."""
+    def add_chunks(
+        self, chunks: list[Chunk], batch: int = 256, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Encode, archive and fold chunks into the state, committing every `batch` chunks;
+        `progress(chunks, tokens)` is called after each commit."""
         for s in range(0, len(chunks), batch):
             part = chunks[s : s + batch]
+            tokens = [max(1, self.count_tokens(c.text)) for c in part]
             emb = self.encoder.encode([_embed_text(c) for c in part], batch_size=32)
             self.store.append(part, emb.numpy())
             self._emb = torch.cat((self._emb, emb))
-            self.state.write(emb, torch.tensor([max(1, self.count_tokens(c.text)) for c in part]))
+            self.state.write(emb, torch.tensor(tokens))
+            if progress:
+                progress(len(part), sum(tokens))
         return len(chunks)
 
     def save(self) -> None:
@@ -223,9 +226,10 @@ class LAMMemory:
         sims = self._emb @ q
         top = sims.topk(min(max(candidates, k), len(sims)))
         positions = top.indices
-        score = top.values + HELD_WEIGHT * self.state.held(self._emb[positions], positions)
+        keys = self.state.keys(self._emb[positions])
+        score = top.values + HELD_WEIGHT * self.state.held(keys, positions)
         near = (top.values >= top.values[0] - RELEVANT_WITHIN).nonzero().flatten()
-        for group, owner in self.state.settle(self._emb[positions[near]], positions[near]):
+        for group, owner in self.state.settle(keys[near], positions[near]):
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
         order = score.argsort(descending=True)[:k]
@@ -282,14 +286,19 @@ class LAMMemory:
             self.state.write(self._emb[covered:], tokens)
 
 
+_THREADS_LOCK = threading.Lock()
+
+
 def _encode_query(encoder, query: str) -> torch.Tensor:
-    """One short text: a single thread is faster than waiting on intra-op synchronisation (a lot, on busy CPUs)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return encoder.encode([query])[0]
-    finally:
-        torch.set_num_threads(threads)
+    """One short text: a single thread is faster than waiting on intra-op synchronisation (a lot, on busy CPUs).
+    torch's thread count is process-wide, so concurrent searches take turns switching it (and restore it)."""
+    with _THREADS_LOCK:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return encoder.encode([query])[0]
+        finally:
+            torch.set_num_threads(threads)
 
 
 def _embed_text(chunk: Chunk) -> str:

@@ -17,6 +17,7 @@ import torch
 from lam_memory import LAMError, LAMMemory
 from lam_memory.chunking import chunk_code, chunk_text
 from lam_memory.tokens import count_tokens
+from lam_memory.types import Chunk
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FILLER_FILES = ["argparse.py", "tarfile.py", "pathlib.py", "configparser.py", "ftplib.py", "smtplib.py", "imaplib.py",
@@ -113,7 +114,7 @@ def test_state_marks_superseded_versions(memory):
     """What the state still holds of each version: the latest update keeps the most, every stale one less."""
     hits = {h.source: h for h in memory.search("What is the billing service retry timeout?", k=64)}
     positions = torch.tensor([hits[f"notes/ops-{i}.md"].position for i in range(1, 5)])
-    held = memory.state.held(memory._emb[positions], positions)
+    held = memory.state.held(memory.state.keys(memory._emb[positions]), positions)
     assert held[3] > held[:3].max(), held
 
 
@@ -152,6 +153,22 @@ def test_in_ram_memory_and_empty():
     assert hits[0].role == "user" and "Miso" in hits[0].text
     with pytest.raises(LAMError):
         mem.search("   ")
+
+
+def test_add_path_reports_progress_per_commit(tmp_path):
+    (tmp_path / "a.py").write_text((STDLIB / "calendar.py").read_text())
+    (tmp_path / "notes.md").write_text("Deploys happen on Fridays.\n\nRollbacks need two approvals.\n")
+    mem = LAMMemory()
+    calls = []
+    added = mem.add_path(tmp_path, progress=lambda n, t: calls.append((n, t)))
+    assert added == len(mem) > 2 and sum(n for n, _ in calls) == added
+    assert len(calls) == 2  # one commit per file here (each under 256 chunks)
+    texts = [c.text for c in mem.store.iter_chunks(start=0)]
+    assert sum(t for _, t in calls) == sum(max(1, count_tokens(x)) for x in texts)
+    calls.clear()
+    chunks = [Chunk(f"Fact {i}: item {i} weighs {i} kg.", "facts.md", i + 1, i + 1) for i in range(40)]
+    mem.add_chunks(chunks, batch=16, progress=lambda n, t: calls.append((n, t)))
+    assert [n for n, _ in calls] == [16, 16, 8]
 
 
 def test_sigkill_during_ingest_keeps_committed_chunks(tmp_path):
