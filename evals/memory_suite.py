@@ -1259,12 +1259,13 @@ def memory_main(args) -> int:
     if isinstance(methods, str):
         methods = [m.strip() for m in methods.split(",") if m.strip()]
     factory = make_factory(methods)
+    babilong_n = int(getattr(args, "babilong_samples", None) or BABILONG_SAMPLES)
     err = Console(stderr=True)
     if err.is_terminal:
         with err.status("memory suite") as status:
-            result = run_suite(factory, sizes, budget, seed, families, progress=lambda msg: status.update(msg))
+            result = run_suite(factory, sizes, budget, seed, families, babilong_n, lambda msg: status.update(msg))
     else:  # a log file: one line per stream
-        result = run_suite(factory, sizes, budget, seed, families, progress=lambda msg: err.print(msg, soft_wrap=True))
+        result = run_suite(factory, sizes, budget, seed, families, babilong_n, lambda m: err.print(m, soft_wrap=True))
     console = Console()
     if not console.is_terminal:
         console = Console(width=140)  # a file or pipe: do not squeeze the table into 80 columns
