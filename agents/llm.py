@@ -37,12 +37,14 @@ class Preset:
     model: str
     tool_parser: str
     context_length: int
+    sampling: dict = field(default_factory=dict)  # vLLM sampling extras sent with every request
 
 
 PRESETS: dict[str, Preset] = {
     "llama-3.3-70b": Preset("meta-llama/Llama-3.3-70B-Instruct", tool_parser="llama3_json", context_length=131072),
     "qwen-coder": Preset("Qwen/Qwen2.5-Coder-32B-Instruct", "hermes", 32768),
-    "local": Preset(LOCAL_MODEL, "hermes", 4096),
+    # the 135M model loops on greedy decoding without a repetition penalty
+    "local": Preset(LOCAL_MODEL, "hermes", 4096, {"repetition_penalty": 1.05}),
 }
 
 
@@ -280,9 +282,16 @@ class LLM:
                 if isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
                     tool_choice = {"type": "function", "function": {"name": tool_choice}}  # a function's name
                 req["tool_choice"] = tool_choice
+        # the preset's penalties would also hit the repeated tokens of a tool call's JSON: plain answers only
+        extra_body = ({} if tools else self.sampling) | (extra_body or {})
         if extra_body:
             req["extra_body"] = extra_body
         return req
+
+    @property
+    def sampling(self) -> dict[str, Any]:
+        """Sampling extras of this model's preset (sent with every request; callers' `extra_body` wins)."""
+        return dict(self.preset.sampling) if self.preset is not None else {}
 
     def _create(self, req: dict[str, Any], messages: Messages) -> Any:
         """`chat.completions.create` with retries; an overflow of prompt + max_tokens where the prompt alone fits

@@ -59,6 +59,19 @@ def test_preset_name_resolves_and_context_falls_back_to_preset():
     assert other.context_length() == 4096
 
 
+def test_local_preset_sends_its_repetition_penalty():
+    local = LLM(base_url=f"http://127.0.0.1:{closed_port()}", model="local", max_retries=0)
+    req = local._request(MSGS, None, None, 16, 0.0, None)
+    assert req["extra_body"] == {"repetition_penalty": 1.05}
+    assert (
+        local._request(MSGS, None, None, 16, 0.0, {"repetition_penalty": 1.0})["extra_body"]["repetition_penalty"]
+        == 1.0
+    )
+    assert "extra_body" not in local._request(MSGS, [{"type": "function"}], None, 16, 0.0, None)  # tool JSON
+    other = LLM(base_url=f"http://127.0.0.1:{closed_port()}", model="qwen-coder", max_retries=0)
+    assert "extra_body" not in other._request(MSGS, None, None, 16, 0.0, None)
+
+
 def test_normalize_base_url():
     assert normalize_base_url("http://h:8000") == "http://h:8000/v1"
     assert normalize_base_url("http://h:8000/") == "http://h:8000/v1"
