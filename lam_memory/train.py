@@ -119,23 +119,15 @@ def _batches(tokenized: list[list[int]], batch_tokens: int, rng: random.Random):
 
 def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None:
     ckpt = out / "distill.pt"
-    teacher = load_minilm()
-    for p in teacher.parameters():
-        p.requires_grad_(False)
     params = [p for n, p in student.named_parameters() if ".mixer." in n]  # attention transfer: mixers only
-    opt = torch.optim.AdamW([{"params": params, "lr": 1e-3, "base": 1e-3}])
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        student.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step = state["step"]
+    opt = torch.optim.AdamW(params, lr=1e-3)
+    step = _resume(ckpt, student, opt)
     if step >= steps:
         return
+    teacher = _frozen_teacher()
     rng = random.Random(SEED + step)
     tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=1536, rng=rng)
-    sched = lambda s: min(1.0, (s + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))  # noqa: E731
     task = progress.add_task("distil", total=steps, completed=step, loss=float("nan"))
     student.train()
     ema = None
@@ -153,43 +145,23 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
             pred, _ = s_layer.mixer(x, lengths, None)
             loss = loss + _relative_mse(pred, target, mask)
             x = x_next
-        for g in opt.param_groups:
-            g["lr"] = g["base"] * sched(step)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        ema = _optimizer_step(loss, opt, params, 1e-3 * _warmup_cosine(step, steps, 50), ema)
         step += 1
-        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        progress.update(task, completed=step, loss=ema)
-        if not progress.console.is_terminal and step % 10 == 0:
-            print(f"distil step {step}/{steps} loss {ema:.4f}", flush=True)
-        if step % 50 == 0 or step == steps:
-            tmp = ckpt.with_suffix(".tmp")
-            torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
-            tmp.replace(ckpt)
+        _report(progress, task, "distil", step, steps, ema, ckpt, student, opt)
 
 
 def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> None:
     """Stage 2: the whole student (but word embeddings) mimics the teacher's hidden states and embeddings."""
     ckpt = out / "e2e.pt"
-    teacher = load_minilm()
-    for p in teacher.parameters():
-        p.requires_grad_(False)
     student.word.weight.requires_grad_(False)
     params = [p for n, p in student.named_parameters() if n != "word.weight"]
     opt = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.01)
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        student.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step = state["step"]
+    step = _resume(ckpt, student, opt)
     if step >= steps:
         return
+    teacher = _frozen_teacher()
     tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(SEED + 10_000 + step))
-    sched = lambda s: min(1.0, (s + 1) / 30) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))  # noqa: E731
     task = progress.add_task("e2e", total=steps, completed=step, loss=float("nan"))
     student.train()
     ema = None
@@ -202,21 +174,53 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
         loss = sum(_relative_mse(s, t, mask) for s, t in zip(s_hidden, t_hidden, strict=True)) / len(s_hidden)
         loss = loss + (1 - (s_emb * t_emb).sum(-1)).mean() * 10
         loss = loss + F.mse_loss(s_emb @ s_emb.T, t_emb @ t_emb.T) * 10
-        for g in opt.param_groups:
-            g["lr"] = 2e-4 * sched(step)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        ema = _optimizer_step(loss, opt, params, 2e-4 * _warmup_cosine(step, steps, 30), ema)
         step += 1
-        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        progress.update(task, completed=step, loss=ema)
-        if not progress.console.is_terminal and step % 10 == 0:
-            print(f"e2e step {step}/{steps} loss {ema:.4f}", flush=True)
-        if step % 50 == 0 or step == steps:
-            tmp = ckpt.with_suffix(".tmp")
-            torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
-            tmp.replace(ckpt)
+        _report(progress, task, "e2e", step, steps, ema, ckpt, student, opt)
+
+
+def _warmup_cosine(step: int, steps: int, warmup: int) -> float:
+    """Learning-rate factor: linear warm-up over `warmup` steps, then cosine decay to 0 at `steps`."""
+    return min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(step, steps) / steps))
+
+
+def _frozen_teacher() -> Encoder:
+    teacher = load_minilm()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    return teacher
+
+
+def _resume(ckpt: Path, model: Encoder, opt) -> int:
+    """Restore a stage's checkpoint if there is one; returns the step it had reached (0 if none)."""
+    if not ckpt.exists():
+        return 0
+    state = torch.load(ckpt, weights_only=False)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    return state["step"]
+
+
+def _optimizer_step(loss: torch.Tensor, opt, params: list, lr: float, ema: float | None) -> float:
+    """Backward, clip, step at learning rate `lr`; returns the loss's running average."""
+    for g in opt.param_groups:
+        g["lr"] = lr
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    return loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+
+
+def _report(progress: Progress, task, name: str, step: int, steps: int, ema: float, ckpt: Path, model, opt) -> None:
+    """Progress bar (a line every 10 steps when not a terminal) and an atomic checkpoint every 50 steps."""
+    progress.update(task, completed=step, loss=ema)
+    if not progress.console.is_terminal and step % 10 == 0:
+        print(f"{name} step {step}/{steps} loss {ema:.4f}", flush=True)
+    if step % 50 == 0 or step == steps:
+        tmp = ckpt.with_suffix(".tmp")
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
+        tmp.replace(ckpt)
 
 
 def _relative_mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
