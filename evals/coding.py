@@ -868,6 +868,7 @@ def evidence(pieces: list[Piece], prompt: str) -> dict:
 def history_memory(history: History, folder: str | Path, console=None):
     """The history ingested into a `LAMMemory` cached under `folder` (named by the history's digest): a rerun
     reuses it, a run killed mid-ingest goes on from the chunks already archived."""
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from lam_memory.encoder import ENCODER_ID
@@ -891,16 +892,18 @@ def history_memory(history: History, folder: str | Path, console=None):
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    from rich.console import Console
-
     with Progress(*columns, console=console or Console(stderr=True)) as bar:
         desc = f"ingest history ({len(chunks):,} chunks)" + (f", resuming at {done:,}" if done else "")
         task = bar.add_task(desc, total=sum(tokens), completed=sum(tokens[:done]))
-        t0 = time.monotonic()
-        for s in range(done, len(chunks), 256):
-            mem.add_chunks([_fresh(c) for c in chunks[s : s + 256]])
-            rate = sum(tokens[done : s + 256]) / max(time.monotonic() - t0, 1e-6)
-            bar.update(task, advance=sum(tokens[s : s + 256]), description=f"{desc} {rate:,.0f} tokens/s")
+        t0, ingested = time.monotonic(), 0
+
+        def advance(_: int, n_tokens: int) -> None:  # LAMMemory commits every 256 chunks and reports each commit
+            nonlocal ingested
+            ingested += n_tokens
+            rate = ingested / max(time.monotonic() - t0, 1e-6)
+            bar.update(task, advance=n_tokens, description=f"{desc} {rate:,.0f} tokens/s")
+
+        mem.add_chunks([_fresh(c) for c in chunks[done:]], progress=advance)
     mem.save()
     return mem
 

@@ -202,7 +202,7 @@ class LAMMemory:
         `progress(chunks, tokens)` is called after each commit."""
         for s in range(0, len(chunks), batch):
             part = chunks[s : s + batch]
-            tokens = [max(1, self.count_tokens(c.text)) for c in part]
+            tokens = self._token_counts(part)
             emb = self.encoder.encode([_embed_text(c) for c in part], batch_size=32)
             self.store.append(part, emb.numpy())
             self._emb = torch.cat((self._emb, emb))
@@ -282,8 +282,11 @@ class LAMMemory:
                 self.state.load(tensors)
         if covered < len(self):
             chunks = list(self.store.iter_chunks(start=covered))
-            tokens = torch.tensor([max(1, self.count_tokens(c.text)) for c in chunks])
-            self.state.write(self._emb[covered:], tokens)
+            self.state.write(self._emb[covered:], torch.tensor(self._token_counts(chunks)))
+
+    def _token_counts(self, chunks: list[Chunk]) -> list[int]:
+        """Tokens per chunk as the state's decay reads them (at least 1)."""
+        return [max(1, self.count_tokens(c.text)) for c in chunks]
 
 
 _THREADS_LOCK = threading.Lock()
