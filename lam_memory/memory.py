@@ -113,12 +113,13 @@ class MemoryState:
         """How much of each chunk's association (its `keys`) the state still recalls (about 1 = intact, 0 = gone)."""
         return (self.read(keys) * self.codes(positions)).sum(-1)
 
-    def settle(self, keys: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
-        """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner."""
+    def settle(self, keys: torch.Tensor, reads: torch.Tensor, codes: torch.Tensor) -> list[tuple[list[int], int]]:
+        """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner;
+        `reads` = `read(keys)`, `codes` = the chunks' codes."""
         linked = (keys @ keys.T) >= SAME_SLOT
-        votes = self.read(keys) @ self.codes(positions).T  # [m, i]: state read at m's key, matched to i's code
+        votes = reads @ codes.T  # [m, i]: state read at m's key, matched to i's code
         groups, seen = [], set()
-        for start in range(len(positions)):
+        for start in range(len(codes)):
             if start in seen:
                 continue
             group, stack = [], [start]
@@ -227,9 +228,10 @@ class LAMMemory:
         top = sims.topk(min(max(candidates, k), len(sims)))
         positions = top.indices
         keys = self.state.keys(self._emb[positions])
-        score = top.values + HELD_WEIGHT * self.state.held(keys, positions)
+        reads, codes = self.state.read(keys), self.state.codes(positions)
+        score = top.values + HELD_WEIGHT * (reads * codes).sum(-1)  # the state's `held`, read once
         near = (top.values >= top.values[0] - RELEVANT_WITHIN).nonzero().flatten()
-        for group, owner in self.state.settle(keys[near], positions[near]):
+        for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
         order = score.argsort(descending=True)[:k]

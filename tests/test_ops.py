@@ -1,5 +1,7 @@
 """The LAM recurrence: chunkwise-parallel == reference loop, pieces == whole, overwrite, boundedness."""
 
+import functools
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -45,9 +47,10 @@ def test_chunkwise_matches_reference(shape, T, offset, mix_every, dtype, tol):
 
 @pytest.mark.parametrize("dtype,tol", [(torch.float64, 1e-9), (torch.float32, 5e-4)])
 @pytest.mark.parametrize("T,offset", [(23, 0), (50, 7)])
-def test_gradients_match_reference(T, offset, dtype, tol):
+@pytest.mark.parametrize("chunk", [4, 16])  # keys longer than the chunk (direct update) and shorter (affine map)
+def test_gradients_match_reference(T, offset, chunk, dtype, tol):
     grads = []
-    for fn in (lam_recurrent, lam_chunkwise):
+    for fn in (lam_recurrent, functools.partial(lam_chunkwise, chunk=chunk)):
         xs = make_inputs(2, 2, T, 6, 5, dtype, seed=1, requires_grad=True)
         o, S = fn(*xs, offset=offset, mix_every=16)
         w = torch.randn(o.shape, generator=torch.Generator().manual_seed(2), dtype=dtype)
@@ -139,7 +142,7 @@ def test_unit_lower_inverse(C, requires_grad):
     torch.testing.assert_close(unit_lower_inverse(L) @ (eye + L), eye.expand(3, C, C))
 
 
-@pytest.mark.parametrize("chunk", [1, 4, 16, 64])
+@pytest.mark.parametrize("chunk", [1, 4, 16, 64])  # Dk = 8: the state is updated directly below 8, mapped above
 def test_chunk_length_does_not_change_results(chunk):
     xs = make_inputs(2, 3, 150, 8, 8, torch.float64)
     o_ref, s_ref = lam_recurrent(*xs, offset=7, mix_every=64)

@@ -28,8 +28,10 @@ Two implementations with one signature:
         O = diag(e^c) Q S_0 + (P o QK^T) W,    S_C = e^{c_C} S_0 + K^T diag(e^{c_C - c}) W,
     P_ij = e^{c_i - c_j} (j <= i). The hand-off is affine in S_0, S_C = (e^{c_C} I - K~^T W_k) S_0 + K~^T U
     (K~ = diag(e^{c_C - c}) K), so the only sequential work is one small (Dk x Dk)(Dk x Dv) product per chunk;
-    everything else is batched over all chunks. The chunk length (CHUNK) is a speed knob only: it divides
-    `mix_every`, so every mix boundary is a chunk boundary.
+    everything else is batched over all chunks. Where Dk > C (the memory's 2048-d keys) the map is applied
+    without being formed, S_C = e^{c_C} S_0 + K~^T (U - W_k S_0): two thin products instead of a Dk x Dk one.
+    The chunk length (CHUNK) is a speed knob only: it divides `mix_every`, so every mix boundary is a chunk
+    boundary.
 
 Shapes (B batch, H heads, T tokens): q, k (B, H, T, Dk); v (B, H, T, Dv); beta, g (B, H, T);
 log_a (B, H, 2, T) [fast, slow]; mix (H, 2) [lam_f, lam_s]; state (B, H, 2, Dk, Dv).
@@ -140,18 +142,28 @@ def lam_chunkwise(
     UW = Tinv @ torch.cat(((beta[..., None] * v).expand(*bk.shape[:-1], Dv), bk), dim=-1)
     U, Wk = UW[..., :Dv], UW[..., Dv:]  # written vectors: W_n = U_n - Wk_n S_n
     k_to_end = ((c[..., -1:] - c).exp()[..., None] * k).transpose(-1, -2)  # (B, H, 2, N, Dk, C)
-    # The hand-off between chunks is affine in the state: S_{n+1} = (e^{c_C} I - K^T Wk) S_n + K^T U.
-    eye = torch.eye(Dk, dtype=q.dtype, device=q.device)
-    transition = ec[..., -1, None, None] * eye - k_to_end @ Wk  # (B, H, 2, N, Dk, Dk)
-    inject = k_to_end @ U  # (B, H, 2, N, Dk, Dv)
+    if Dk <= C:
+        # The hand-off between chunks is affine in the state: S_{n+1} = (e^{c_C} I - K^T Wk) S_n + K^T U, one
+        # small matmul per chunk in the loop.
+        eye = torch.eye(Dk, dtype=q.dtype, device=q.device)
+        transition = (ec[..., -1, None, None] * eye - k_to_end @ Wk).flatten(0, 2)  # (B H 2, N, Dk, Dk)
+        inject = (k_to_end @ U).flatten(0, 2)  # (B H 2, N, Dk, Dv)
+
+        def step(n: int, S: Tensor) -> Tensor:
+            return torch.baddbmm(inject[:, n], transition[:, n], S.reshape(-1, Dk, Dv)).view(B, H, 2, Dk, Dv)
+    else:  # keys longer than the chunk: forming the (Dk x Dk) map costs more than applying it, S_{n+1} =
+        # e^{c_C} S_n + K^T (U - Wk S_n)
+        end_decay = ec[..., -1, None, None]  # (B, H, 2, N, 1, 1)
+
+        def step(n: int, S: Tensor) -> Tensor:
+            i = (slice(None),) * 3 + (n,)
+            return end_decay[i] * S + k_to_end[i] @ (U[i] - Wk[i] @ S)
 
     start = offset - front  # absolute position of the first (padded) chunk
     states = []  # the state entering each chunk
     for n in range(N):
         states.append(S)
-        S = torch.baddbmm(
-            inject[:, :, :, n].reshape(-1, Dk, Dv), transition[:, :, :, n].reshape(-1, Dk, Dk), S.reshape(-1, Dk, Dv)
-        ).view(B, H, 2, Dk, Dv)
+        S = step(n, S)
         end = start + (n + 1) * C
         if end % mix_every == 0 and end <= offset + T:
             S = mix_states(S, mix)
