@@ -7,6 +7,7 @@ import argparse
 import json
 import multiprocessing as mp
 import resource
+import statistics
 import sysconfig
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
+REPEAT_SECONDS = 10  # a row is timed again while its runs took less than this in all (the host's timing is noisy)
 SOURCES = ["argparse.py", "typing.py", "tarfile.py", "pathlib.py", "subprocess.py", "inspect.py", "ast.py"]
 
 
@@ -80,13 +82,14 @@ def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: s
         counted += 2
         run = lambda: lam.encode_stream(pieces)  # noqa: E731
     run() if tokens * batch <= 70_000 else None  # warm-up where cheap
-    reps = max(1, min(5, int(20_000 // (tokens * batch)) or 1))
-    start = time.perf_counter()
-    for _ in range(reps):
+    times: list[float] = []
+    while not times or (sum(times) < REPEAT_SECONDS and len(times) < 5):  # the median of up to 5 runs
+        start = time.perf_counter()
         run()
-    seconds = (time.perf_counter() - start) / reps
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
     return {"model": model, "precision": precision, "tokens_per_input": tokens, "batch": batch,
-            "seconds": round(seconds, 4), "tokens_per_s": round(counted / seconds, 1),
+            "seconds": round(seconds, 4), "runs": len(times), "tokens_per_s": round(counted / seconds, 1),
             "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
 
 

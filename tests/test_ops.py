@@ -142,6 +142,21 @@ def test_unit_lower_inverse(C, requires_grad):
     torch.testing.assert_close(unit_lower_inverse(L) @ (eye + L), eye.expand(3, C, C))
 
 
+def test_batch_slices_equal_one_pass(monkeypatch):
+    """Large batches run in slices of rows (a cache-size knob): same values and gradients as one pass."""
+    from lam_memory.ops import delta_rule
+
+    xs = make_inputs(5, 2, 40, 8, 8, torch.float64, requires_grad=True)
+    o_one, s_one = lam_chunkwise(*xs, offset=3, mix_every=16)
+    g_one = torch.autograd.grad(o_one.sum() + s_one.sum(), xs)
+    monkeypatch.setattr(delta_rule, "SLICE", 2 * 2 * 40)  # two rows per slice: 2 + 2 + 1
+    o, S = lam_chunkwise(*xs, offset=3, mix_every=16)
+    torch.testing.assert_close(o, o_one, atol=1e-12, rtol=1e-12)
+    torch.testing.assert_close(S, s_one, atol=1e-12, rtol=1e-12)
+    for a, b in zip(torch.autograd.grad(o.sum() + S.sum(), xs), g_one, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-12, rtol=1e-12)
+
+
 @pytest.mark.parametrize("chunk", [1, 4, 16, 64])  # Dk = 8: the state is updated directly below 8, mapped above
 def test_chunk_length_does_not_change_results(chunk):
     xs = make_inputs(2, 3, 150, 8, 8, torch.float64)

@@ -46,6 +46,8 @@ from torch import Tensor
 
 MIX_EVERY = 64
 CHUNK = 32  # chunk length of the chunkwise form (speed only; any power of two dividing MIX_EVERY)
+SLICE = 48 * 1024  # batch rows per chunkwise pass are capped at this many head-tokens (B' H T): the per-chunk
+# intermediates then stay in CPU cache (1.4x faster than one pass at 32 x 512 tokens x 12 heads)
 
 
 def mix_states(S: Tensor, mix: Tensor) -> Tensor:
@@ -109,6 +111,16 @@ def lam_chunkwise(
     aligned to absolute positions, so every mix boundary is a chunk boundary."""
     B, H, T, Dk = q.shape
     Dv = v.shape[-1]
+    if B > 1 and B * H * T > SLICE:  # rows are independent: run them in cache-sized slices
+        per = max(1, SLICE // (H * T))
+        parts = [
+            lam_chunkwise(
+                *(x[s : s + per] for x in (q, k, v, beta, log_a, g)), mix,
+                None if state is None else state[s : s + per], offset, mix_every, chunk,
+            )
+            for s in range(0, B, per)
+        ]  # fmt: skip
+        return torch.cat([o for o, _ in parts]), torch.cat([S for _, S in parts])
     S = _zero_state(q, v) if state is None else state
     if T == 0:
         return v.new_zeros(v.shape), S
