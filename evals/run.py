@@ -1,13 +1,13 @@
 """`lam eval sts-b|memory|leetcode|all`: dispatch to the suites; `all` writes one report folder.
 
 `lam eval all --out DIR [--limit N] [--suite S] [--base-url URL --model NAME]` runs, in order: STS-B
-(`sts_b.json`), the memory suite (`memory.json` + `memory.png`), the coding oracles for HumanEval and MBPP
-(`oracle_humaneval.json`, `oracle_mbpp.json`), and coding generation on the first N problems (default 5) of the
-chosen suite in plain and memory modes (`coding_SUITE_plain.json`, `coding_SUITE_memory.json`, with their JSONL
-rows) against the endpoint, else the local default server (started if needed, stopped after if started here). An
-endpoint that cannot be reached or fails mid-run does not stop the report: the generation part is recorded as
-skipped with a one-line reason (`coding_generation.json`). Then `summary.json` (every JSON by file stem) and
-`report.md` (Markdown tables of all of them, see `write_report`).
+(`sts_b.json`), the memory suite (`memory.json` + `memory.png`), the coding oracles over all of HumanEval and the
+MBPP test split (`oracle_humaneval.json`, `oracle_mbpp.json`), and coding generation on the first N problems
+(default 5) of the chosen suite in plain and memory modes (`coding_SUITE_plain.json`, `coding_SUITE_memory.json`,
+with their JSONL rows) against the endpoint, else the local default server (started if needed, stopped after if
+started here). An endpoint that cannot be reached or fails mid-run does not stop the report: the generation part
+is recorded as skipped with a one-line reason (`coding_generation.json`). Then `summary.json` (every JSON by file
+stem) and `report.md` (Markdown tables of all of them, see `write_report`).
 """
 
 from __future__ import annotations
@@ -78,9 +78,9 @@ def run_all(args: argparse.Namespace) -> int:
     run(str(out / "sts_b.json"))
     memory_suite.EXTRA_METHODS.setdefault("lam", _lam_method)
     memory_suite.memory_main(argparse.Namespace(**{**vars(args), "json": str(out / "memory.json")}))
-    for suite in ("humaneval", "mbpp"):
+    for suite in ("humaneval", "mbpp"):  # whole suites: --limit is for generation (the oracle takes seconds)
         leetcode_main(argparse.Namespace(**{**vars(args), "code_suite": suite, "oracle": True, "mode": "plain",
-                                            "json": str(out / f"oracle_{suite}.json")}))  # fmt: skip
+                                            "limit": None, "json": str(out / f"oracle_{suite}.json")}))  # fmt: skip
     coding_generation(args, out)
     summary = {p.stem: json.loads(p.read_text()) for p in sorted(out.glob("*.json")) if p.name != "summary.json"}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -271,13 +271,21 @@ def test_eval_all_writes_summary_and_report(tmp_path, monkeypatch):
         return 0
 
     monkeypatch.setattr(memory_suite, "memory_main", memory_main)
-    monkeypatch.setattr(coding, "leetcode_main", lambda args, **kw: copy("oracle_humaneval.json", args.json) and 0)
+    oracle_limits = []
+
+    def leetcode_main(args, **kw):
+        oracle_limits.append(args.limit)
+        copy("oracle_humaneval.json", args.json)
+        return 0
+
+    monkeypatch.setattr(coding, "leetcode_main", leetcode_main)
     out = tmp_path / "out"
-    args = argparse.Namespace(suite="all", out=str(out), base_url="http://127.0.0.1:9/v1", model="m", limit=None)
+    args = argparse.Namespace(suite="all", out=str(out), base_url="http://127.0.0.1:9/v1", model="m", limit=3)
     args.code_suite, args.mode, args.oracle, args.json = "humaneval", "plain", False, None
     assert run.main(args) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert {"sts_b", "memory", "oracle_humaneval", "oracle_mbpp", "coding_generation"} <= set(summary)
+    assert oracle_limits == [None, None]  # the oracles run whole suites; --limit is for generation
     assert summary["coding_generation"]["skipped"]
     text = (out / "report.md").read_text()
     assert "## STS-B" in text and "](memory.png)" in text and "Skipped: cannot reach" in text
