@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
@@ -198,7 +198,18 @@ class BM25:
 
 MINILM_BATCH = 64
 _EMBED_CACHE: dict[str, np.ndarray] = {}
-_EMBED_CACHE_MAX = 200_000
+EMBED_CACHE_MAX = 200_000
+
+
+def embed_cached(texts: list[str], encode: Callable[[list[str]], Iterable], cache: dict) -> list:
+    """Embeddings of `texts` from `cache` (text -> embedding), encoding only the texts it lacks, once each, with
+    `encode`; the cache is emptied first if they would take it past EMBED_CACHE_MAX entries."""
+    todo = sorted({t for t in texts if t not in cache})
+    if todo:
+        if len(cache) + len(todo) > EMBED_CACHE_MAX:
+            cache.clear()
+        cache.update(zip(todo, encode(todo), strict=True))
+    return [cache[t] for t in texts]
 
 
 @lru_cache(maxsize=1)
@@ -250,14 +261,8 @@ class DenseMiniLM:
 
     def ingest(self, chunks: list[Chunk]) -> None:
         texts = [c.text for c in chunks]
-        todo = sorted({t for t in texts if t not in _EMBED_CACHE})
-        if todo:
-            if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_MAX:
-                _EMBED_CACHE.clear()
-            for t, e in zip(todo, self._encode(todo), strict=True):
-                _EMBED_CACHE[t] = e
         if texts:
-            new = np.stack([_EMBED_CACHE[t] for t in texts])
+            new = np.stack(embed_cached(texts, self._encode, _EMBED_CACHE))
             self.matrix = new if self.matrix is None else np.concatenate([self.matrix, new])
 
     def rank(self, query: str, k: int) -> list[int]:

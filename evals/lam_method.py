@@ -6,10 +6,10 @@ import copy
 
 import torch
 
+from evals.baselines import embed_cached
 from lam_memory.types import Chunk
 
 _EMBED_CACHE: dict[str, torch.Tensor] = {}
-_EMBED_CACHE_MAX = 200_000
 
 
 class _CachingEncoder:
@@ -24,12 +24,10 @@ class _CachingEncoder:
     def encode(self, texts: list[str], batch_size: int = 32) -> torch.Tensor:
         if not self.caching:
             return self.encoder.encode(texts, batch_size=batch_size)
-        todo = sorted({t for t in texts if t not in _EMBED_CACHE})
-        if todo:
-            if len(_EMBED_CACHE) + len(todo) > _EMBED_CACHE_MAX:
-                _EMBED_CACHE.clear()
-            _EMBED_CACHE.update(zip(todo, self.encoder.encode(todo, batch_size=batch_size), strict=True))
-        return torch.stack([_EMBED_CACHE[t] for t in texts]) if texts else torch.zeros(0, 384)
+        if not texts:
+            return torch.zeros(0, 384)
+        encode = lambda todo: self.encoder.encode(todo, batch_size=batch_size)  # noqa: E731
+        return torch.stack(embed_cached(texts, encode, _EMBED_CACHE))
 
 
 class LAMMethod:

@@ -109,9 +109,11 @@ class MemoryState:
         """The state's answer (n, VALUE_DIM) for keys (n, KEY_DIM), fast and slow averaged."""
         return torch.einsum("nk,skv->nv", keys, self.S[0, 0]) / 2
 
-    def held(self, keys: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
-        """How much of each chunk's association (its `keys`) the state still recalls (about 1 = intact, 0 = gone)."""
-        return (self.read(keys) * self.codes(positions)).sum(-1)
+    @staticmethod
+    def held(reads: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+        """How much of each chunk's association the state still recalls (about 1 = intact, 0 = gone), from its
+        `reads` = `read(keys)` and its `codes`."""
+        return (reads * codes).sum(-1)
 
     def settle(self, keys: torch.Tensor, reads: torch.Tensor, codes: torch.Tensor) -> list[tuple[list[int], int]]:
         """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner;
@@ -229,7 +231,7 @@ class LAMMemory:
         positions = top.indices
         keys = self.state.keys(self._emb[positions])
         reads, codes = self.state.read(keys), self.state.codes(positions)
-        score = top.values + HELD_WEIGHT * (reads * codes).sum(-1)  # the state's `held`, read once
+        score = top.values + HELD_WEIGHT * self.state.held(reads, codes)  # the state read once for both uses
         near = (top.values >= top.values[0] - RELEVANT_WITHIN).nonzero().flatten()
         for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
             members = near[torch.tensor(group)]

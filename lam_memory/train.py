@@ -133,8 +133,7 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
     student.train()
     ema = None
     while step < steps:
-        ids, lengths = pad_batch([tokenized[i] for i in next(batches)])
-        mask = (torch.arange(ids.shape[1])[None, :] < lengths[:, None])[..., None].float()
+        ids, lengths, mask = _padded([tokenized[i] for i in next(batches)])
         loss = ids.new_zeros((), dtype=torch.float32)
         with torch.no_grad():
             x = teacher.embed(ids)
@@ -167,8 +166,7 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
     student.train()
     ema = None
     while step < steps:
-        ids, lengths = pad_batch([tokenized[i] for i in next(batches)])
-        mask = (torch.arange(ids.shape[1])[None, :] < lengths[:, None])[..., None].float()
+        ids, lengths, mask = _padded([tokenized[i] for i in next(batches)])
         with torch.no_grad():
             t_emb, t_hidden = teacher(ids, lengths, layers_out=True)
         s_emb, s_hidden = student(ids, lengths, layers_out=True)
@@ -178,6 +176,12 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
         ema = _optimizer_step(loss, opt, params, 2e-4 * _warmup_cosine(step, steps, 30), ema)
         step += 1
         _report(progress, task, "e2e", step, steps, ema, ckpt, student, opt)
+
+
+def _padded(batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Right-padded ids (B, T), lengths (B,) and the token mask (B, T, 1) of one distillation batch."""
+    ids, lengths = pad_batch(batch)
+    return ids, lengths, (torch.arange(ids.shape[1])[None, :] < lengths[:, None])[..., None].float()
 
 
 def _warmup_cosine(step: int, steps: int, warmup: int) -> float:

@@ -114,7 +114,8 @@ def test_state_marks_superseded_versions(memory):
     """What the state still holds of each version: the latest update keeps the most, every stale one less."""
     hits = {h.source: h for h in memory.search("What is the billing service retry timeout?", k=64)}
     positions = torch.tensor([hits[f"notes/ops-{i}.md"].position for i in range(1, 5)])
-    held = memory.state.held(memory.state.keys(memory._emb[positions]), positions)
+    state = memory.state
+    held = state.held(state.read(state.keys(memory._emb[positions])), state.codes(positions))
     assert held[3] > held[:3].max(), held
 
 
