@@ -45,7 +45,9 @@ def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: s
     import torch
 
     torch.set_num_threads(threads)
-    from lam_memory.encoder import Tokenizer, load_encoder, minilm_dir, pad_batch
+    from lam_memory.encoder import Tokenizer, load_encoder, minilm_dir, pad_batch, tune_malloc
+
+    tune_malloc()  # what load_encoder does for LAM, for the MiniLM rows too
 
     tok = Tokenizer()
     bf16 = precision == "bf16"

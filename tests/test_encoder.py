@@ -128,3 +128,29 @@ def test_save_delta_round_trip(tmp_path):
 def test_missing_weights_is_a_clear_error(tmp_path):
     with pytest.raises(LAMError, match="not found"):
         load_encoder(tmp_path / "nope.safetensors")
+
+
+def test_malloc_tuning_applies_unless_opted_out(monkeypatch):
+    import platform
+
+    from lam_memory.encoder import tune_malloc
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert tune_malloc() is True
+    monkeypatch.setenv("LAM_MALLOC_TUNING", "0")
+    assert tune_malloc() is False
+    monkeypatch.delenv("LAM_MALLOC_TUNING")
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")  # the user's own setting wins
+    assert tune_malloc() is False
+
+
+def test_padding_does_not_leak_into_real_tokens(lam):
+    """Pads write nothing into the state (beta = 0): a row's hidden states are the same alone and padded."""
+    ids = lam.tokenizer(["a short sentence about cats", "x " * 300])
+    from lam_memory.encoder import pad_batch
+
+    padded, lengths = pad_batch(ids)
+    with torch.inference_mode():
+        alone = lam.forward_block(torch.tensor([ids[0]]), torch.tensor([len(ids[0])]))[0][0]
+        batch = lam.forward_block(padded, lengths)[0][0, : len(ids[0])]
+    assert torch.allclose(alone, batch, atol=2e-5)
