@@ -145,10 +145,11 @@ class LAMMixer(nn.Module):
         rows = _head_major_rows(x.device)
         weight = torch.cat([m.weight for m in (self.query, self.key, self.value, self.gates)])[rows]
         bias = torch.cat([m.bias for m in (self.query, self.key, self.value, self.gates)])[rows]
-        proj = F.linear(x.to(weight.dtype), weight, bias).float().view(B, T, HEADS, width)
+        proj = F.linear(x.to(weight.dtype), weight, bias).view(B, T, HEADS, width)
         idx = _reverse_index(lengths, T)[..., None, None]
-        bwd = torch.gather(proj[:, :, half:], 1, idx.expand(B, T, half, width))
-        heads = torch.cat((proj[:, :, :half].transpose(1, 2), bwd.transpose(1, 2)), dim=1)  # (B, H, T, width)
+        heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
+        heads[:, :half] = proj[:, :, :half].transpose(1, 2)
+        heads[:, half:] = torch.gather(proj[:, :, half:], 1, idx.expand(B, T, half, width)).transpose(1, 2)
         q = F.normalize(heads[..., :HEAD_DIM], dim=-1)
         k = F.normalize(heads[..., HEAD_DIM : 2 * HEAD_DIM], dim=-1)
         v = heads[..., 2 * HEAD_DIM : 3 * HEAD_DIM]

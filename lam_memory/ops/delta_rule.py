@@ -45,7 +45,7 @@ from torch import Tensor
 MIX_EVERY = 64
 CHUNK = 16  # chunk length of the chunkwise form (speed only; any power of two dividing MIX_EVERY)
 SLICE = 48 * 1024  # batch rows per chunkwise pass are capped at this many head-tokens (B' H T): the per-chunk
-# intermediates then stay in CPU cache (1.4x faster than one pass at 32 x 512 tokens x 12 heads)
+# intermediates then stay in CPU cache (1.6x faster than one pass at 32 x 512 tokens x 12 heads)
 
 
 def mix_states(S: Tensor, mix: Tensor) -> Tensor:
@@ -148,25 +148,29 @@ def lam_chunkwise(
     A = (decay * (k @ k.transpose(-1, -2))).tril(-1) * beta[..., :, None]
     Tinv = unit_lower_inverse(A)  # (I + diag(beta) A)^-1
     ec = c.exp()
-    U = Tinv @ (beta[..., None] * v)  # written vectors: W_n = U_n - Wk_n S_n
+    G = B * H * 2  # independent (row, head, timescale) recurrences
+    U = (Tinv @ (beta[..., None] * v)).view(G, N, C, Dv)  # written vectors: W_n = U_n - Wk_n S_n
     Wk = Tinv @ ((beta * ec)[..., None] * k)
+    reads = torch.cat((Wk, ec[..., None] * q.expand_as(Wk)), dim=-2).view(G, N, 2 * C, Dk)  # [Wk; e^c Q] per chunk
     P = decay * (q @ k.transpose(-1, -2)) if grad else decay.mul_(q @ k.transpose(-1, -2))
-    eq = ec[..., None] * q
-    k_to_end = ((c[..., -1:] - c).exp()[..., None] * k).transpose(-1, -2)  # (B, H, 2, N, Dk, C)
-    end_decay = ec[..., -1, None, None]  # (B, H, 2, N, 1, 1)
+    P = P.view(G, N, C, C)
+    k_to_end = ((c[..., -1:] - c).exp()[..., None] * k).transpose(-1, -2).reshape(G, N, Dk, C)
+    end_decay = ec[..., -1].reshape(G, N, 1, 1)
     # The only sequential part, one chunk at a time while its state is in cache: the written vectors, the chunk's
     # outputs and the hand-off S_{n+1} = e^{c_C} S_n + K~^T W_n (thin products: no Dk x Dk map is formed).
     start = offset - front  # absolute position of the first (padded) chunk
+    S = S.reshape(G, Dk, Dv)
     outs = []
     for n in range(N):
-        i = (slice(None),) * 3 + (n,)
-        W = U[i] - Wk[i] @ S
-        outs.append(eq[i] @ S + P[i] @ W)
-        S = end_decay[i] * S + k_to_end[i] @ W
+        X = reads[:, n] @ S  # (G, 2C, Dv): Wk_n S_n and the reads of the entering state
+        W = U[:, n] - X[:, :C]
+        outs.append(torch.baddbmm(X[:, C:], P[:, n], W))
+        S = torch.baddbmm(end_decay[:, n] * S, k_to_end[:, n], W)
         end = start + (n + 1) * C
         if end % mix_every == 0 and end <= offset + T:
-            S = mix_states(S, mix)
-    out = torch.stack(outs, dim=3)
+            S = mix_states(S.view(B, H, 2, Dk, Dv), mix).view(G, Dk, Dv)
+    S = S.view(B, H, 2, Dk, Dv)
+    out = torch.stack(outs, dim=1)
     out = out.view(B, H, 2, N * C, Dv)[:, :, :, front : front + T]
     g = g[:, :, front : front + T]
     return torch.addcmul(out[:, :, 0], g[..., None], out[:, :, 1]), S
