@@ -26,7 +26,6 @@ precisions side by side); `load_encoder(bf16=False)` keeps everything float32.
 from __future__ import annotations
 
 import ctypes
-import functools
 import json
 import math
 import os
@@ -125,6 +124,7 @@ class LAMMixer(nn.Module):
         self.gates = Dense(HIDDEN, 4 * HEADS)  # beta, decay fast, decay slow, slow-read gate
         self.mix_logit = nn.Parameter(torch.full((HEADS, 2), -3.0))
         self.norm = GroupRMSNorm(HEADS, HEAD_DIM)
+        self.register_buffer("rows", _head_major_rows(), persistent=False)
         with torch.no_grad():
             self.gates.weight.normal_(0, 0.02)
             b = self.gates.bias.view(4, HEADS)
@@ -142,9 +142,8 @@ class LAMMixer(nn.Module):
         # it left to right and carry their state; backward heads read it reversed inside each sequence's length
         # (pads stay at the end) and start every block from zero. Projections are per token, so reversing them
         # equals projecting reversed x.
-        rows = _head_major_rows(x.device)
-        weight = torch.cat([m.weight for m in (self.query, self.key, self.value, self.gates)])[rows]
-        bias = torch.cat([m.bias for m in (self.query, self.key, self.value, self.gates)])[rows]
+        weight = torch.cat([m.weight for m in (self.query, self.key, self.value, self.gates)])[self.rows]
+        bias = torch.cat([m.bias for m in (self.query, self.key, self.value, self.gates)])[self.rows]
         proj = F.linear(x.to(weight.dtype), weight, bias).view(B, T, HEADS, width)
         idx = _reverse_index(lengths, T)[..., None, None]
         heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
@@ -321,14 +320,13 @@ def pad_batch(batch: list[list[int]]) -> tuple[Tensor, Tensor]:
     return ids, lengths
 
 
-@functools.cache
-def _head_major_rows(device: torch.device) -> Tensor:
+def _head_major_rows() -> Tensor:
     """Row order that groups the fused [query; key; value; gates] weight by head: (q_h, k_h, v_h, gates_h) x H."""
     rows = []
     for h in range(HEADS):
         rows += [m * HIDDEN + h * HEAD_DIM + i for m in range(3) for i in range(HEAD_DIM)]  # q_h, k_h, v_h
         rows += [3 * HIDDEN + g * HEADS + h for g in range(4)]  # beta, decay fast, decay slow, read gate
-    return torch.tensor(rows, device=device)
+    return torch.tensor(rows)
 
 
 def _reverse_index(lengths: Tensor, T: int) -> Tensor:
