@@ -47,7 +47,7 @@ def test_chunkwise_matches_reference(shape, T, offset, mix_every, dtype, tol):
 
 @pytest.mark.parametrize("dtype,tol", [(torch.float64, 1e-9), (torch.float32, 5e-4)])
 @pytest.mark.parametrize("T,offset", [(23, 0), (50, 7)])
-@pytest.mark.parametrize("chunk", [4, 16])  # keys longer than the chunk (direct update) and shorter (affine map)
+@pytest.mark.parametrize("chunk", [4, 16])  # Dk = 6: keys longer than the chunk, and shorter
 def test_gradients_match_reference(T, offset, chunk, dtype, tol):
     grads = []
     for fn in (lam_recurrent, functools.partial(lam_chunkwise, chunk=chunk)):
@@ -157,7 +157,7 @@ def test_batch_slices_equal_one_pass(monkeypatch):
         torch.testing.assert_close(a, b, atol=1e-12, rtol=1e-12)
 
 
-@pytest.mark.parametrize("chunk", [1, 4, 16, 64])  # Dk = 8: the state is updated directly below 8, mapped above
+@pytest.mark.parametrize("chunk", [1, 4, 16, 64])  # Dk = 8: chunks shorter and longer than the keys
 def test_chunk_length_does_not_change_results(chunk):
     xs = make_inputs(2, 3, 150, 8, 8, torch.float64)
     o_ref, s_ref = lam_recurrent(*xs, offset=7, mix_every=64)
