@@ -84,9 +84,9 @@ def native_bf16() -> bool:
 
 def tune_malloc() -> bool:
     """Let glibc serve allocations up to 32 MB from its heap and keep up to 256 MB of freed memory, instead of
-    mapping, page-faulting and unmapping every activation tensor afresh (1.3x on a streamed input, see
-    docs/RESULTS.md). Process-wide; called by `load_encoder`. Skipped where the user set MALLOC_MMAP_THRESHOLD_ or
-    MALLOC_TRIM_THRESHOLD_, or LAM_MALLOC_TUNING=0. Returns whether it applied the settings."""
+    mapping, page-faulting and unmapping every activation tensor afresh (see docs/RESULTS.md). Process-wide;
+    called by `load_encoder`. Skipped where the user set MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_, or
+    LAM_MALLOC_TUNING=0. Returns whether it applied the settings."""
     keys = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
     if os.environ.get("LAM_MALLOC_TUNING") == "0" or any(k in os.environ for k in keys):
         return False
