@@ -17,6 +17,7 @@ from rich.table import Table
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 REPEAT_SECONDS = 10  # a row is timed again while its runs took less than this in all (the host's timing is noisy)
+RUNS = (3, 15)  # ... at least / at most this many runs; the row reports their median
 SOURCES = ["argparse.py", "typing.py", "tarfile.py", "pathlib.py", "subprocess.py", "inspect.py", "ast.py"]
 
 
@@ -85,7 +86,7 @@ def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: s
         run = lambda: lam.encode_stream(pieces)  # noqa: E731
     run() if tokens * batch <= 70_000 else None  # warm-up where cheap
     times: list[float] = []
-    while not times or (sum(times) < REPEAT_SECONDS and len(times) < 5):  # the median of up to 5 runs
+    while len(times) < RUNS[0] or (sum(times) < REPEAT_SECONDS and len(times) < RUNS[1]):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)

@@ -15,5 +15,5 @@ def test_encoder_row(model, precision):
 
 
 def test_streamed_row():
-    row = _encoder_row("lam", 600, 1, 1, "fp32")  # whole 200-word pieces until >= 600 tokens: two blocks or more
+    row = _encoder_row("lam", 600, 1, 1, "fp32")  # whole 200-word pieces until >= 600 tokens: a block boundary
     assert 600 <= row["tokens_per_s"] * row["seconds"] < 1200
