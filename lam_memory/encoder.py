@@ -47,8 +47,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
 HEAD_DIM = HIDDEN // HEADS
 BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
-SPAN = 4 * BLOCK  # tokens per call on long inputs; whole blocks, so the result equals block by block (~1.2x
-# faster streaming than one block per call on 2 cores)
+SPAN = 4 * BLOCK  # tokens per call on long inputs: whole blocks, so the result equals block by block, in calls
+# large enough to keep 2 cores busy (streaming rows in docs/RESULTS.md)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 ENCODER_ID = "lam-encoder-v2"  # bump when the shipped weights change: stored memories check it
 
@@ -258,7 +258,7 @@ class Encoder(nn.Module):
         return x, new
 
     def forward(self, ids: Tensor, lengths: Tensor, layers_out: bool = False) -> Tensor | tuple[Tensor, list]:
-        """Mean-pooled, L2-normalised embeddings of right-padded `ids` (B, T). Long inputs run block by block."""
+        """Mean-pooled, L2-normalised embeddings of right-padded `ids` (B, T). Long inputs run span by span."""
         if self.kind == "softmax" or ids.shape[1] <= SPAN:
             hidden, _ = self._hidden(ids, lengths, layers_out)
             pooled = _mean_pool(hidden[-1] if layers_out else hidden, lengths)
