@@ -154,8 +154,10 @@ class LAMMixer(nn.Module):
         nb, Tb = -(-T // BLOCK), min(T, BLOCK)
         block_len = (lengths[:, None] - BLOCK * torch.arange(nb, device=x.device)).clamp(0, Tb).flatten()
         rev = _reverse_index(block_len, Tb)[..., None, None]  # (B nb, Tb, 1, 1), an involution
-        back = F.pad(proj[:, :, half:], (0, 0, 0, 0, 0, nb * Tb - T)).view(B * nb, Tb, half, width)
-        back = torch.gather(back, 1, rev.expand(-1, -1, half, width)).transpose(1, 2)
+        back = proj[:, :, half:]
+        if nb * Tb > T:  # a short last block: pad it to Tb (F.pad copies even when it pads nothing)
+            back = F.pad(back, (0, 0, 0, 0, 0, nb * Tb - T))
+        back = torch.gather(back.reshape(B * nb, Tb, half, width), 1, rev.expand(-1, -1, half, width)).transpose(1, 2)
         mix = 0.5 * torch.sigmoid(self.mix_logit)
         if nb == 1:  # one recurrence call for all heads
             heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
