@@ -178,7 +178,7 @@ class LAMMixer(nn.Module):
     @staticmethod
     def _recurrence(heads: Tensor, lengths: Tensor, state: Tensor | None, mix: Tensor) -> tuple[Tensor, Tensor]:
         """The LAM recurrence over float32 per-head projections (B, h, T, width) with `lengths` real tokens."""
-        mask = (torch.arange(heads.shape[2], device=heads.device)[None, :] < lengths[:, None]).float()  # (B, T)
+        mask = length_mask(lengths, heads.shape[2]).float()
         q = F.normalize(heads[..., :HEAD_DIM], dim=-1)
         k = F.normalize(heads[..., HEAD_DIM : 2 * HEAD_DIM], dim=-1)
         v = heads[..., 2 * HEAD_DIM : 3 * HEAD_DIM]
@@ -200,7 +200,7 @@ class SoftmaxMixer(nn.Module):
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, None]:
         B, T, _ = x.shape
         heads = lambda t: t.view(B, T, HEADS, -1).transpose(1, 2)  # noqa: E731
-        keep = torch.arange(T, device=x.device)[None, :] < lengths[:, None]
+        keep = length_mask(lengths, T)
         o = F.scaled_dot_product_attention(
             heads(self.query(x)), heads(self.key(x)), heads(self.value(x)), attn_mask=keep[:, None, None, :]
         )
@@ -350,6 +350,11 @@ def _head_major_rows() -> Tensor:
     return torch.tensor(rows)
 
 
+def length_mask(lengths: Tensor, T: int) -> Tensor:
+    """(B, T) bool: True on each row's first `lengths` tokens (right-padded batches)."""
+    return torch.arange(T, device=lengths.device)[None, :] < lengths[:, None]
+
+
 def _reverse_index(lengths: Tensor, T: int) -> Tensor:
     t = torch.arange(T, device=lengths.device)[None, :]
     L = lengths[:, None].clamp(max=T)
@@ -357,8 +362,7 @@ def _reverse_index(lengths: Tensor, T: int) -> Tensor:
 
 
 def _masked_sum(h: Tensor, lengths: Tensor) -> Tensor:
-    mask = torch.arange(h.shape[1], device=h.device)[None, :] < lengths[:, None]
-    return (h * mask[..., None]).sum(1)
+    return (h * length_mask(lengths, h.shape[1])[..., None]).sum(1)
 
 
 def _mean_pool(h: Tensor, lengths: Tensor) -> Tensor:

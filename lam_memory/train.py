@@ -45,7 +45,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from evals.data import shared_dir
 from evals.sts_b import load_stsb, sts_scores
-from lam_memory.encoder import WEIGHTS_DIR, Encoder, init_lam_from_minilm, load_minilm, pad_batch, save_delta
+from lam_memory.encoder import (
+    WEIGHTS_DIR,
+    Encoder,
+    init_lam_from_minilm,
+    length_mask,
+    load_minilm,
+    pad_batch,
+    save_delta,
+)
 
 DISTILL_STEPS = 250
 E2E_STEPS = 600
@@ -181,7 +189,7 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
 def _padded(batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Right-padded ids (B, T), lengths (B,) and the token mask (B, T, 1) of one distillation batch."""
     ids, lengths = pad_batch(batch)
-    return ids, lengths, (torch.arange(ids.shape[1])[None, :] < lengths[:, None])[..., None].float()
+    return ids, lengths, length_mask(lengths, ids.shape[1])[..., None].float()
 
 
 def _warmup_cosine(step: int, steps: int, warmup: int) -> float:
