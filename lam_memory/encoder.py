@@ -47,6 +47,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
 HEAD_DIM = HIDDEN // HEADS
 BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
+BATCH_TOKENS = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
 SPAN = 4 * BLOCK  # tokens per call on long inputs: whole blocks, so the result equals block by block, in calls
 # large enough to keep 2 cores busy (streaming rows in docs/RESULTS.md)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -293,19 +294,18 @@ class Encoder(nn.Module):
     # -- user API ---------------------------------------------------------------------------------------
     @torch.inference_mode()
     def encode(self, texts: list[str] | str, batch_size: int = 32, max_tokens: int | None = None) -> Tensor:
-        """L2-normalised embeddings (N, 384) float32. Inputs of any length (MiniLM: truncated to 512 tokens)."""
+        """L2-normalised embeddings (N, 384) float32. Inputs of any length (MiniLM: truncated to 512 tokens).
+        Batches hold up to `batch_size` texts of similar length (see `length_batches`)."""
         if isinstance(texts, str):
             texts = [texts]
         if not texts:
             return torch.zeros(0, HIDDEN)
         limit = max_tokens or (512 if self.kind == "softmax" else None)
         ids = [t[: limit - 1] + [self.tokenizer.sep] if limit and len(t) > limit else t for t in self.tokenizer(texts)]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # length-sorted batches pad less
         out = torch.empty(len(ids), HIDDEN)
-        for s in range(0, len(order), batch_size):
-            batch = [ids[i] for i in order[s : s + batch_size]]
-            padded, lengths = pad_batch(batch)
-            out[order[s : s + batch_size]] = self(padded, lengths).float()
+        for rows in length_batches([len(t) for t in ids], batch_size):
+            padded, lengths = pad_batch([ids[i] for i in rows])
+            out[rows] = self(padded, lengths).float()
         return out
 
     @torch.inference_mode()
@@ -331,6 +331,20 @@ class Encoder(nn.Module):
                 yield buf[:SPAN]
                 buf = buf[SPAN:]
         yield buf + [self.tokenizer.sep]
+
+
+def length_batches(lengths: list[int], max_rows: int, max_padded: int = BATCH_TOKENS) -> list[list[int]]:
+    """Indices of `lengths` in batches of similar length, shortest first: a batch closes at `max_rows` rows or
+    when padding its rows to the longest would exceed `max_padded` tokens (a longer row then goes alone).
+    Padding is wasted work; a fixed count of rows from a wide length range pads a lot."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < max_rows and (len(batches[-1]) + 1) * lengths[i] <= max_padded:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def pad_batch(batch: list[list[int]]) -> tuple[Tensor, Tensor]:

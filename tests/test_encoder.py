@@ -7,7 +7,15 @@ import pytest
 import torch
 
 from lam_memory import LAMError
-from lam_memory.encoder import BLOCK, HIDDEN, init_lam_from_minilm, load_encoder, load_minilm, save_delta
+from lam_memory.encoder import (
+    BLOCK,
+    HIDDEN,
+    init_lam_from_minilm,
+    length_batches,
+    load_encoder,
+    load_minilm,
+    save_delta,
+)
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
@@ -46,6 +54,17 @@ def test_batch_composition_does_not_change_embeddings(lam):
     texts = ["short one", "a somewhat longer sentence about the weather in Paris today", "x " * 100]
     alone = torch.stack([lam.encode([t])[0] for t in texts])
     torch.testing.assert_close(lam.encode(texts, batch_size=3), alone, atol=1e-5, rtol=1e-5)
+
+
+def test_length_batches_group_similar_lengths_within_the_budget():
+    lengths = [300, 5, 7, 290, 6, 5000, 8, 310, 9, 295]
+    batches = length_batches(lengths, max_rows=3, max_padded=800)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # every row exactly once
+    for b in batches:
+        assert len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 800)
+    assert [lengths[b[0]] for b in batches] == sorted(lengths[b[0]] for b in batches)  # shortest first
+    assert [5000] in [[lengths[i] for i in b] for b in batches]  # too long for the budget: alone, not dropped
+    assert len(batches) == 5  # (5,6,7) (8,9) (290,295) (300,310) (5000)
 
 
 def test_similar_sentences_score_higher(lam):
