@@ -98,13 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module, func = HANDLERS[args.command].split(":")
     try:
-        return int(getattr(importlib.import_module(module), func)(args) or 0)
+        code = int(getattr(importlib.import_module(module), func)(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
     except (LAMError, FileNotFoundError, NotADirectoryError, PermissionError, ValueError) as e:
         print(f"lam {args.command}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"lam {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`lam query ... --json | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit-time flush cannot fail again
+        return 141
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from rich.table import Table
 from lam_memory import LAMError
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_text, iter_files, parse_jsonl
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages stay one line each (logs, pipes, tests)
 
 
 def _open(path: str, create: bool):

@@ -1,0 +1,89 @@
+"""`lam ingest`, `lam query`, `lam stats` as a user runs them: exit codes, one-line errors, the --json contract."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lam_memory import cli
+
+CHAT = [
+    {"role": "user", "content": "The deploy key rotates every 30 days."},
+    {"role": "assistant", "content": "Noted, 30 days."},
+    {"role": "user", "content": "Update: the deploy key now rotates every 7 days."},
+]
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    (root / "chat.jsonl").write_text("\n".join(json.dumps(m) for m in CHAT) + "\n")
+    (root / "util.py").write_text("def rotate(key):\n    return key[::-1]\n\n\nclass Vault:\n    pass\n")
+    mem = root / "mem"
+    assert cli.main(["ingest", str(root / "chat.jsonl"), str(root / "util.py"), "--memory", str(mem)]) == 0
+    return mem
+
+
+def _error_line(capsys) -> str:
+    """The error: stderr's last line; any line before it is a one-line warning."""
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert err and all(line.startswith("warning: ") for line in err[:-1]) and "Traceback" not in err[-1], err
+    return err[-1]
+
+
+def test_query_json_is_exactly_the_contract(memory, capsys):
+    capsys.readouterr()
+    assert cli.main(["query", "how often does the deploy key rotate?", "--memory", str(memory), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"context", "tokens", "hits"} and 0 < out["tokens"] <= 2000
+    assert out["hits"] and all(set(h) == {"source", "start_line", "end_line", "score", "text"} for h in out["hits"])
+    best = max(out["hits"], key=lambda h: h["score"])  # hits come in context order: by source, then line
+    assert best["text"].endswith("every 7 days.") and best["start_line"] == 3  # the update outranks the stale fact
+    assert "chat.jsonl:3-3" in out["context"]
+
+
+def test_stats_json(memory, capsys):
+    capsys.readouterr()
+    assert cli.main(["stats", "--memory", str(memory), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["chunks"] >= 4 and stats["sources"] == 2 and stats["state_bytes"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["ingest", "{root}/missing.txt"], "missing.txt"),
+        (["ingest", "{root}/empty.txt"], "no text found"),
+        (["ingest", "{root}/bad.jsonl"], "bad.jsonl:2: invalid JSON"),
+        (["ingest", "{root}/blob.bin"], "binary files skipped"),
+        (["query", "what?", "--budget", "5"], "too small"),
+        (["query", "   "], "empty query"),
+    ],
+)
+def test_bad_input_is_one_line_and_nonzero(memory, tmp_path, capsys, argv, needle):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "bad.jsonl").write_text(json.dumps(CHAT[0]) + "\nnot json\n")
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    target = memory if argv[0] == "query" else tmp_path / "new"
+    capsys.readouterr()
+    assert cli.main([a.format(root=tmp_path) for a in argv] + ["--memory", str(target)]) == 1
+    line = _error_line(capsys)
+    assert line.startswith(f"lam {argv[0]}: error: ") and needle in line, line
+
+
+def test_query_without_a_memory(tmp_path, capsys):
+    assert cli.main(["query", "anything", "--memory", str(tmp_path / "none")]) == 1
+    assert "no memory at" in _error_line(capsys)
+    assert not (tmp_path / "none").exists()  # a query never creates a memory
+
+
+def test_closed_pipe_is_not_a_traceback(memory):
+    """`lam query ... --json | head -c 0`: the reader is gone before lam writes; lam exits quietly (141, as a shell
+    reports a process that SIGPIPE ended)."""
+    cmd = [sys.executable, "-m", "lam_memory.cli", "query", "deploy key", "--memory", str(memory), "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # long before the encoder has loaded
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and "Traceback" not in err, err
