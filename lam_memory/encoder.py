@@ -47,9 +47,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
 HEAD_DIM = HIDDEN // HEADS
 BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
-BATCH_TOKENS = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
 SPAN = 4 * BLOCK  # tokens per call on long inputs: whole blocks, so the result equals block by block, in calls
 # large enough to keep 2 cores busy (streaming rows in docs/RESULTS.md)
+BATCH_TOKENS = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 ENCODER_ID = "lam-encoder-v2"  # bump when the shipped weights change: stored memories check it
 
@@ -335,8 +335,8 @@ class Encoder(nn.Module):
 
 def length_batches(lengths: list[int], max_rows: int, max_padded: int = BATCH_TOKENS) -> list[list[int]]:
     """Indices of `lengths` in batches of similar length, shortest first: a batch closes at `max_rows` rows or
-    when padding its rows to the longest would exceed `max_padded` tokens (a longer row then goes alone).
-    Padding is wasted work; a fixed count of rows from a wide length range pads a lot."""
+    when padding its rows to the longest would exceed `max_padded` tokens (a row longer than that goes alone).
+    Padding is wasted work, and a fixed count of rows from a wide length range pads a lot."""
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
     batches: list[list[int]] = []
     for i in order:
