@@ -5,8 +5,10 @@ import json
 import torch
 from rich.progress import Progress
 
+import evals.sts_b
+import lam_memory.train as train
 from lam_memory.encoder import init_lam_from_minilm
-from lam_memory.train import distill, distill_e2e
+from lam_memory.train import distill, distill_e2e, finetune_sts, finetune_teacher, relational_loss
 
 TEXTS = [f"Sentence number {i} talks about {w}." for i, w in enumerate(["cats", "deploys", "rivers", "code"] * 6)]
 
@@ -31,3 +33,42 @@ def test_stages_train_checkpoint_and_resume(tmp_path):
         distill_e2e(fresh, tmp_path, steps=2, progress=progress)
     for k, v in fresh.state_dict().items():
         assert torch.equal(v, after2[k]), k
+
+
+def test_relational_loss_compares_geometry_not_coordinates():
+    torch.manual_seed(0)
+    t = torch.nn.functional.normalize(torch.randn(8, 16), dim=-1)
+    q, _ = torch.linalg.qr(torch.randn(16, 16))  # a rotation keeps every cosine
+    assert relational_loss(t @ q, t) < 1e-10
+    s = torch.nn.functional.normalize(torch.randn(8, 16), dim=-1).requires_grad_()
+    loss = relational_loss(s, t)
+    loss.backward()
+    assert loss > 0.01 and s.grad.abs().sum() > 0
+    doubled = torch.cat((t[:4], t[:4]))  # only the diagonal (self-similarity) can differ: ignored
+    assert relational_loss(doubled, doubled) == 0
+
+
+def test_sts_stages_on_a_slice_of_stsb(tmp_path, monkeypatch):
+    """Stage 0 (teacher) and stage 3 with the relational term, on 32 real train pairs and 48 dev pairs: they train,
+    checkpoint, select on dev, and resume without training again."""
+    full = {split: evals.sts_b.load_stsb(split) for split in ("train", "dev")}
+    sliced = lambda split: full[split][:32] if split == "train" else full[split][:48]  # noqa: E731
+    monkeypatch.setattr(train, "load_stsb", sliced)
+    monkeypatch.setattr(evals.sts_b, "load_stsb", sliced)
+    with Progress(disable=True) as progress:
+        targets = finetune_teacher(tmp_path, epochs=1, progress=progress)
+        assert set(targets) == {s for a, b, _ in sliced("train") for s in (a, b)}
+        torch.testing.assert_close(torch.stack(list(targets.values())).norm(dim=-1), torch.ones(len(targets)))
+        student = init_lam_from_minilm()
+        before = {k: v.clone() for k, v in student.state_dict().items()}
+        best = finetune_sts(student, tmp_path, epochs=1, progress=progress, targets=targets)
+        assert best["choice"] in ("uniform average of epochs 0-1", "epoch 0", "epoch 1")
+        ckpt = torch.load(tmp_path / "sts.pt", weights_only=False)
+        assert ckpt["epoch"] == 1 and len(ckpt["devs"]) == 2
+        trained = ckpt["snapshots"][1]
+        assert not torch.equal(trained["layers.0.ffn_in.weight"], before["layers.0.ffn_in.weight"])
+        assert torch.equal(trained["word.weight"], before["word.weight"])  # embeddings stay MiniLM's
+        again = init_lam_from_minilm()  # resuming a finished stage re-selects the same weights
+        assert finetune_sts(again, tmp_path, epochs=1, progress=progress, targets=targets) == best
+    for k, v in again.state_dict().items():
+        assert torch.equal(v, student.state_dict()[k]), k
