@@ -19,6 +19,14 @@ weights are chosen on STS-B *dev* Pearson among every epoch (epoch 0 = the disti
 and the uniform average of all of them (a WiSE-FT-style soup, which keeps the teacher's generality and wins on
 dev: 88.6 vs 87.9 for the best single epoch). The test split is never used for training or selection.
 
+Optional stage 0 (`--teacher-epochs N`) fine-tunes MiniLM itself on STS-B train the same way (same loss, same
+selection on dev); stage 3 then adds a relational term: over each batch's sentences, the student's cosine matrix
+follows the fine-tuned teacher's, so every pair in the batch gets a soft target, not only the labelled ones:
+
+    L3 = MSE(cos(u_i, v_i), score_i / 5) + 1.0 * MSE(E^s E^s^T, E^t E^t^T)   (off the diagonal)
+
+Its measured effect is in docs/RESULTS.md.
+
 Word embeddings stay frozen (they are MiniLM's), so the shipped file holds only the ~10.7M retrained tensors
 (fp16, ~21 MB). Checkpoints are written every 50 steps and every epoch; rerunning the same command resumes.
 
@@ -58,7 +66,7 @@ from lam_memory.encoder import (
 DISTILL_STEPS = 250
 E2E_STEPS = 600
 STS_EPOCHS = 3
-TEACHER_EPOCHS = 3
+TEACHER_EPOCHS = 0  # stage 0 is opt-in (--teacher-epochs N) until weights trained with it ship
 RELATIONAL = 1.0  # weight of stage 3's relational term
 SEED = 0
 
