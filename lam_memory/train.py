@@ -69,6 +69,7 @@ STS_EPOCHS = 3
 TEACHER_EPOCHS = 0  # stage 0 is opt-in (--teacher-epochs N) until weights trained with it ship
 RELATIONAL = 1.0  # weight of stage 3's relational term
 SEED = 0
+Targets = dict[str, torch.Tensor]  # STS-B train sentence -> the fine-tuned teacher's normalised embedding
 
 
 # -- data ---------------------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def _tokenized_texts(student: Encoder, out: Path) -> list[list[int]]:
     return [ids[:127] + [tok.sep] if len(ids) > 128 else ids for ids in tok(texts)]
 
 
-def finetune_teacher(out: Path, epochs: int, progress: Progress) -> dict[str, torch.Tensor]:
+def finetune_teacher(out: Path, epochs: int, progress: Progress) -> Targets:
     """Stage 0: MiniLM fine-tuned on STS-B train like the student (selection on dev); returns its normalised
     embeddings of every STS-B train sentence, the similarity targets of stage 3's relational term."""
     teacher = load_minilm()
@@ -274,7 +275,7 @@ def finetune_teacher(out: Path, epochs: int, progress: Progress) -> dict[str, to
         return dict(zip(sentences, teacher.encode(sentences, batch_size=64), strict=True))
 
 
-def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress, targets=None) -> dict:
+def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress, targets: Targets | None = None) -> dict:
     """Stage 3: the student on STS-B train; `targets` (sentence -> fine-tuned teacher embedding) adds the
     relational term (see `relational_loss`)."""
     return _sts_finetune(student, out / "sts.pt", epochs, progress, "sts-b", targets)
@@ -288,7 +289,9 @@ def relational_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tenso
     return F.mse_loss((student @ student.T)[off], (teacher @ teacher.T)[off])
 
 
-def _sts_finetune(model: Encoder, ckpt: Path, epochs: int, progress: Progress, name: str, targets=None) -> dict:
+def _sts_finetune(
+    model: Encoder, ckpt: Path, epochs: int, progress: Progress, name: str, targets: Targets | None = None
+) -> dict:
     """Sentence-BERT CosineSimilarityLoss on STS-B train pairs, MSE(cos(u, v), score / 5) (+ RELATIONAL x the
     relational term when `targets` is given), then model selection on STS-B dev among every epoch's weights
     (epoch 0 = the model before fine-tuning) and their uniform average (a WiSE-FT-style soup)."""
