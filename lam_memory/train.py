@@ -376,6 +376,7 @@ def main(args: argparse.Namespace) -> int:
     e2e_steps = args.e2e_steps if args.e2e_steps is not None else E2E_STEPS
     epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
     teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
+    teacher_epochs = teacher_epochs if epochs > 0 else 0  # its targets serve only stage 3
     student = init_lam_from_minilm()
     t0 = time.time()
     cols = (
