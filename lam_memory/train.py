@@ -16,14 +16,14 @@ Stage 1 alone leaves each layer ~40% off (its loss ends near 2.4 over six layers
 teacher before fine-tuning; stage 2 closes most of that gap within a few hundred steps. Stage 3 fine-tunes end
 to end on STS-B train pairs with Sentence-BERT's CosineSimilarityLoss, MSE(cos(u, v), score / 5). The shipped
 weights are chosen on STS-B *dev* Pearson among every epoch (epoch 0 = the distilled model before fine-tuning)
-and the uniform average of all of them (a WiSE-FT-style soup, which keeps the teacher's generality and wins on
-dev: 88.6 vs 87.9 for the best single epoch). The test split is never used for training or selection.
+and the uniform average of all of them (a WiSE-FT-style soup, which keeps the teacher's generality and has won on
+dev in every run so far). The test split is never used for training or selection.
 
-Optional stage 0 (`--teacher-epochs N`) fine-tunes MiniLM itself on STS-B train the same way (same loss, same
-selection on dev); stage 3 then adds a relational term: over each batch's sentences, the student's cosine matrix
-follows the fine-tuned teacher's, so every pair in the batch gets a soft target, not only the labelled ones:
+Stage 0 (`--teacher-epochs N`, 0 skips it) first fine-tunes MiniLM itself on STS-B train the same way (same loss,
+same selection on dev); stage 3 then adds a relational term: over each batch's sentences, the student's cosine
+matrix follows the fine-tuned teacher's, so every pair in the batch gets a soft target, not only the labelled ones:
 
-    L3 = MSE(cos(u_i, v_i), score_i / 5) + 1.0 * MSE(E^s E^s^T, E^t E^t^T)   (off the diagonal)
+    L3 = MSE(cos(u_i, v_i), score_i / 5) + w * MSE(E^s E^s^T, E^t E^t^T)   (off the diagonal; w = --relational, 1.0)
 
 Its measured effect is in docs/RESULTS.md.
 
@@ -64,9 +64,9 @@ from lam_memory.encoder import (
 )
 
 DISTILL_STEPS = 250
-E2E_STEPS = 600
+E2E_STEPS = 1000
 STS_EPOCHS = 3
-TEACHER_EPOCHS = 0  # stage 0 is opt-in (--teacher-epochs N) until weights trained with it ship
+TEACHER_EPOCHS = 3  # stage 0: the similarity teacher (--teacher-epochs 0 skips it)
 RELATIONAL = 1.0  # weight of stage 3's relational term
 SEED = 0
 Targets = dict[str, torch.Tensor]  # STS-B train sentence -> the fine-tuned teacher's normalised embedding
