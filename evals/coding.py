@@ -10,7 +10,8 @@
   other use (truth test, arithmetic, iteration, attribute access), so it exercises the tests' assertions rather
   than a crash; the oracle checks that it fails everywhere.
 - `solve(problem, llm_call)` asks an LLM (plain mode: the problem prompt alone) and extracts the code;
-  `run_suite(...)` appends one JSON line per problem and skips ids already in the file (resume).
+  `run_suite(...)` appends one JSON line per problem and skips ids already in the file with the same settings
+  (model, sampling, seed, budget, encoder): a rerun resumes, a run with other settings redoes them.
 - Memory and full modes (`--mode memory|full`): the problem is not in the prompt. `build_history(problems, seed)`
   writes ONE long project history for the run's problems (>= HISTORY_TOKENS = 102,400 cl100k tokens, and at
   least HISTORY_SPARSITY times what is planted; deterministic: same problems and seed, same bytes): filler from
@@ -464,8 +465,9 @@ def solve(problem: Problem, llm_call: Callable[[list[dict]], str]) -> str:
     return extract_code(llm_call(messages_for(problem)), problem)
 
 
-def done_ids(path: Path, mode: str) -> dict[str, dict]:
-    """Rows already in a results JSONL for `mode`, by id (for resuming)."""
+def done_ids(path: Path, mode: str, settings: dict | None = None) -> dict[str, dict]:
+    """Rows already in a results JSONL for `mode` and made with `settings` (each key equal), by id (for resuming):
+    rows of a run with another model, seed, budget or encoder are not results of this one."""
     rows: dict[str, dict] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -473,7 +475,7 @@ def done_ids(path: Path, mode: str) -> dict[str, dict]:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut by a crash
-            if row.get("mode") == mode:
+            if row.get("mode") == mode and all(row.get(k) == v for k, v in (settings or {}).items()):
                 rows[row["id"]] = row
     return rows
 
@@ -492,13 +494,13 @@ def run_suite(
     on_result: Callable[[dict], None] | None = None,
 ) -> dict:
     """Solve and test each problem, appending `{"id","passed","duration","mode",...}` per line to `results_path`;
-    problems already there (same mode) are skipped. `solver` returns the code, or a dict with "code" and fields to
-    record (memory/full modes: evidence recall, context tokens, ...). Returns pass@1 over all rows of this run's
-    problems, and the means of the MEANS fields where rows have them."""
+    problems already there (same mode, same `extra` settings) are skipped. `solver` returns the code, or a dict
+    with "code" and fields to record (memory/full modes: evidence recall, context tokens, ...). Returns pass@1
+    over all rows of this run's problems, and the means of the MEANS fields where rows have them."""
     path = Path(results_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     problems = list(problems)
-    rows = done_ids(path, mode)
+    rows = done_ids(path, mode, extra)
     for p in problems:
         if p.id in rows:
             continue
@@ -1098,11 +1100,12 @@ def leetcode_main(
     results = Path(json_path).with_suffix(".jsonl") if json_path else Path("runs") / f"coding-{suite}-{mode}.jsonl"
     meta = dict(meta or {})
     seed = int(getattr(args, "seed", 0) or 0)
-    already = [r for p in problems if (r := done_ids(results, mode).get(p.id))]
     if mode == "plain":
         solver: Callable[[Problem], str | dict] = lambda p: solve(p, llm_call)
         setup: dict = {}
     else:
+        from lam_memory.encoder import ENCODER_ID
+
         history = build_history(problems, seed)
         problems = [with_helpers(p) for p in problems]
         setup = {
@@ -1121,14 +1124,24 @@ def leetcode_main(
                 budget = min(budget, context_length - max_tokens - 200)
             if budget < 64:
                 raise LAMError(f"no room for memory context: budget {budget} tokens")
-            setup["budget"] = budget
-            memory = history_memory(history, results.parent, console) if len(already) < len(problems) else None
-            if memory is not None:
-                setup["history"]["memory"] = str(memory.path)
-            solver = memory_solver(memory, history, llm_call, budget, count, context_length, max_tokens)
-        else:
-            solver = full_solver(history, llm_call, count, context_length, max_tokens)
+            setup |= {"budget": budget, "encoder": ENCODER_ID}
         meta |= {k: v for k, v in setup.items() if k != "history"}
+    same, any_settings = done_ids(results, mode, meta), done_ids(results, mode)
+    already = [same[p.id] for p in problems if p.id in same]
+    redo = sum(p.id in any_settings for p in problems) - len(already)
+    if redo:
+        console.print(
+            f"{results}: {redo} earlier results were made with other settings (model, seed, budget or "
+            "encoder); solving those problems again",
+            soft_wrap=True,
+        )
+    if mode == "memory":
+        memory = history_memory(history, results.parent, console) if len(already) < len(problems) else None
+        if memory is not None:
+            setup["history"]["memory"] = str(memory.path)
+        solver = memory_solver(memory, history, llm_call, budget, count, context_length, max_tokens)
+    elif mode == "full":
+        solver = full_solver(history, llm_call, count, context_length, max_tokens)
     has_recall = mode != "plain"
     seen = [sum(bool(r["passed"]) for r in already), len(already), sum(r.get("evidence_recall", 0) for r in already)]
 

@@ -119,6 +119,10 @@ def test_solve_and_resumable_run(tmp_path, suites):
     again = coding.run_suite(problems, must_not_be_called, out, mode="plain")
     assert again == summary
     assert len(out.read_text().splitlines()) == 4
+    other = coding.run_suite(problems, lambda p: coding.solve(p, llm_call), out, mode="plain", extra={"model": "b"})
+    assert other == summary and len(out.read_text().splitlines()) == 8  # another model's run is not resumed from
+    resumed = coding.run_suite(problems, must_not_be_called, out, mode="plain", extra={"model": "b"})
+    assert resumed == summary
 
 
 def test_leetcode_main(tmp_path):

@@ -152,7 +152,7 @@ def test_memory_mode_end_to_end_with_fake_llm(tmp_path, monkeypatch):
     assert sum(ok for _, ok in seen) >= 2  # the memory brings the scattered requirement back for most problems
     assert summary["pass_at_1"] == sum(r["passed"] for r in rows) / 3
     assert summary["evidence_recall"] == pytest.approx(sum(r["evidence_recall"] for r in rows) / 3)
-    assert summary["meta"] == {"model": "fake", "seed": 0, "budget": 1500}
+    assert summary["meta"] == {"model": "fake", "seed": 0, "budget": 1500, "encoder": ENCODER_ID}
     assert summary["history"]["tokens"] >= 6000 and len(summary["history"]["digest"]) == 64
     memdir = tmp_path / f"memory-humaneval-seed0-{summary['history']['digest'][:12]}-{ENCODER_ID}"
     assert (memdir / "archive.sqlite").exists()
@@ -171,6 +171,15 @@ def test_memory_mode_end_to_end_with_fake_llm(tmp_path, monkeypatch):
     assert coding.leetcode_main(args, llm_call=_fake_llm(problems, seen), meta={"model": "fake"}) == 0
     assert [pid for pid, _ in seen] == [problems[2].id]
     assert json.loads(out.read_text())["pass_at_1"] == summary["pass_at_1"]
+
+    # other settings (here the budget; likewise model, seed or encoder) make another run: nothing is resumed from
+    # the earlier rows, which stay in the file
+    args.budget = 1000
+    seen.clear()
+    assert coding.leetcode_main(args, llm_call=_fake_llm(problems, seen), meta={"model": "fake"}) == 0
+    assert [pid for pid, _ in seen] == [p.id for p in problems]
+    assert json.loads(out.read_text())["meta"]["budget"] == 1000
+    assert len(out.with_suffix(".jsonl").read_text().splitlines()) == 6
 
 
 def test_full_mode_keeps_the_recent_part_that_fits(tmp_path, monkeypatch):
