@@ -164,7 +164,9 @@ def test_malloc_tuning_applies_unless_opted_out(monkeypatch):
 
 
 def test_padding_does_not_leak_into_real_tokens(lam):
-    """Pads write nothing into the state (beta = 0): a row's hidden states are the same alone and padded."""
+    """Pads write nothing into the state (beta = 0): a row's hidden states are the same alone and padded. With bf16
+    dense layers a last-bit difference in float32 can round to one bf16 step (~0.004 at this scale) and grow over
+    the layers to ~0.01, so the bound there is 0.05; letting the 296 pads in as tokens moves them by ~0.5."""
     ids = lam.tokenizer(["a short sentence about cats", "x " * 300])
     from lam_memory.encoder import pad_batch
 
@@ -172,7 +174,10 @@ def test_padding_does_not_leak_into_real_tokens(lam):
     with torch.inference_mode():
         alone = lam.forward_span(torch.tensor([ids[0]]), torch.tensor([len(ids[0])]))[0][0]
         batch = lam.forward_span(padded, lengths)[0][0, : len(ids[0])]
-    assert torch.allclose(alone, batch, atol=2e-5)
+        leaked = lam.forward_span(padded, torch.full_like(lengths, padded.shape[1]))[0][0, : len(ids[0])]
+    bf16 = lam.layers[0].ffn_in.weight.dtype == torch.bfloat16
+    assert (alone - batch).abs().max() < (0.05 if bf16 else 2e-5)
+    assert (alone - leaked).abs().max() > 0.2  # the pads would matter if they were written
 
 
 def test_span_of_blocks_equals_block_by_block(lam):
