@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--e2e-steps", type=int, default=None, help="end-to-end distillation steps (stage 2)")
     s.add_argument("--sts-epochs", type=int, default=None)
     s.add_argument("--teacher-epochs", type=int, default=None, help="STS-B epochs of the similarity teacher (0: none)")
+    s.add_argument("--tuned-steps", type=int, default=None, help="stage 2b: distillation steps against the teacher")
     s.add_argument("--relational", type=float, default=None, help="weight of the teacher's relational term (1.0)")
     s.add_argument("--threads", type=int, default=None)
     s.add_argument("--export", action="store_true", help="write the shipped weights into lam_memory/weights/")

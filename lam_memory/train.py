@@ -25,7 +25,9 @@ matrix follows the fine-tuned teacher's, so every pair in the batch gets a soft 
 
     L3 = MSE(cos(u_i, v_i), score_i / 5) + w * MSE(E^s E^s^T, E^t E^t^T)   (off the diagonal; w = --relational, 1.0)
 
-Its measured effect is in docs/RESULTS.md.
+Stage 2b (`--tuned-steps N`, after stage 0) reruns stage 2's loss against that fine-tuned teacher on the
+distillation texts, so the student takes on the tuned similarity geometry over ~80k varied texts, not only over
+STS-B train's sentences. Their measured effects are in docs/RESULTS.md.
 
 Word embeddings stay frozen (they are MiniLM's), so the shipped file holds only the ~10.7M retrained tensors
 (fp16, ~21 MB). Checkpoints are written every 50 steps and every epoch; rerunning the same command resumes.
@@ -68,6 +70,7 @@ E2E_STEPS = 1000
 STS_EPOCHS = 3
 TEACHER_EPOCHS = 3  # stage 0: the similarity teacher (--teacher-epochs 0 skips it)
 RELATIONAL = 1.0  # weight of stage 3's relational term
+TUNED_STEPS = 0  # stage 2b: end-to-end distillation against stage 0's fine-tuned teacher
 SEED = 0
 Targets = dict[str, torch.Tensor]  # STS-B train sentence -> the fine-tuned teacher's normalised embedding
 
@@ -169,19 +172,23 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
         _report(progress, task, "distil", step, steps, ema, ckpt, student, opt)
 
 
-def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> None:
-    """Stage 2: the whole student (but word embeddings) mimics the teacher's hidden states and embeddings."""
-    ckpt = out / "e2e.pt"
+def distill_e2e(
+    student: Encoder, out: Path, steps: int, progress: Progress, teacher: Encoder | None = None, name: str = "e2e"
+) -> None:
+    """Stage 2: the whole student (but word embeddings) mimics the teacher's hidden states and embeddings. The
+    teacher is MiniLM; stage 2b (name "e2e-tuned") passes stage 0's STS-B-fine-tuned MiniLM instead."""
+    ckpt = out / f"{name}.pt"
     student.word.weight.requires_grad_(False)
     params = [p for n, p in student.named_parameters() if n != "word.weight"]
     opt = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.01)
     step = _resume(ckpt, student, opt)
     if step >= steps:
         return
-    teacher = _frozen_teacher()
+    teacher = teacher if teacher is not None else _frozen_teacher()
     tokenized = _tokenized_texts(student, out)
-    batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(SEED + 10_000 + step))
-    task = progress.add_task("e2e", total=steps, completed=step, loss="-")
+    seed = SEED + 10_000 + step if name == "e2e" else f"{name}-{SEED}-{step}"
+    batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(seed))
+    task = progress.add_task(name, total=steps, completed=step, loss="-")
     student.train()
     ema = None
     while step < steps:
@@ -194,7 +201,7 @@ def distill_e2e(student: Encoder, out: Path, steps: int, progress: Progress) -> 
         loss = loss + F.mse_loss(s_emb @ s_emb.T, t_emb @ t_emb.T) * 10
         ema = _optimizer_step(loss, opt, params, 2e-4 * _warmup_cosine(step, steps, 30), ema)
         step += 1
-        _report(progress, task, "e2e", step, steps, ema, ckpt, student, opt)
+        _report(progress, task, name, step, steps, ema, ckpt, student, opt)
 
 
 def _padded(batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -265,11 +272,18 @@ def _tokenized_texts(student: Encoder, out: Path) -> list[list[int]]:
     return [ids[:127] + [tok.sep] if len(ids) > 128 else ids for ids in tok(texts)]
 
 
-def finetune_teacher(out: Path, epochs: int, progress: Progress) -> Targets:
-    """Stage 0: MiniLM fine-tuned on STS-B train like the student (selection on dev); returns its normalised
-    embeddings of every STS-B train sentence, the similarity targets of stage 3's relational term."""
+def finetune_teacher(out: Path, epochs: int, progress: Progress) -> Encoder:
+    """Stage 0: MiniLM fine-tuned on STS-B train like the student (selection on dev), frozen."""
     teacher = load_minilm()
     _sts_finetune(teacher, out / "teacher-sts.pt", epochs, progress, "teacher sts-b")
+    teacher.eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    return teacher
+
+
+def teacher_targets(teacher: Encoder) -> Targets:
+    """The teacher's normalised embeddings of every STS-B train sentence: stage 3's relational targets."""
     sentences = sorted({s for a, b, _ in load_stsb("train") for s in (a, b)})
     with torch.inference_mode():
         return dict(zip(sentences, teacher.encode(sentences, batch_size=64), strict=True))
@@ -380,6 +394,9 @@ def _snapshot(model: Encoder) -> dict[str, torch.Tensor]:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.tuned_steps and (args.teacher_epochs == 0 or args.sts_epochs == 0):
+        sys.stderr.write("lam train-encoder: error: --tuned-steps needs the stage-0 teacher (--teacher-epochs > 0)\n")
+        return 1
     torch.manual_seed(SEED)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -391,6 +408,7 @@ def main(args: argparse.Namespace) -> int:
     teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
     teacher_epochs = teacher_epochs if epochs > 0 else 0  # its targets serve only stage 3
     relational = args.relational if args.relational is not None else RELATIONAL
+    tuned_steps = (args.tuned_steps if args.tuned_steps is not None else TUNED_STEPS) if teacher_epochs > 0 else 0
     student = init_lam_from_minilm()
     t0 = time.time()
     cols = (
@@ -405,7 +423,10 @@ def main(args: argparse.Namespace) -> int:
         distill(student, out, steps, progress)
         if e2e_steps > 0:
             distill_e2e(student, out, e2e_steps, progress)
-        targets = finetune_teacher(out, teacher_epochs, progress) if teacher_epochs > 0 else None
+        teacher = finetune_teacher(out, teacher_epochs, progress) if teacher_epochs > 0 else None
+        if teacher is not None and tuned_steps > 0:
+            distill_e2e(student, out, tuned_steps, progress, teacher, name="e2e-tuned")
+        targets = teacher_targets(teacher) if teacher is not None else None
         best = finetune_sts(student, out, epochs, progress, targets, relational) if epochs > 0 else {}
     student.eval()
     scores = {split: sts_scores(student, split) for split in ("dev", "test")}
@@ -414,6 +435,7 @@ def main(args: argparse.Namespace) -> int:
         "command": "lam train-encoder " + " ".join(a for a in sys.argv[1:] if a != "train-encoder"),
         "distill_steps": steps,
         "e2e_steps": e2e_steps,
+        "tuned_steps": tuned_steps,
         "selection": best.get("choice", "no fine-tuning"),
         "sts_epochs": epochs,
         "teacher_epochs": teacher_epochs,

@@ -7,8 +7,9 @@ from rich.progress import Progress
 
 import evals.sts_b
 import lam_memory.train as train
-from lam_memory.encoder import init_lam_from_minilm
-from lam_memory.train import distill, distill_e2e, finetune_sts, finetune_teacher, relational_loss
+from lam_memory import cli
+from lam_memory.encoder import init_lam_from_minilm, load_minilm
+from lam_memory.train import distill, distill_e2e, finetune_sts, finetune_teacher, relational_loss, teacher_targets
 
 TEXTS = [f"Sentence number {i} talks about {w}." for i, w in enumerate(["cats", "deploys", "rivers", "code"] * 6)]
 
@@ -35,6 +36,38 @@ def test_stages_train_checkpoint_and_resume(tmp_path):
         assert torch.equal(v, after2[k]), k
 
 
+def test_tuned_stage_follows_the_teacher_it_is_given(tmp_path):
+    """Stage 2b is stage 2 against another teacher: its own checkpoint after stage 2's, and the teacher matters
+    (a perturbed MiniLM pulls the student elsewhere than MiniLM does)."""
+    other = load_minilm()
+    with torch.no_grad():
+        for p in other.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+            p.requires_grad_(False)
+    results = {}
+    for name, teacher in (("base", load_minilm()), ("other", other)):
+        out = tmp_path / name
+        out.mkdir()
+        (out / "texts.json").write_text(json.dumps(TEXTS))
+        torch.manual_seed(0)
+        student = init_lam_from_minilm()
+        with Progress(disable=True) as progress:
+            distill_e2e(student, out, 2, progress)
+            distill_e2e(student, out, 2, progress, teacher=teacher, name="e2e-tuned")
+        results[name] = student.state_dict()["layers.0.ffn_in.weight"].clone()
+        ckpts = {c: torch.load(out / f"{c}.pt", weights_only=False) for c in ("e2e", "e2e-tuned")}
+        assert ckpts["e2e"]["step"] == 2 and ckpts["e2e-tuned"]["step"] == 2
+        assert not torch.equal(ckpts["e2e"]["model"]["layers.0.ffn_in.weight"], results[name])
+    assert not torch.equal(results["base"], results["other"])
+
+
+def test_tuned_stage_without_a_teacher_is_a_clear_error(tmp_path, capsys):
+    argv = ["train-encoder", "--out", str(tmp_path / "run"), "--tuned-steps", "5", "--teacher-epochs", "0"]
+    assert cli.main(argv) == 1
+    assert "--tuned-steps needs the stage-0 teacher" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_relational_loss_compares_geometry_not_coordinates():
     torch.manual_seed(0)
     t = torch.nn.functional.normalize(torch.randn(8, 16), dim=-1)
@@ -56,7 +89,9 @@ def test_sts_stages_on_a_slice_of_stsb(tmp_path, monkeypatch):
     monkeypatch.setattr(train, "load_stsb", sliced)
     monkeypatch.setattr(evals.sts_b, "load_stsb", sliced)
     with Progress(disable=True) as progress:
-        targets = finetune_teacher(tmp_path, epochs=1, progress=progress)
+        teacher = finetune_teacher(tmp_path, epochs=1, progress=progress)
+        assert not any(p.requires_grad for p in teacher.parameters())
+        targets = teacher_targets(teacher)
         assert set(targets) == {s for a, b, _ in sliced("train") for s in (a, b)}
         torch.testing.assert_close(torch.stack(list(targets.values())).norm(dim=-1), torch.ones(len(targets)))
         student = init_lam_from_minilm()
