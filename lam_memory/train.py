@@ -13,21 +13,21 @@ its output geometry (s = student, t = teacher, e = normalised mean-pooled embedd
     L2 = mean_l relMSE(h_l^s, h_l^t) + 10 mean_i (1 - cos(e_i^s, e_i^t)) + 10 MSE(E^s E^s^T, E^t E^t^T)
 
 Stage 1 alone leaves each layer ~40% off (its loss ends near 2.4 over six layers) and the student far below the
-teacher before fine-tuning; stage 2 closes most of that gap within a few hundred steps. Stage 3 fine-tunes end
-to end on STS-B train pairs with Sentence-BERT's CosineSimilarityLoss, MSE(cos(u, v), score / 5). The shipped
-weights are chosen on STS-B *dev* Pearson among every epoch (epoch 0 = the distilled model before fine-tuning)
-and the uniform average of all of them (a WiSE-FT-style soup, which keeps the teacher's generality and has won on
-dev in every run so far). The test split is never used for training or selection.
+teacher before fine-tuning; stage 2 closes most of that gap within a few hundred steps.
 
-Stage 0 (`--teacher-epochs N`, 0 skips it) first fine-tunes MiniLM itself on STS-B train the same way (same loss,
-same selection on dev); stage 3 then adds a relational term: over each batch's sentences, the student's cosine
-matrix follows the fine-tuned teacher's, so every pair in the batch gets a soft target, not only the labelled ones:
+Stage 0 (`--teacher-epochs N`, 0 skips it) fine-tunes MiniLM itself on STS-B train with Sentence-BERT's
+CosineSimilarityLoss, MSE(cos(u, v), score / 5), and the selection below. Stage 2b (`--tuned-steps N`, default
+1000) reruns stage 2's loss against that fine-tuned teacher on the distillation texts, so the student takes on the
+tuned similarity geometry over ~80k varied texts, not only over STS-B train's sentences. Stage 3 fine-tunes the
+student end to end on STS-B train pairs with the same loss plus a relational term: over each batch's sentences,
+the student's cosine matrix follows the fine-tuned teacher's, so every pair in the batch gets a soft target:
 
     L3 = MSE(cos(u_i, v_i), score_i / 5) + w * MSE(E^s E^s^T, E^t E^t^T)   (off the diagonal; w = --relational, 1.0)
 
-Stage 2b (`--tuned-steps N`, after stage 0) reruns stage 2's loss against that fine-tuned teacher on the
-distillation texts, so the student takes on the tuned similarity geometry over ~80k varied texts, not only over
-STS-B train's sentences. Their measured effects are in docs/RESULTS.md.
+Selection (stages 0 and 3): STS-B *dev* Pearson among every epoch's weights (epoch 0 = the model before
+fine-tuning) and the uniform average of all of them (a WiSE-FT-style soup). In the shipped run stage 3's epoch 0,
+the model straight out of stage 2b, won on dev. The test split is never used for training or selection; measured
+effects of each stage are in docs/RESULTS.md.
 
 Word embeddings stay frozen (they are MiniLM's), so the shipped file holds only the ~10.7M retrained tensors
 (fp16, ~21 MB). Checkpoints are written every 50 steps and every epoch; rerunning the same command resumes.
@@ -70,7 +70,7 @@ E2E_STEPS = 1000
 STS_EPOCHS = 3
 TEACHER_EPOCHS = 3  # stage 0: the similarity teacher (--teacher-epochs 0 skips it)
 RELATIONAL = 1.0  # weight of stage 3's relational term
-TUNED_STEPS = 0  # stage 2b: end-to-end distillation against stage 0's fine-tuned teacher
+TUNED_STEPS = 1000  # stage 2b: end-to-end distillation against stage 0's fine-tuned teacher
 SEED = 0
 Targets = dict[str, torch.Tensor]  # STS-B train sentence -> the fine-tuned teacher's normalised embedding
 
