@@ -147,7 +147,7 @@ def distill(student: Encoder, out: Path, steps: int, progress: Progress) -> None
     step = _resume(ckpt, student, opt)
     if step >= steps:
         return
-    teacher = _frozen_teacher()
+    teacher = _frozen(load_minilm())
     rng = random.Random(SEED + step)
     tokenized = _tokenized_texts(student, out)
     batches = _batches(tokenized, batch_tokens=1536, rng=rng)
@@ -184,7 +184,7 @@ def distill_e2e(
     step = _resume(ckpt, student, opt)
     if step >= steps:
         return
-    teacher = teacher if teacher is not None else _frozen_teacher()
+    teacher = teacher if teacher is not None else _frozen(load_minilm())
     tokenized = _tokenized_texts(student, out)
     seed = SEED + 10_000 + step if name == "e2e" else f"{name}-{SEED}-{step}"
     batches = _batches(tokenized, batch_tokens=2048, rng=random.Random(seed))
@@ -215,11 +215,12 @@ def _warmup_cosine(step: int, steps: int, warmup: int) -> float:
     return min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(step, steps) / steps))
 
 
-def _frozen_teacher() -> Encoder:
-    teacher = load_minilm()
-    for p in teacher.parameters():
+def _frozen(model: Encoder) -> Encoder:
+    """`model` in eval mode with no parameter taking gradients: a teacher."""
+    model.eval()
+    for p in model.parameters():
         p.requires_grad_(False)
-    return teacher
+    return model
 
 
 def _resume(ckpt: Path, model: Encoder, opt) -> int:
@@ -276,10 +277,7 @@ def finetune_teacher(out: Path, epochs: int, progress: Progress) -> Encoder:
     """Stage 0: MiniLM fine-tuned on STS-B train like the student (selection on dev), frozen."""
     teacher = load_minilm()
     _sts_finetune(teacher, out / "teacher-sts.pt", epochs, progress, "teacher sts-b")
-    teacher.eval()
-    for p in teacher.parameters():
-        p.requires_grad_(False)
-    return teacher
+    return _frozen(teacher)
 
 
 def teacher_targets(teacher: Encoder) -> Targets:
