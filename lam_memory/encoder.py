@@ -51,7 +51,7 @@ SPAN = 4 * BLOCK  # tokens per call on long inputs: whole blocks, so the result 
 # large enough to keep 2 cores busy (streaming rows in docs/RESULTS.md)
 BATCH_TOKENS = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
-ENCODER_ID = "lam-encoder-v4"  # bump when the shipped weights change: stored memories check it
+ENCODER_ID = "lam-encoder-v5"  # bump when the shipped weights change: stored memories check it
 
 
 def minilm_dir() -> Path:
