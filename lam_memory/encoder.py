@@ -29,6 +29,7 @@ process (`tune_malloc`; opt out with LAM_MALLOC_TUNING=0).
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import math
 import os
@@ -40,18 +41,15 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from lam_memory import LAMError
-from lam_memory.ops import MIX_EVERY, lam_attention
+from lam_memory.config import EncoderConfig
+from lam_memory.ops import lam_attention
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-HIDDEN, LAYERS, HEADS, FFN_DIM, VOCAB = 384, 6, 12, 1536, 30522
-HEAD_DIM = HIDDEN // HEADS
-BLOCK = 512  # backward heads' window; a multiple of MIX_EVERY so every block starts on a mix boundary
-SPAN = 4 * BLOCK  # tokens per call on long inputs: whole blocks, so the result equals block by block, in calls
-# large enough to keep 2 cores busy (streaming rows in docs/RESULTS.md)
-BATCH_TOKENS = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
 WEIGHTS_DIR = Path(__file__).parent / "weights"
-ENCODER_ID = "lam-encoder-v5"  # bump when the shipped weights change: stored memories check it
+WEIGHTS = WEIGHTS_DIR / "lam-encoder.safetensors"
+MINILM_ID = "all-MiniLM-L6-v2"
+UNTRAINED_ID = "lam-encoder-untrained"  # MiniLM's weights with fresh LAM mixers (training's starting point)
 
 
 def minilm_dir() -> Path:
@@ -123,27 +121,30 @@ class GroupRMSNorm(nn.Module):
 class LAMMixer(nn.Module):
     """Token mixer: the LAM recurrence over 12 heads (first half forward, second half backward in blocks)."""
 
-    def __init__(self):
+    def __init__(self, cfg: EncoderConfig):
         super().__init__()
-        self.query, self.key, self.value = (Dense(HIDDEN, HIDDEN) for _ in range(3))
-        self.dense = Dense(HIDDEN, HIDDEN)
-        self.gates = Dense(HIDDEN, 4 * HEADS)  # beta, decay fast, decay slow, slow-read gate
-        self.mix_logit = nn.Parameter(torch.full((HEADS, 2), -3.0))
-        self.norm = GroupRMSNorm(HEADS, HEAD_DIM)
-        self.register_buffer("rows", _head_major_rows(), persistent=False)
+        self.cfg = cfg
+        D, H = cfg.hidden, cfg.heads
+        self.query, self.key, self.value = (Dense(D, D) for _ in range(3))
+        self.dense = Dense(D, D)
+        self.gates = Dense(D, 4 * H)  # beta, decay fast, decay slow, slow-read gate
+        self.mix_logit = nn.Parameter(torch.full((H, 2), -3.0))
+        self.norm = GroupRMSNorm(H, cfg.head_dim)
+        self.register_buffer("rows", _head_major_rows(cfg), persistent=False)
         with torch.no_grad():
             self.gates.weight.normal_(0, 0.02)
-            b = self.gates.bias.view(4, HEADS)
+            b = self.gates.bias.view(4, H)
             b[0].fill_(0.0)  # beta ~ 0.5
             b[1].fill_(math.log(math.expm1(0.1)))  # a_fast ~ exp(-0.1) = 0.90
             b[2].fill_(math.log(math.expm1(0.002)))  # a_slow ~ exp(-0.002) = 0.998
             b[3].fill_(0.0)
 
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor]:
-        """x (B, T, D): a span of whole BLOCKs (the last may be short) that starts on a BLOCK boundary; lengths (B,)
-        real tokens in it; state (B, HEADS / 2, 2, d, d) the forward heads' state before it (None: zero).
+        """x (B, T, D): a span of whole blocks (the last may be short) that starts on a block boundary; lengths (B,)
+        real tokens in it; state (B, heads / 2, 2, d, d) the forward heads' state before it (None: zero).
         Returns the mixed tokens and the forward heads' state after the span."""
         B, T, _ = x.shape
+        HEADS, HEAD_DIM, BLOCK = self.cfg.heads, self.cfg.head_dim, self.cfg.block
         half, width = HEADS // 2, 3 * HEAD_DIM + 4
         # One projection for all heads, its columns grouped by head: (q, k, v, 4 gates) x 12.
         parts = (self.query, self.key, self.value, self.gates)  # index_select: cheaper than [rows] on CPU
@@ -173,12 +174,12 @@ class LAMMixer(nn.Module):
             o_back, _ = self._recurrence(back.float(), block_len, None, mix[half:])
         o_back = torch.gather(o_back.transpose(1, 2), 1, rev.expand(-1, -1, half, HEAD_DIM))
         o_back = o_back.reshape(B, nb * Tb, half, HEAD_DIM)[:, :T]
-        o = self.norm(torch.cat((o_fwd.transpose(1, 2), o_back), dim=2)).view(B, T, HIDDEN)
+        o = self.norm(torch.cat((o_fwd.transpose(1, 2), o_back), dim=2)).view(B, T, self.cfg.hidden)
         return self.dense(o), S
 
-    @staticmethod
-    def _recurrence(heads: Tensor, lengths: Tensor, state: Tensor | None, mix: Tensor) -> tuple[Tensor, Tensor]:
+    def _recurrence(self, heads: Tensor, lengths: Tensor, state: Tensor | None, mix: Tensor) -> tuple[Tensor, Tensor]:
         """The LAM recurrence over float32 per-head projections (B, h, T, width) with `lengths` real tokens."""
+        HEAD_DIM = self.cfg.head_dim
         mask = length_mask(lengths, heads.shape[2]).float()
         q = F.normalize(heads[..., :HEAD_DIM], dim=-1)
         k = F.normalize(heads[..., HEAD_DIM : 2 * HEAD_DIM], dim=-1)
@@ -187,35 +188,38 @@ class LAMMixer(nn.Module):
         # Pads write nothing (beta = 0) and do not decay (log a = 0), so their k, v never reach the state.
         beta = torch.sigmoid(gb) * mask[:, None]
         log_a = torch.stack((F.softplus(gf), F.softplus(gs)), dim=2) * -mask[:, None, None]
-        return lam_attention(q, k, v, beta, log_a, torch.sigmoid(gg), mix, state, offset=0, mix_every=MIX_EVERY)
+        return lam_attention(
+            q, k, v, beta, log_a, torch.sigmoid(gg), mix, state, offset=0, mix_every=self.cfg.mix_every
+        )
 
 
 class SoftmaxMixer(nn.Module):
     """MiniLM's bidirectional softmax attention (the teacher)."""
 
-    def __init__(self):
+    def __init__(self, cfg: EncoderConfig):
         super().__init__()
-        self.query, self.key, self.value = (Dense(HIDDEN, HIDDEN) for _ in range(3))
-        self.dense = Dense(HIDDEN, HIDDEN)
+        self.cfg = cfg
+        self.query, self.key, self.value = (Dense(cfg.hidden, cfg.hidden) for _ in range(3))
+        self.dense = Dense(cfg.hidden, cfg.hidden)
 
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, None]:
         B, T, _ = x.shape
-        heads = lambda t: t.view(B, T, HEADS, -1).transpose(1, 2)  # noqa: E731
+        heads = lambda t: t.view(B, T, self.cfg.heads, -1).transpose(1, 2)  # noqa: E731
         keep = length_mask(lengths, T)
         o = F.scaled_dot_product_attention(
             heads(self.query(x)), heads(self.key(x)), heads(self.value(x)), attn_mask=keep[:, None, None, :]
         )
-        return self.dense(o.transpose(1, 2).reshape(B, T, HIDDEN)), None
+        return self.dense(o.transpose(1, 2).reshape(B, T, self.cfg.hidden)), None
 
 
 class Layer(nn.Module):
-    def __init__(self, mixer: nn.Module):
+    def __init__(self, mixer: nn.Module, cfg: EncoderConfig):
         super().__init__()
         self.mixer = mixer
-        self.ln1 = nn.LayerNorm(HIDDEN, eps=1e-12)
-        self.ffn_in = Dense(HIDDEN, FFN_DIM)
-        self.ffn_out = Dense(FFN_DIM, HIDDEN)
-        self.ln2 = nn.LayerNorm(HIDDEN, eps=1e-12)
+        self.ln1 = nn.LayerNorm(cfg.hidden, eps=1e-12)
+        self.ffn_in = Dense(cfg.hidden, cfg.ffn_dim)
+        self.ffn_out = Dense(cfg.ffn_dim, cfg.hidden)
+        self.ln2 = nn.LayerNorm(cfg.hidden, eps=1e-12)
 
     def forward(self, x: Tensor, lengths: Tensor, state: Tensor | None) -> tuple[Tensor, Tensor | None]:
         m, state = self.mixer(x, lengths, state)
@@ -230,18 +234,26 @@ class Layer(nn.Module):
 
 
 class Encoder(nn.Module):
-    """Shared body of the LAM encoder and the MiniLM teacher; `mixer` picks the token mixer."""
+    """Shared body of the LAM encoder and the MiniLM teacher; `mixer` picks the token mixer. `encoder_id` names
+    the weights (memories record it: embeddings of different weights are not comparable)."""
 
-    def __init__(self, mixer: str = "lam"):
+    def __init__(self, mixer: str = "lam", config: EncoderConfig | None = None, encoder_id: str = UNTRAINED_ID):
         super().__init__()
+        cfg = self.config = config or EncoderConfig()
         self.kind = mixer
-        self.word = nn.Embedding(VOCAB, HIDDEN)
-        self.type0 = nn.Parameter(torch.zeros(HIDDEN))
-        self.pos = nn.Parameter(torch.zeros(512 if mixer == "softmax" else 1, HIDDEN))
-        self.ln = nn.LayerNorm(HIDDEN, eps=1e-12)
+        self.encoder_id = encoder_id
+        self.word = nn.Embedding(cfg.vocab, cfg.hidden)
+        self.type0 = nn.Parameter(torch.zeros(cfg.hidden))
+        self.pos = nn.Parameter(torch.zeros(cfg.softmax_max_length if mixer == "softmax" else 1, cfg.hidden))
+        self.ln = nn.LayerNorm(cfg.hidden, eps=1e-12)
         make = LAMMixer if mixer == "lam" else SoftmaxMixer
-        self.layers = nn.ModuleList(Layer(make()) for _ in range(LAYERS))
+        self.layers = nn.ModuleList(Layer(make(cfg), cfg) for _ in range(cfg.layers))
         self.tokenizer = Tokenizer()
+
+    @property
+    def dim(self) -> int:
+        """Embedding size."""
+        return self.config.hidden
 
     # -- core -------------------------------------------------------------------------------------------
     def embed(self, ids: Tensor) -> Tensor:
@@ -253,7 +265,7 @@ class Encoder(nn.Module):
     ) -> tuple[Tensor, list]:
         """Hidden states (B, T, D) of a span starting on a BLOCK boundary and the carried per-layer states."""
         x = self.embed(ids)
-        states = states or [None] * LAYERS
+        states = states or [None] * self.config.layers
         new = []
         for layer, s in zip(self.layers, states, strict=True):
             x, s = layer(x, lengths, s)
@@ -262,11 +274,12 @@ class Encoder(nn.Module):
 
     def forward(self, ids: Tensor, lengths: Tensor, layers_out: bool = False) -> Tensor | tuple[Tensor, list]:
         """Mean-pooled, L2-normalised embeddings of right-padded `ids` (B, T). Long inputs run span by span."""
+        SPAN = self.config.span
         if self.kind == "softmax" or ids.shape[1] <= SPAN:
             hidden, _ = self._hidden(ids, lengths, layers_out)
             pooled = _mean_pool(hidden[-1] if layers_out else hidden, lengths)
             return (F.normalize(pooled, dim=-1), hidden) if layers_out else F.normalize(pooled, dim=-1)
-        total = torch.zeros(ids.shape[0], HIDDEN, device=ids.device)
+        total = torch.zeros(ids.shape[0], self.dim, device=ids.device)
         states = None
         for start in range(0, ids.shape[1], SPAN):
             span_len = (lengths - start).clamp(0, SPAN)
@@ -293,17 +306,17 @@ class Encoder(nn.Module):
 
     # -- user API ---------------------------------------------------------------------------------------
     @torch.inference_mode()
-    def encode(self, texts: list[str] | str, batch_size: int = 32, max_tokens: int | None = None) -> Tensor:
-        """L2-normalised embeddings (N, 384) float32. Inputs of any length (MiniLM: truncated to 512 tokens).
-        Batches hold up to `batch_size` texts of similar length (see `length_batches`)."""
+    def encode(self, texts: list[str] | str, batch_size: int = 32, max_length: int | None = None) -> Tensor:
+        """L2-normalised embeddings (N, dim) float32. Inputs of any length, or cut to `max_length` word pieces
+        (MiniLM: at most 512). Batches hold up to `batch_size` texts of similar length (see `length_batches`)."""
         if isinstance(texts, str):
             texts = [texts]
         if not texts:
-            return torch.zeros(0, HIDDEN)
-        limit = max_tokens or (512 if self.kind == "softmax" else None)
+            return torch.zeros(0, self.dim)
+        limit = max_length or (self.config.softmax_max_length if self.kind == "softmax" else None)
         ids = [t[: limit - 1] + [self.tokenizer.sep] if limit and len(t) > limit else t for t in self.tokenizer(texts)]
-        out = torch.empty(len(ids), HIDDEN)
-        for rows in length_batches([len(t) for t in ids], batch_size):
+        out = torch.empty(len(ids), self.dim)
+        for rows in length_batches([len(t) for t in ids], batch_size, self.config.batch_tokens):
             padded, lengths = pad_batch([ids[i] for i in rows])
             out[rows] = self(padded, lengths).float()
         return out
@@ -313,7 +326,7 @@ class Encoder(nn.Module):
         """Embedding (384,) of the concatenation of `pieces` (split them at whitespace), in O(SPAN) memory."""
         if self.kind != "lam":
             raise LAMError("streaming needs the LAM encoder")
-        total, count, states = torch.zeros(HIDDEN), 0, None
+        total, count, states = torch.zeros(self.dim), 0, None
         for span in self._spans(pieces):
             h, states = self.forward_span(torch.tensor([span]), torch.tensor([len(span)]), states)
             total += h[0].sum(0)
@@ -323,7 +336,8 @@ class Encoder(nn.Module):
         return F.normalize(total / count, dim=-1)
 
     def _spans(self, pieces: Iterable[str]) -> Iterator[list[int]]:
-        """[CLS] + tokens + [SEP] cut into SPAN-sized spans, exactly as `forward` cuts a whole input."""
+        """[CLS] + tokens + [SEP] cut into span-sized pieces, exactly as `forward` cuts a whole input."""
+        SPAN = self.config.span
         buf = [self.tokenizer.cls]
         for piece in pieces:
             buf.extend(self.tokenizer([piece], special=False)[0])
@@ -333,7 +347,7 @@ class Encoder(nn.Module):
         yield buf + [self.tokenizer.sep]
 
 
-def length_batches(lengths: list[int], max_rows: int, max_padded: int = BATCH_TOKENS) -> list[list[int]]:
+def length_batches(lengths: list[int], max_rows: int, max_padded: int = EncoderConfig.batch_tokens) -> list[list[int]]:
     """Indices of `lengths` in batches of similar length, shortest first: a batch closes at `max_rows` rows or
     when padding its rows to the longest would exceed `max_padded` tokens (a row longer than that goes alone).
     Padding is wasted work, and a fixed count of rows from a wide length range pads a lot."""
@@ -355,8 +369,9 @@ def pad_batch(batch: list[list[int]]) -> tuple[Tensor, Tensor]:
     return ids, lengths
 
 
-def _head_major_rows() -> Tensor:
+def _head_major_rows(cfg: EncoderConfig) -> Tensor:
     """Row order that groups the fused [query; key; value; gates] weight by head: (q_h, k_h, v_h, gates_h) x H."""
+    HIDDEN, HEADS, HEAD_DIM = cfg.hidden, cfg.heads, cfg.head_dim
     rows = []
     for h in range(HEADS):
         rows += [m * HIDDEN + h * HEAD_DIM + i for m in range(3) for i in range(HEAD_DIM)]  # q_h, k_h, v_h
@@ -406,7 +421,7 @@ def _minilm_state() -> dict[str, Tensor]:
         "ffn_out": "output.dense",
         "ln2": "output.LayerNorm",
     }
-    for i in range(LAYERS):
+    for i in range(EncoderConfig().layers):
         for ours, theirs in names.items():
             for p in ("weight", "bias"):
                 out[f"layers.{i}.{ours}.{p}"] = src[f"encoder.layer.{i}.{theirs}.{p}"]
@@ -415,14 +430,14 @@ def _minilm_state() -> dict[str, Tensor]:
 
 def load_minilm() -> Encoder:
     """The all-MiniLM-L6-v2 teacher (softmax attention), exactly as sentence-transformers runs it."""
-    model = Encoder("softmax")
+    model = Encoder("softmax", encoder_id=MINILM_ID)
     model.load_state_dict(_minilm_state(), strict=True)
     return model.eval()
 
 
 def init_lam_from_minilm() -> Encoder:
     """A LAM encoder with MiniLM's embeddings, projections and feed-forward blocks (new gates at their init)."""
-    model = Encoder("lam")
+    model = Encoder("lam", encoder_id=UNTRAINED_ID)
     state = _minilm_state()
     state["pos"] = state["pos"][:128].mean(0, keepdim=True)  # order now comes from the recurrence
     missing, unexpected = model.load_state_dict(state, strict=False)
@@ -430,8 +445,10 @@ def init_lam_from_minilm() -> Encoder:
     return model
 
 
-def save_delta(model: Encoder, path: Path, provenance: dict | None = None) -> None:
-    """Save only the tensors that differ from the MiniLM init, in fp16, plus a provenance JSON beside them."""
+def save_delta(model: Encoder, path: Path, provenance: dict | None = None, encoder_id: str | None = None) -> str:
+    """Save only the tensors that differ from the MiniLM init, in fp16, tagged with `encoder_id` (default: a
+    digest of the tensors, so different weights never share an id), plus a provenance JSON beside them.
+    Returns the id."""
     from safetensors.torch import save_file
 
     base = init_lam_from_minilm().state_dict()
@@ -440,10 +457,33 @@ def save_delta(model: Encoder, path: Path, provenance: dict | None = None) -> No
         for k, v in model.state_dict().items()
         if k not in base or not torch.equal(v, base[k])
     }
+    if encoder_id is None:
+        digest = hashlib.sha256()
+        for k in sorted(delta):
+            digest.update(k.encode() + delta[k].numpy().tobytes())
+        encoder_id = f"lam-encoder-{digest.hexdigest()[:12]}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(delta, str(path), metadata={"encoder": ENCODER_ID})
+    save_file(delta, str(path), metadata={"encoder": encoder_id})
     if provenance is not None:
-        path.with_suffix(".json").write_text(json.dumps(provenance, indent=2) + "\n")
+        path.with_suffix(".json").write_text(json.dumps({**provenance, "encoder_id": encoder_id}, indent=2) + "\n")
+    return encoder_id
+
+
+def weights_id(path: str | Path | None = None) -> str:
+    """The encoder id recorded in a weights file's metadata (cheap: reads the header only)."""
+    from safetensors import safe_open
+
+    path = Path(path) if path else WEIGHTS
+    if not path.exists():
+        raise LAMError(f"LAM encoder weights not found at {path}; train them with `lam train-encoder --export`")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            encoder_id = (f.metadata() or {}).get("encoder")
+    except Exception as e:  # safetensors raises its own error types for damaged files
+        raise LAMError(f"cannot read LAM encoder weights {path}: {e}") from None
+    if not encoder_id:
+        raise LAMError(f"{path} has no 'encoder' id in its metadata (save weights with lam_memory.encoder.save_delta)")
+    return encoder_id
 
 
 def load_encoder(path: str | Path | None = None, bf16: bool | None = None) -> Encoder:
@@ -451,10 +491,9 @@ def load_encoder(path: str | Path | None = None, bf16: bool | None = None) -> En
     safetensors); dense layers in bfloat16 if `bf16` (default: where the CPU does bf16 natively)."""
     from safetensors.torch import load_file
 
-    path = Path(path) if path else WEIGHTS_DIR / "lam-encoder.safetensors"
-    if not path.exists():
-        raise LAMError(f"LAM encoder weights not found at {path}; train them with `lam train-encoder --export`")
+    path = Path(path) if path else WEIGHTS
     model = init_lam_from_minilm()
+    model.encoder_id = weights_id(path)
     delta = {k: v.float() for k, v in load_file(str(path)).items()}
     missing = [k for k in delta if k not in model.state_dict()]
     if missing:

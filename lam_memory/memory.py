@@ -5,7 +5,7 @@ norm), stored in the archive, and written into the chunk-level LAM state (the sa
 as the encoder's token mixer, `lam_memory.ops`, one head):
 
     key    k_j = normalize(top_m(R e_j))          sparse "fly hash" of e_j: R is a fixed random 2048 x 384
-                                                  projection, keeping its m = 32 largest entries. Reworded
+                                                  projection (seeded), keeping its m = 32 largest entries. Reworded
                                                   versions of one fact share more winners (k_i . k_j was 0.24-0.42
                                                   in the update test) than unrelated chunks (median 0.08), so a
                                                   write mostly erases what was stored about the same thing.
@@ -15,7 +15,9 @@ as the encoder's token mixer, `lam_memory.ops`, one head):
                                                                 r_fast = 0.02, r_slow = 0.0005
     mix    every 64 chunks: a convex exchange between the fast and slow states (consolidation, bounded)
 
-The state is 2 x 2048 x 128 floats whatever the memory's length (2 MiB), and ingest costs O(tokens).
+The state is 2 x 2048 x 128 floats whatever the memory's length (2 MiB), and ingest costs O(tokens). Every number
+above is a field of `MemoryConfig` (lam_memory.config), saved in the memory's meta.json and used when it is
+opened again.
 
 Search. For a query q (embedded the same way), candidates are the top chunks by cosine similarity; each gets
 
@@ -33,7 +35,7 @@ along the shared key and wrote its own, takes the group's top score. So supersed
 replacement even when the stale wording is closer to the question, while unrelated evidence is ranked by
 similarity as before.
 
-Context. `context(query, max_tokens)` packs the top hits into the budget with `lam_memory.compress.pack_context`.
+Context. `context(query, budget_tokens)` packs the top hits into the budget with `lam_memory.compress.pack_context`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import torch
@@ -49,64 +51,64 @@ import torch
 from lam_memory import LAMError
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_text, iter_files
 from lam_memory.compress import pack_context
+from lam_memory.config import MemoryConfig
 from lam_memory.ops import lam_chunkwise
 from lam_memory.store import Store
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
 
-__all__ = ["LAMMemory", "Hit", "Context", "MemoryState"]
+__all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
 
-KEY_DIM, VALUE_DIM, WINNERS = 2048, 128, 32
-RATE_FAST, RATE_SLOW, TOKENS_PER_STEP = 0.02, 0.0005, 256
-MIX_EVERY, MIX = 64, (0.05, 0.05)
-HELD_WEIGHT = 0.15
-RELEVANT_WITHIN, SAME_SLOT = 0.15, 0.2
-SEED = 1234
+Progress = Callable[[int, int], None]  # progress(chunks, tokens), called after each commit
 
 
 class MemoryState:
     """The chunk-level fast/slow state: keys, codes and the delta-rule update (see the module doc)."""
 
-    def __init__(self, dim: int = 384):
-        g = torch.Generator().manual_seed(SEED)
-        self.proj = torch.randn(KEY_DIM, dim, generator=g) / math.sqrt(dim)
-        self.S = torch.zeros(1, 1, 2, KEY_DIM, VALUE_DIM)
+    def __init__(self, config: MemoryConfig | None = None, dim: int = 384):
+        self.config = cfg = config or MemoryConfig()
+        g = torch.Generator().manual_seed(cfg.seed)
+        self.proj = torch.randn(cfg.key_dim, dim, generator=g) / math.sqrt(dim)
+        self.S = torch.zeros(1, 1, 2, cfg.key_dim, cfg.value_dim)
         self.count = 0
-        self.mix = torch.tensor([MIX])
+        self.mix = torch.tensor([cfg.mix])
 
     def keys(self, emb: torch.Tensor) -> torch.Tensor:
-        """Sparse unit keys (n, KEY_DIM) of embeddings (n, dim)."""
+        """Sparse unit keys (n, key_dim) of embeddings (n, dim)."""
         h = emb.float() @ self.proj.T
-        top = h.topk(WINNERS, dim=-1)
+        top = h.topk(self.config.winners, dim=-1)
         k = torch.zeros_like(h).scatter_(-1, top.indices, top.values.clamp(min=0))
         return torch.nn.functional.normalize(k, dim=-1)
 
-    @staticmethod
-    def codes(positions: torch.Tensor) -> torch.Tensor:
-        """Deterministic +-1/sqrt(d) codes (n, VALUE_DIM) of chunk positions."""
-        bits = torch.arange(VALUE_DIM)
+    def codes(self, positions: torch.Tensor) -> torch.Tensor:
+        """Deterministic +-1/sqrt(d) codes (n, value_dim) of chunk positions."""
+        value_dim = self.config.value_dim
+        bits = torch.arange(value_dim)
         x = (positions[:, None].long() * 0x9E3779B1 + bits[None, :] * 0x85EBCA77) & 0xFFFFFFFF
         x = ((x ^ (x >> 15)) * 0x2C1B3C6D) & 0xFFFFFFFF
         x = ((x ^ (x >> 12)) * 0x297A2D39) & 0xFFFFFFFF
         x = x ^ (x >> 15)
-        return ((x & 1).float() * 2 - 1) / math.sqrt(VALUE_DIM)
+        return ((x & 1).float() * 2 - 1) / math.sqrt(value_dim)
 
     def write(self, emb: torch.Tensor, tokens: torch.Tensor) -> None:
         """Fold chunks (in order) into the state: embeddings (n, dim), token counts (n,)."""
         n = emb.shape[0]
         if n == 0:
             return
-        k = self.keys(emb).view(1, 1, n, KEY_DIM)
-        v = self.codes(torch.arange(self.count, self.count + n)).view(1, 1, n, VALUE_DIM)
-        steps = tokens.float().view(1, 1, 1, n) / TOKENS_PER_STEP
-        log_a = -torch.cat((RATE_FAST * steps, RATE_SLOW * steps), dim=2)
+        cfg = self.config
+        k = self.keys(emb).view(1, 1, n, cfg.key_dim)
+        v = self.codes(torch.arange(self.count, self.count + n)).view(1, 1, n, cfg.value_dim)
+        steps = tokens.float().view(1, 1, 1, n) / cfg.tokens_per_step
+        log_a = -torch.cat((cfg.rate_fast * steps, cfg.rate_slow * steps), dim=2)
         ones = torch.ones(1, 1, n)
-        _, self.S = lam_chunkwise(k, k, v, ones, log_a, ones, self.mix, self.S, offset=self.count, mix_every=MIX_EVERY)
+        _, self.S = lam_chunkwise(
+            k, k, v, ones, log_a, ones, self.mix, self.S, offset=self.count, mix_every=cfg.mix_every
+        )
         self.count += n
 
     def read(self, keys: torch.Tensor) -> torch.Tensor:
-        """The state's answer (n, VALUE_DIM) for keys (n, KEY_DIM), fast and slow averaged."""
+        """The state's answer (n, value_dim) for keys (n, key_dim), fast and slow averaged."""
         return torch.einsum("nk,skv->nv", keys, self.S[0, 0]) / 2
 
     @staticmethod
@@ -116,9 +118,9 @@ class MemoryState:
         return (reads * codes).sum(-1)
 
     def settle(self, keys: torch.Tensor, reads: torch.Tensor, codes: torch.Tensor) -> list[tuple[list[int], int]]:
-        """Groups of chunks sharing state slots (key overlap >= SAME_SLOT), each with the index of its owner;
+        """Groups of chunks sharing state slots (key overlap >= same_slot), each with the index of its owner;
         `reads` = `read(keys)`, `codes` = the chunks' codes."""
-        linked = (keys @ keys.T) >= SAME_SLOT
+        linked = (keys @ keys.T) >= self.config.same_slot
         votes = reads @ codes.T  # [m, i]: state read at m's key, matched to i's code
         groups, seen = [], set()
         for start in range(len(codes)):
@@ -147,62 +149,89 @@ class MemoryState:
 
 
 class LAMMemory:
-    """Long-context memory: `add`, `add_messages`, `add_path`, `search`, `context`, `save`.
+    """Long-context memory: `add`, `add_messages`, `add_path`, `search`, `context`, `messages`, `save`.
 
-    `LAMMemory("dir/")` opens or creates a memory on disk; `LAMMemory()` keeps it in RAM.
+    `LAMMemory("dir/")` opens or creates a memory on disk; `LAMMemory()` keeps it in RAM. A new memory takes
+    `config` (default `MemoryConfig()`); an existing one uses the config saved with it.
     """
 
     def __init__(
         self,
         path: str | Path | None = None,
         *,
+        config: MemoryConfig | None = None,
         encoder=None,
-        chunk_tokens: int = 256,
         count_tokens: TokenCounter | None = None,
         create: bool = True,
         readonly: bool = False,
     ):
-        from lam_memory.encoder import ENCODER_ID, default_encoder
+        from lam_memory.encoder import default_encoder
 
         self.encoder = encoder or default_encoder()
-        self.chunk_tokens = chunk_tokens
         self.count_tokens = count_tokens or default_count_tokens
         self.path = Path(path) if path is not None else None
-        self.store = Store(path, encoder_id=ENCODER_ID, create=create, readonly=readonly)
-        self.state = MemoryState()
-        self._emb = torch.from_numpy(self.store.keys()) if self.store.count() else torch.zeros(0, 384)
+        wanted = config or MemoryConfig()
+        encoder_id = getattr(self.encoder, "encoder_id", "")
+        self.store = Store(path, encoder_id=encoder_id, create=create, readonly=readonly, config=wanted.to_json())
+        try:
+            self.config = MemoryConfig.from_json(self.store.meta.get("config") or wanted.to_json())
+            if config is not None and config != self.config:
+                raise LAMError(
+                    f"memory at {path} was built with a different config ({', '.join(config.diff(self.config))} "
+                    "differ); open it without config= to use its own, or ingest into a new memory"
+                )
+        except (LAMError, TypeError) as e:
+            self.store.close()
+            raise LAMError(str(e)) from None
+        self.state = MemoryState(self.config, dim=getattr(self.encoder, "dim", 384))
+        self._emb = (
+            torch.from_numpy(self.store.keys()) if self.store.count() else torch.zeros(0, self.state.proj.shape[1])
+        )
         self._restore_state()
 
     # -- writing ------------------------------------------------------------------------------------------
-    def add(self, text: str, source: str = "text", kind: str = "text") -> int:
+    def add(self, text: str, source: str = "text", kind: str = "text", progress: Progress | None = None) -> int:
         """Add prose (kind="text") or code (kind="code"); returns the number of chunks added."""
         if kind == "code":
             from lam_memory.chunking import chunk_code
 
-            return self.add_chunks(chunk_code(text, source, max_tokens=self.chunk_tokens))
-        return self.add_chunks(chunk_text(text, source, max_tokens=self.chunk_tokens))
+            return self.add_chunks(chunk_code(text, source, chunk_tokens=self.config.chunk_tokens), progress)
+        if kind != "text":
+            raise LAMError(f"kind must be 'text' or 'code', got {kind!r}")
+        return self.add_chunks(chunk_text(text, source, chunk_tokens=self.config.chunk_tokens), progress)
 
-    def add_messages(self, messages: list[dict], source: str = "chat") -> int:
-        """Add chat messages ({"role", "content"}), one chunk per message (long ones split)."""
-        return self.add_chunks(chunk_messages(messages, source, max_tokens=self.chunk_tokens))
+    def add_messages(self, messages: list[dict], source: str = "chat", progress: Progress | None = None) -> int:
+        """Add chat messages ({"role", "content"}), one chunk per message (long ones split). A message's line is
+        its place in `source`'s transcript: numbering continues after the messages `source` already holds."""
+        first = self.store.last_line(source) + 1
+        lines = list(range(first, first + len(messages)))
+        chunks = chunk_messages(messages, source, chunk_tokens=self.config.chunk_tokens, line_numbers=lines)
+        return self.add_chunks(chunks, progress)
 
-    def add_path(self, *paths: str | Path, progress: Callable[[int, int], None] | None = None) -> int:
-        """Add files and folders (walked respecting .gitignore; binary files skipped with a warning)."""
+    def add_path(
+        self,
+        *paths: str | Path,
+        progress: Progress | None = None,
+        on_file: Callable[[Path], None] | None = None,
+    ) -> int:
+        """Add files and folders (walked respecting .gitignore; binary files skipped with a SkippedFileWarning).
+        `progress(chunks, tokens)` is called after each commit, `on_file(path)` after each file."""
         added = 0
         for file in iter_files(paths):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SkippedFileWarning)
-                chunks = chunk_file(file, max_tokens=self.chunk_tokens)
+                chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens)
             for w in caught:
                 warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
             added += self.add_chunks(chunks, progress=progress)
+            if on_file:
+                on_file(file)
         return added
 
-    def add_chunks(
-        self, chunks: list[Chunk], batch: int = 256, progress: Callable[[int, int], None] | None = None
-    ) -> int:
-        """Encode, archive and fold chunks into the state, committing every `batch` chunks;
+    def add_chunks(self, chunks: list[Chunk], progress: Progress | None = None) -> int:
+        """Encode, archive and fold chunks into the state, committing every `config.commit_every` chunks;
         `progress(chunks, tokens)` is called after each commit."""
+        batch = self.config.commit_every
         for s in range(0, len(chunks), batch):
             part = chunks[s : s + batch]
             tokens = self._token_counts(part)
@@ -219,20 +248,22 @@ class LAMMemory:
         self.store.save_state(self.state.tensors(), covered=self.state.count)
 
     # -- reading ------------------------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5, candidates: int = 64) -> list[Hit]:
-        """The k best chunks for `query`, best first (see the module doc for the score)."""
+    def search(self, query: str, k: int = 5, candidates: int | None = None) -> list[Hit]:
+        """The k best chunks for `query`, best first (see the module doc for the score); `candidates` (default
+        `config.candidates`) chunks by similarity are scored with the state."""
         if not query.strip():
             raise LAMError("empty query")
         if len(self) == 0:
             return []
+        cfg = self.config
         q = _encode_query(self.encoder, query)
         sims = self._emb @ q
-        top = sims.topk(min(max(candidates, k), len(sims)))
+        top = sims.topk(min(max(candidates or cfg.candidates, k), len(sims)))
         positions = top.indices
         keys = self.state.keys(self._emb[positions])
         reads, codes = self.state.read(keys), self.state.codes(positions)
-        score = top.values + HELD_WEIGHT * self.state.held(reads, codes)  # the state read once for both uses
-        near = (top.values >= top.values[0] - RELEVANT_WITHIN).nonzero().flatten()
+        score = top.values + cfg.held_weight * self.state.held(reads, codes)  # the state read once for both uses
+        near = (top.values >= top.values[0] - cfg.relevant_within).nonzero().flatten()
         for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
@@ -243,22 +274,42 @@ class LAMMemory:
             for c, i in zip(self.store.get(chosen), order.tolist(), strict=True)
         ]
 
-    def context(self, query: str, max_tokens: int = 2000, k: int = 16) -> Context:
-        """Compressed evidence for `query` that fits `max_tokens` (counted with this memory's tokenizer)."""
-        if max_tokens <= 0:
-            raise LAMError(f"budget must be positive, got {max_tokens}")
-        return pack_context(query, self.search(query, k=k), max_tokens, self.count_tokens)
+    def context(
+        self, query: str, budget_tokens: int = 2000, k: int = 16, exclude: Collection[tuple[str, int]] = ()
+    ) -> Context:
+        """Compressed evidence for `query` that fits `budget_tokens` (counted with this memory's tokenizer).
+        `exclude` leaves out hits by (source, start_line), e.g. messages the caller already shows."""
+        if budget_tokens <= 0:
+            raise LAMError(f"budget must be positive, got {budget_tokens}")
+        hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
+        return pack_context(query, hits, budget_tokens, self.count_tokens)
+
+    def messages(self, source: str = "chat") -> list[dict]:
+        """The messages stored under `source`, in order: {"role", "content", "line"} (split messages rejoined)."""
+        out: list[dict] = []
+        for c in self.store.chunks_of(source):
+            if c.kind != "message":
+                continue
+            if out and out[-1]["line"] == c.start_line and out[-1]["role"] == c.role and c.meta.get("part", 1) > 1:
+                out[-1]["content"] += "\n\n" + c.text
+            else:
+                out.append({"role": c.role, "content": c.text, "line": c.start_line})
+        return out
 
     def stats(self) -> dict:
+        """What the memory holds: chunks, sources (and chunks per source), sizes, encoder id and config."""
         sizes = self.store.bytes() if self.path else {"archive": 0, "state": 0, "total": 0}
+        sources = self.store.sources()
         return {
             "path": str(self.path) if self.path else None,
             "chunks": len(self),
-            "sources": len(self.store.sources()),
+            "sources": len(sources),
+            "sources_detail": sources,  # chunks per source, in order of first arrival
             "state_shape": list(self.state.S.shape),
             "state_bytes": self.state.S.numel() * self.state.S.element_size(),
             "archive_bytes": sizes["archive"],
             "encoder": self.store.meta.get("encoder"),
+            "config": self.config.to_json(),
         }
 
     def __len__(self) -> int:

@@ -9,8 +9,14 @@
   `os.replace`, fsync of the folder), with metadata `covered` = the number of chunks (positions 0..covered-1) folded
   into it. The archive is committed before the state is saved, so on load `covered <= count()` and the keys of
   positions >= covered are replayed into the state: a crash between the two is recovered, not lost.
-- `meta.json`: {"format": "lam-memory", "format_version": 1, "encoder": id, "created": time, ...}, written
-  atomically before anything else; a directory without it is not a memory.
+- `meta.json`: {"format": "lam-memory", "format_version": 2, "encoder": id, "config": {...}, "created": time,
+  ...}, written atomically before anything else; a directory without it is not a memory. `encoder` is the id of
+  the weights that embedded the chunks (their keys are only comparable with that encoder's); `config` is the
+  memory's `MemoryConfig`, which the state's meaning depends on.
+
+Format versions. 1: no `config` (the memory was written with the constants that became `MemoryConfig`'s defaults
+in version 2); opening one upgrades meta.json in place (read-only: in RAM only). A newer version than this code
+knows is refused with the upgrade to make.
 
 `Store(None)` keeps everything in RAM (sqlite `:memory:` and the state tensors).
 """
@@ -37,7 +43,7 @@ if TYPE_CHECKING:
     import torch
 
 FORMAT = "lam-memory"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ARCHIVE, STATE, META = "archive.sqlite", "state.safetensors", "meta.json"
 _COLUMNS = "position, text, source, start_line, end_line, kind, role, meta"
 _SCHEMA = """
@@ -105,6 +111,7 @@ class Store:
         *,
         readonly: bool = False,
         synchronous: str = "FULL",
+        config: dict | None = None,
     ):
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
@@ -116,11 +123,11 @@ class Store:
         if self.path is None:
             if readonly:
                 raise LAMError("an in-memory store cannot be opened read-only")
-            self.meta = self._new_meta(encoder_id)
+            self.meta = self._new_meta(encoder_id, config)
             self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             self._conn.executescript(_SCHEMA)
             return
-        self.meta = self._open_meta(encoder_id, create and not readonly)
+        self.meta = self._open_meta(encoder_id, create and not readonly, config)
         archive = self.path / ARCHIVE
         if readonly:
             if not archive.exists():
@@ -140,10 +147,11 @@ class Store:
     # ---------------------------------------------------------------- meta.json
 
     @staticmethod
-    def _new_meta(encoder_id: str) -> dict:
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "encoder": encoder_id, "created": time.time()}
+    def _new_meta(encoder_id: str, config: dict | None) -> dict:
+        meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "encoder": encoder_id, "created": time.time()}
+        return meta | ({"config": config} if config is not None else {})
 
-    def _open_meta(self, encoder_id: str, create: bool) -> dict:
+    def _open_meta(self, encoder_id: str, create: bool, config: dict | None) -> dict:
         d = self.path
         meta_file = d / META
         if d.exists() and not d.is_dir():
@@ -153,7 +161,7 @@ class Store:
                 if not create:
                     raise LAMError(f"no memory at {d}")
                 d.mkdir(parents=True, exist_ok=True)
-                meta = self._new_meta(encoder_id)
+                meta = self._new_meta(encoder_id, config)
                 _atomic_write(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
                 return meta
             raise LAMError(f"{d} exists and is not a LAM memory (no {META}); use an empty or new directory")
@@ -178,6 +186,19 @@ class Store:
                 f"{d} was built with encoder {stored!r}, not {encoder_id!r}; its keys are not comparable "
                 "(re-ingest into a new memory)"
             )
+        if version < FORMAT_VERSION:
+            meta = self._migrate(meta, write=not self.readonly)
+        return meta
+
+    def _migrate(self, meta: dict, write: bool) -> dict:
+        """Bring an older meta.json to FORMAT_VERSION (see the module doc); rewritten in place when writable."""
+        from lam_memory.config import MemoryConfig
+
+        if meta["format_version"] == 1:
+            meta = {**meta, "format_version": 2, "config": MemoryConfig().to_json(), "migrated_from": 1}
+        if write and os.access(self.path, os.W_OK):
+            text = json.dumps(meta, indent=1) + "\n"
+            _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
         return meta
 
     def set_meta(self, **fields) -> None:
@@ -298,6 +319,21 @@ class Store:
             for row in rows:
                 yield _row_to_chunk(row)
             pos = rows[-1][0] + 1
+
+    def last_line(self, source: str) -> int:
+        """The largest end line stored under `source` (0 when it holds nothing)."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT COALESCE(MAX(end_line), 0) FROM chunks WHERE source = ?", (source,)
+            ).fetchone()[0]
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        """Every chunk stored under `source`, in order of arrival."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM chunks WHERE source = ? ORDER BY position", (source,)
+            ).fetchall()
+        return [_row_to_chunk(r) for r in rows]
 
     def sources(self) -> dict[str, int]:
         """Chunks per source, sources in order of first arrival."""

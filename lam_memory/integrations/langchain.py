@@ -1,9 +1,9 @@
 """LangChain (`langchain-core`) attachments for LAMMemory.
 
 - `LAMRetriever`: a `BaseRetriever` returning the memory's hits as `Document`s (metadata: source, lines, score).
-- `LAMChatMessageHistory`: a chat history that writes every message into the memory (and keeps the recent turns
-  in order for the prompt).
-- `with_lam_context(memory, max_tokens)`: a Runnable that adds `context` (compressed evidence for `question`)
+- `LAMChatMessageHistory`: a chat history stored in the memory: every message is written under its session's
+  source (`chat/<session_id>`) and `messages` reads that session back from the store.
+- `with_lam_context(memory, budget_tokens)`: a Runnable that adds `context` (compressed evidence for `question`)
   to a dict input, for use before a prompt template:
 
     chain = with_lam_context(mem, 1500) | prompt | ChatOpenAI(base_url="http://127.0.0.1:8000/v1", model=...)
@@ -16,12 +16,11 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.chat_history import BaseChatMessageHistory
 from langchain_core.documents import Document
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 from pydantic import ConfigDict
 
-from lam_memory.chunking import chunk_messages
 from lam_memory.memory import LAMMemory
 
 ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
@@ -45,35 +44,42 @@ class LAMRetriever(BaseRetriever):
 
 
 class LAMChatMessageHistory(BaseChatMessageHistory):
-    """Chat history backed by LAMMemory: every message is ingested; `messages` holds this session's turns."""
+    """Chat history backed by LAMMemory: messages are written under source `chat/<session_id>` and read back from
+    the store, so a new process (or a new history object) sees the same session. `keep` caps how many recent
+    messages `messages` returns."""
 
-    def __init__(self, memory: LAMMemory, source: str = "chat", keep: int = 50):
+    def __init__(self, memory: LAMMemory, session_id: str = "default", keep: int = 50):
         self.memory = memory
-        self.source = source
+        self.source = f"chat/{session_id}"
         self.keep = keep
-        self._messages: list[BaseMessage] = []
-        self._written = 0  # messages written under `source`: each is one line of that transcript
+        self._after = 0  # `clear()` hides the lines up to here from `messages`
 
     @property
     def messages(self) -> list[BaseMessage]:  # type: ignore[override]
-        return self._messages[-self.keep :]
+        rows = [m for m in self.memory.messages(self.source) if m["line"] > self._after]
+        return [_to_message(m) for m in rows[-self.keep :]]
 
     def add_messages(self, messages: list[BaseMessage]) -> None:
-        self._messages.extend(messages)
         rows = [{"role": ROLES.get(m.type, m.type), "content": m.text} for m in messages if m.text.strip()]
         if rows:
-            lines = list(range(self._written + 1, self._written + 1 + len(rows)))
-            self.memory.add_chunks(chunk_messages(rows, self.source, self.memory.chunk_tokens, line_numbers=lines))
-            self._written += len(rows)
+            self.memory.add_messages(rows, source=self.source)
 
     def clear(self) -> None:
-        self._messages = []
+        """Start the history afresh for this object; the memory keeps the messages as evidence."""
+        self._after = self.memory.store.last_line(self.source)
 
 
-def with_lam_context(memory: LAMMemory, max_tokens: int = 1500, question_key: str = "question") -> Runnable:
+def _to_message(m: dict) -> BaseMessage:
+    kinds = {"user": HumanMessage, "assistant": AIMessage, "system": SystemMessage}
+    if m["role"] == "tool":
+        return ToolMessage(m["content"], tool_call_id="")
+    return kinds.get(m["role"], HumanMessage)(m["content"])
+
+
+def with_lam_context(memory: LAMMemory, budget_tokens: int = 1500, question_key: str = "question") -> Runnable:
     """Runnable: {question: ...} -> {question: ..., context: "<compressed evidence with citations>"}."""
 
     def context_for(inputs: dict[str, Any]) -> str:
-        return memory.context(inputs[question_key], max_tokens=max_tokens).text
+        return memory.context(inputs[question_key], budget_tokens=budget_tokens).text
 
     return RunnablePassthrough.assign(context=RunnableLambda(context_for))

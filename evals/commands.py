@@ -1,0 +1,52 @@
+"""The evals' `lam` subcommands (eval, bench, train-encoder), registered through the `lam_memory.commands` entry
+point. Only argparse here: handlers are imported when their command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("eval", help="evaluations: sts-b, memory, leetcode, all")
+    s.add_argument("suite", choices=["sts-b", "memory", "leetcode", "all"], help="which evaluation")
+    s.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    s.add_argument("--sizes", default="32k,128k", help="memory: context sizes, e.g. 32k,128k,1m")
+    s.add_argument("--suite", dest="code_suite", default="humaneval", choices=["humaneval", "mbpp", "leetcode"],
+                   help="leetcode: problem set (default humaneval)")  # fmt: skip
+    s.add_argument(
+        "--mode",
+        default="plain",
+        choices=["plain", "memory", "full"],
+        help="leetcode: plain prompt, spec scattered in a memory, or the whole history (default plain)",
+    )
+    s.add_argument("--limit", type=int, default=None, metavar="N", help="leetcode / all: first N problems only")
+    s.add_argument("--oracle", action="store_true", help="leetcode: check the harness (references pass, "
+                   "broken solutions fail) instead of asking a model")  # fmt: skip
+    s.add_argument("--out", metavar="DIR", help="all: folder for JSON, report.md and plots")
+    s.add_argument("--base-url", metavar="URL", help="leetcode / all: OpenAI-compatible endpoint (default local)")
+    s.add_argument("--model", metavar="NAME", help="leetcode / all: model name or preset")
+    s.add_argument("--seed", type=int, default=0, help="seed of generated streams and histories (default 0)")
+    s.add_argument("--budget", type=int, default=None, help="context tokens (memory suite 500, leetcode memory 1500)")
+    s.add_argument("--families", default=None, help="memory: comma list of synthetic,babilong,locomo")
+    s.add_argument("--methods", default=None, help="memory: comma list of methods (default: all)")
+    s.add_argument("--babilong-samples", type=int, default=None, help="memory: bAbI samples per task (default 20)")
+    s.set_defaults(handler="evals.run:main")
+
+    s = sub.add_parser("bench", help="benchmarks: encoder, memory")
+    s.add_argument("target", choices=["encoder", "memory"], help="what to measure")
+    s.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    s.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
+    s.set_defaults(handler="evals.bench:main")
+
+    s = sub.add_parser("train-encoder", help="distil + fine-tune the LAM encoder (see evals/train.py)")
+    s.add_argument("--out", default="runs/encoder", metavar="DIR", help="checkpoints and results")
+    s.add_argument("--distill-steps", type=int, default=None, help="stage 1: attention-transfer steps (250)")
+    s.add_argument("--e2e-steps", type=int, default=None, help="stage 2: end-to-end distillation steps (1000)")
+    s.add_argument("--sts-epochs", type=int, default=None, help="stage 3: STS-B fine-tuning epochs (3)")
+    s.add_argument("--teacher-epochs", type=int, default=None, help="stage 0: teacher epochs (3; 0: none)")
+    s.add_argument("--tuned-steps", type=int, default=None, help="stage 2b: steps against the teacher (1000)")
+    s.add_argument("--relational", type=float, default=None, help="weight of the teacher's relational term (1.0)")
+    s.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    s.add_argument("--export", action="store_true", help="write the trained weights into lam_memory/weights/")
+    s.set_defaults(handler="evals.train:main")

@@ -1,0 +1,101 @@
+"""`lam bench memory`: ingest throughput, query latency and sizes for memories of 100K and 1M tokens.
+
+The stream mixes code (Python standard library units) and transcript (LoCoMo conversation turns, cycled), as an
+agent's memory would. Each size runs in a fresh process so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing as mp
+import random
+import resource
+import statistics
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+from evals.data import data_dir
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+
+
+def mixed_stream(target_tokens: int, seed: int = 0):
+    """Chunks of code and transcript (about 3:1 by tokens) until `target_tokens` cl100k tokens."""
+    from lam_memory.chunking import chunk_code, chunk_messages
+    from lam_memory.tokens import count_tokens
+
+    rng = random.Random(seed)
+    turns = []
+    for f in sorted((data_dir() / "locomo").glob("*.json.gz")):
+        conv = json.load(gzip.open(f, "rt"))
+        for key in sorted(k for k in conv if k.startswith("session_") and isinstance(conv[k], list)):
+            turns += [{"role": t["speaker"], "content": t["text"]} for t in conv[key] if t.get("text")]
+    files = sorted(p for p in STDLIB.rglob("*.py") if "test" not in p.parts and "site-packages" not in p.parts)
+    rng.shuffle(files)
+    total, t = 0, 0
+    for i, path in enumerate(files):
+        try:
+            code = chunk_code(path.read_text(encoding="utf-8", errors="replace"), str(path.relative_to(STDLIB)))
+        except (OSError, ValueError):
+            continue
+        conv = chunk_messages(turns[t % len(turns) : t % len(turns) + 12], f"chat/session-{i}.jsonl")
+        t += 12
+        for c in code + conv:
+            yield c
+            total += count_tokens(c.text)
+            if total >= target_tokens:
+                return
+
+
+def _row(tokens: int, queries: int, seed: int) -> dict:
+    import torch
+
+    from lam_memory.memory import LAMMemory
+    from lam_memory.tokens import count_tokens
+
+    torch.manual_seed(seed)
+    chunks = list(mixed_stream(tokens, seed))
+    n_tokens = sum(count_tokens(c.text) for c in chunks)
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        mem = LAMMemory(Path(tmp) / "mem")
+        start = time.perf_counter()
+        mem.add_chunks(chunks)
+        mem.save()
+        ingest_s = time.perf_counter() - start
+        picks = rng.sample(chunks, min(queries, len(chunks)))
+        qs = [" ".join(c.text.split()[:12]) or "memory" for c in picks]
+        mem.context(qs[0], budget_tokens=2000)  # warm-up
+        lat = []
+        for q in qs:
+            t0 = time.perf_counter()
+            mem.context(q, budget_tokens=2000)
+            lat.append((time.perf_counter() - t0) * 1000)
+        sizes = mem.store.bytes()
+        state_bytes = mem.state.S.numel() * mem.state.S.element_size()
+        mem.close()
+    lat.sort()
+    return {
+        "tokens_ingested": n_tokens,
+        "chunks": len(chunks),
+        "ingest_seconds": round(ingest_s, 2),
+        "ingest_tokens_per_s": round(n_tokens / ingest_s, 1),
+        "query_p50_ms": round(statistics.median(lat), 2),
+        "query_p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 2),
+        "state_bytes": state_bytes,
+        "state_file_bytes": sizes["state"],
+        "archive_bytes": sizes["archive"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def bench_memory(quick: bool = False, queries: int = 100, seed: int = 0) -> dict:
+    sizes = (20_000, 100_000) if quick else (100_000, 1_000_000)
+    rows = []
+    for tokens in sizes:
+        with mp.get_context("spawn").Pool(1) as pool:
+            rows.append(pool.apply(_row, (tokens, queries, seed)))
+    return {"rows": rows}

@@ -1,0 +1,273 @@
+"""LAMMemory on real text (standard-library source as filler): updates, revisions, needle, two-hop, budgets,
+persistence and crash safety."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from lam_memory import LAMError, LAMMemory
+from lam_memory.chunking import chunk_code, chunk_text
+from lam_memory.config import MemoryConfig
+from lam_memory.encoder import weights_id
+from lam_memory.tokens import count_tokens
+from lam_memory.types import Chunk
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+FILLER_FILES = ["argparse.py", "tarfile.py", "pathlib.py", "configparser.py", "ftplib.py", "smtplib.py", "imaplib.py",
+                "subprocess.py", "zipfile/__init__.py", "calendar.py", "shutil.py", "typing.py"]  # fmt: skip
+
+UPDATES = [
+    "The billing service retry timeout is 30 seconds.",
+    "Update: the billing service retry timeout is now 45 seconds.",
+    "Change of plan: the billing service retry timeout was set to 90 seconds.",
+    "Final decision: the billing service retry timeout is 120 seconds.",
+]
+REVISIONS = [
+    "def compute_invoice_total(items):\n    total = 0\n    for item in items:\n        total += item.price\n"
+    "    return total\n",
+    "def compute_invoice_total(items):\n    subtotal = sum(item.price * item.quantity for item in items)\n"
+    "    tax = subtotal * 0.2\n    return round(subtotal + tax, 2)\n",
+]
+NEEDLE = "The secret launch code for project Nebula is PURPLE-ELEPHANT-42."
+HOP1 = "Marisol Vantongeren leads the Quasar project."
+HOP2 = "The Quasar project stores its data in a Cassandra cluster."
+
+
+def filler_chunks(target_tokens: int) -> list:
+    chunks, total = [], 0
+    for name in FILLER_FILES:
+        for c in chunk_code((STDLIB / name).read_text(encoding="utf-8"), f"stdlib/{name}", "python"):
+            chunks.append(c)
+            total += count_tokens(c.text)
+            if total >= target_tokens:
+                return chunks
+    return chunks
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory):
+    """~100K tokens: filler with updates, two code revisions, a needle and a two-hop pair spread through it."""
+    path = tmp_path_factory.mktemp("mem") / "m"
+    filler = filler_chunks(100_000)
+    plants = {
+        int(len(filler) * 0.05): chunk_text(NEEDLE, "notes/launch.md"),
+        int(len(filler) * 0.10): chunk_text(UPDATES[0], "notes/ops-1.md"),
+        int(len(filler) * 0.20): chunk_code(REVISIONS[0], "src/billing_v1.py", "python"),
+        int(len(filler) * 0.30): chunk_text(HOP1, "notes/people.md"),
+        int(len(filler) * 0.35): chunk_text(UPDATES[1], "notes/ops-2.md"),
+        int(len(filler) * 0.55): chunk_text(UPDATES[2], "notes/ops-3.md"),
+        int(len(filler) * 0.65): chunk_text(HOP2, "notes/infra.md"),
+        int(len(filler) * 0.75): chunk_code(REVISIONS[1], "src/billing_v2.py", "python"),
+        int(len(filler) * 0.85): chunk_text(UPDATES[3], "notes/ops-4.md"),
+    }
+    stream = []
+    for i, c in enumerate(filler):
+        stream.extend(plants.get(i, []))
+        stream.append(c)
+    mem = LAMMemory(path)
+    mem.add_chunks(stream)
+    mem.save()
+    assert sum(count_tokens(c.text) for c in stream) >= 100_000
+    yield mem
+    mem.close()
+
+
+def rank_of(hits, source):
+    return next((i for i, h in enumerate(hits) if h.source == source), None)
+
+
+def test_knowledge_update_latest_wins(memory):
+    hits = memory.search("What is the billing service retry timeout?", k=10)
+    ranks = [rank_of(hits, f"notes/ops-{i}.md") for i in range(1, 5)]
+    assert ranks[3] is not None, hits
+    assert all(r is None or r > ranks[3] for r in ranks[:3]), ranks
+    ctx = memory.context("What is the billing service retry timeout?", budget_tokens=300)
+    assert "120 seconds" in ctx.text
+
+
+def test_code_revision_latest_body_wins(memory):
+    hits = memory.search("how is compute_invoice_total calculated?", k=10)
+    new, old = rank_of(hits, "src/billing_v2.py"), rank_of(hits, "src/billing_v1.py")
+    assert new is not None and (old is None or new < old), [(h.source, h.score) for h in hits]
+
+
+def test_needle(memory):
+    ctx = memory.context("What is the secret launch code for project Nebula?", budget_tokens=500)
+    assert "PURPLE-ELEPHANT-42" in ctx.text
+    assert any(h.source == "notes/launch.md" for h in ctx.hits)
+
+
+def test_two_hop_both_facts_in_context(memory):
+    ctx = memory.context("Which database does the project led by Marisol Vantongeren use? Quasar project data",
+                         budget_tokens=800)  # fmt: skip
+    assert "Marisol Vantongeren" in ctx.text and "Cassandra" in ctx.text
+
+
+def test_state_marks_superseded_versions(memory):
+    """What the state still holds of each version: the latest update keeps the most, every stale one less."""
+    hits = {h.source: h for h in memory.search("What is the billing service retry timeout?", k=64)}
+    positions = torch.tensor([hits[f"notes/ops-{i}.md"].position for i in range(1, 5)])
+    state = memory.state
+    held = state.held(state.read(state.keys(memory._emb[positions])), state.codes(positions))
+    assert held[3] > held[:3].max(), held
+
+
+@pytest.mark.parametrize("budget", [60, 150, 400, 1000, 3000])
+def test_context_never_exceeds_budget(memory, budget):
+    for q in ("retry timeout", "how does argparse add an argument", "tarfile extract members", NEEDLE):
+        ctx = memory.context(q, budget_tokens=budget)
+        assert ctx.tokens <= budget and count_tokens(ctx.text) <= budget
+        assert ctx.hits
+
+
+def test_budget_too_small(memory):
+    with pytest.raises(LAMError):
+        memory.context("retry timeout", budget_tokens=2)
+
+
+def test_persistence_round_trip(memory):
+    again = LAMMemory(memory.path)
+    try:
+        assert len(again) == len(memory)
+        assert again.state.count == memory.state.count
+        a = memory.search("What is the billing service retry timeout?", k=5)
+        b = again.search("What is the billing service retry timeout?", k=5)
+        assert [(h.source, h.start_line) for h in a] == [(h.source, h.start_line) for h in b]
+        assert [round(h.score, 5) for h in a] == [round(h.score, 5) for h in b]
+    finally:
+        again.close()
+
+
+def test_in_ram_memory_and_empty():
+    mem = LAMMemory()
+    assert mem.search("anything") == []
+    mem.add_messages([{"role": "user", "content": "My cat is called Miso."},
+                      {"role": "assistant", "content": "Nice name!"}], source="chat")  # fmt: skip
+    hits = mem.search("what is the cat called?", k=1)
+    assert hits[0].role == "user" and "Miso" in hits[0].text
+    with pytest.raises(LAMError):
+        mem.search("   ")
+
+
+def test_add_path_reports_progress_per_commit(tmp_path):
+    (tmp_path / "a.py").write_text((STDLIB / "calendar.py").read_text())
+    (tmp_path / "notes.md").write_text("Deploys happen on Fridays.\n\nRollbacks need two approvals.\n")
+    mem = LAMMemory()
+    calls = []
+    added = mem.add_path(tmp_path, progress=lambda n, t: calls.append((n, t)))
+    assert added == len(mem) > 2 and sum(n for n, _ in calls) == added
+    assert len(calls) == 2  # one commit per file here (each under 256 chunks)
+    texts = [c.text for c in mem.store.iter_chunks(start=0)]
+    assert sum(t for _, t in calls) == sum(max(1, count_tokens(x)) for x in texts)
+    calls.clear()
+    chunks = [Chunk(f"Fact {i}: item {i} weighs {i} kg.", "facts.md", i + 1, i + 1) for i in range(40)]
+    small = LAMMemory(config=MemoryConfig(commit_every=16))
+    small.add_chunks(chunks, progress=lambda n, t: calls.append((n, t)))
+    assert [n for n, _ in calls] == [16, 16, 8]
+
+
+def test_config_is_saved_and_used_on_reopen(tmp_path):
+    """A memory's config and encoder id live in its meta.json; reopening uses them, a different config is refused."""
+    path = tmp_path / "m"
+    cfg = MemoryConfig(rate_fast=0.05, chunk_tokens=128)
+    with LAMMemory(path, config=cfg) as mem:
+        mem.add("The deploy window is Thursday.\n\nRollbacks need two approvals.", source="ops.md")
+        mem.save()
+        encoder_id = mem.encoder.encoder_id
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["config"] == cfg.to_json() and meta["encoder"] == encoder_id == weights_id()
+    with LAMMemory(path) as again:  # no config given: the saved one, not the defaults
+        assert again.config == cfg and again.stats()["config"]["rate_fast"] == 0.05
+    with pytest.raises(LAMError, match="different config .*rate_fast"):
+        LAMMemory(path, config=MemoryConfig())
+
+
+def test_format_1_memory_is_migrated(tmp_path):
+    """A memory written before configs were saved (format 1) opens with the constants it was written with (the
+    defaults) and its meta.json is upgraded in place; a different encoder id says what to do."""
+    path = tmp_path / "m"
+    with LAMMemory(path) as mem:
+        mem.add("Retries are capped at five.", source="ops.md")
+        mem.save()
+    meta = json.loads((path / "meta.json").read_text())
+    old = {k: v for k, v in meta.items() if k != "config"} | {"format_version": 1}
+    (path / "meta.json").write_text(json.dumps(old))
+    with LAMMemory(path) as mem:
+        assert mem.config == MemoryConfig() and len(mem) == 1
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["format_version"] == 2 and meta["config"] == MemoryConfig().to_json() and meta["migrated_from"] == 1
+    (path / "meta.json").write_text(json.dumps({**meta, "encoder": "lam-encoder-v4"}))
+    with pytest.raises(LAMError, match="built with encoder 'lam-encoder-v4'.*re-ingest into a new memory"):
+        LAMMemory(path)
+
+
+def test_bad_config_values_are_clear_errors():
+    for bad in ({"key_dim": 0}, {"winners": 4096}, {"rate_fast": float("nan")}, {"mix": (0.5, 2.0)}):
+        with pytest.raises(LAMError, match="MemoryConfig"):
+            MemoryConfig(**bad)
+
+
+def test_messages_read_back_a_transcript_in_order():
+    mem = LAMMemory(config=MemoryConfig(chunk_tokens=32))
+    long = "\n\n".join(f"Paragraph {i} says something about the release plan for version {i}." for i in range(6))
+    mem.add_messages([{"role": "user", "content": "hello"}, {"role": "assistant", "content": long}], source="s")
+    mem.add_messages([{"role": "user", "content": "and later"}], source="s")  # numbering continues: line 3
+    got = mem.messages("s")
+    assert [(m["role"], m["line"]) for m in got] == [("user", 1), ("assistant", 2), ("user", 3)]
+    assert got[1]["content"].split() == long.split() and len(mem) > 3  # the long one was split, then rejoined
+    assert mem.messages("nothing") == []
+
+
+def test_sigkill_during_ingest_keeps_committed_chunks(tmp_path):
+    """Kill -9 an ingest mid-way; the memory loads with every committed chunk and a state that covers them."""
+    path = tmp_path / "m"
+    progress = tmp_path / "committed"
+    script = textwrap.dedent(f"""
+        import os, sys
+        from lam_memory import LAMMemory
+        from lam_memory.chunking import chunk_code
+        src = open({str(STDLIB / "argparse.py")!r}).read()
+        chunks = chunk_code(src, "argparse.py", "python")
+        mem = LAMMemory({str(path)!r})
+        for i in range(0, 10_000, 8):
+            mem.add_chunks(chunks[i % len(chunks): i % len(chunks) + 8])
+            if i % 32 == 0:
+                mem.save()
+            with open({str(progress)!r}, "w") as f:
+                f.write(str(len(mem)))
+                f.flush(); os.fsync(f.fileno())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 240
+    while time.time() < deadline and (not progress.exists() or int(progress.read_text() or 0) < 40):
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    committed = int(progress.read_text())
+    assert committed >= 40
+    mem = LAMMemory(path)
+    try:
+        assert len(mem) >= committed  # the kill may land after a commit and before the progress write
+        assert mem.state.count == len(mem)  # replayed past the last saved state
+        assert mem.search("parse command line arguments", k=3)
+    finally:
+        mem.close()
+
+
+def test_newer_format_rejected(tmp_path):
+    mem = LAMMemory(tmp_path / "m")
+    mem.close()
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text())
+    meta["format_version"] = 99
+    (tmp_path / "m" / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(LAMError, match="newer|version"):
+        LAMMemory(tmp_path / "m")
