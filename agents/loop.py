@@ -40,7 +40,8 @@ SYSTEM = (
 )
 MEMORY_HEADER = (
     "# Memory\nExcerpts from your long-term memory, each headed by its citation [source:start-end] "
-    "(most relevant first within the token budget):\n\n"
+    "(most relevant first within the token budget). An excerpt marked (superseded by X) is an older version: "
+    "X replaced it, so answer from X, the current one.\n\n"
 )
 DEFAULT_BUDGET = 2000
 MIN_ANSWER = 16  # fewer answer tokens than this and the question is deemed not to fit

@@ -10,7 +10,8 @@
   grouped into blocks like prose, never splitting inside a statement at a blank line. Source that does not parse
   falls back to blocks. `meta["symbol"]` names the unit ("func", "Class", "Class.method"), `meta["signature"]` holds
   its def/class line, `meta["parent"]` the enclosing class's line for methods, `meta["part"]`/`meta["parts"]` number
-  the parts of a split unit.
+  the parts of a split unit, and `meta["unit"]` is true on a def/class (not on the class-level code between
+  methods, which carries the class's symbol too).
 - Other code: blank-line blocks merged up to `chunk_tokens // 2` and capped at `chunk_tokens`; `meta["symbol"]` when a
   declaration (function, class, struct, ...) starts the block.
 - Transcripts (`chunk_messages`): one chunk per message (text = its content, `role` set); a message over
@@ -394,7 +395,7 @@ class _PyChunker:
             self.emit(p, dict(meta))
 
     def unit(self, node: ast.AST, s: int, e: int, prefix: str, parent: str | None) -> None:
-        meta = {"symbol": prefix + node.name, "signature": _signature(node, self.lines)}
+        meta = {"symbol": prefix + node.name, "signature": _signature(node, self.lines), "unit": True}
         if parent:
             meta["parent"] = parent
         text = _join(self.lines, s, e)
@@ -498,17 +499,32 @@ def chunk_file(path: str | Path, source: str | None = None, chunk_tokens: int = 
     text = data.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-    kind = file_kind(path, text[:200])
-    if kind == "transcript":
-        pairs = _parse_jsonl_lines(text, src)
-        return chunk_messages([m for _, m in pairs], src, chunk_tokens, line_numbers=[n for n, _ in pairs])
-    if kind == "python":
-        return chunk_code(text, src, "python", chunk_tokens)
+    return chunk_source(text, src, chunk_tokens=chunk_tokens, path=path)
+
+
+def chunk_source(
+    text: str, source: str, kind: str | None = None, *, chunk_tokens: int = 256, path: Path | None = None
+) -> list[Chunk]:
+    """Chunk `text` by its kind: "code", "text", or None for what `source`'s name (or `path`) says, as for a file:
+    a `.jsonl` transcript as messages, Python and other code by units, a plain chat log by turns, else prose."""
     if kind == "code":
-        return chunk_code(text, src, _language_for(src) or "", chunk_tokens)
-    if path.suffix.lower() not in (".md", ".markdown", ".rst") and (chat := _chunk_chat_log(text, src, chunk_tokens)):
+        return chunk_code(text, source, chunk_tokens=chunk_tokens)
+    if kind == "text":
+        return chunk_text(text, source, chunk_tokens)
+    path = path or Path(source)
+    found = file_kind(path, text[:200])
+    if found == "transcript":
+        pairs = _parse_jsonl_lines(text, source)
+        return chunk_messages([m for _, m in pairs], source, chunk_tokens, line_numbers=[n for n, _ in pairs])
+    if found == "python":
+        return chunk_code(text, source, "python", chunk_tokens)
+    if found == "code":
+        return chunk_code(text, source, _language_for(source) or "", chunk_tokens)
+    if path.suffix.lower() not in (".md", ".markdown", ".rst") and (
+        chat := _chunk_chat_log(text, source, chunk_tokens)
+    ):
         return chat
-    return chunk_text(text, src, chunk_tokens)
+    return chunk_text(text, source, chunk_tokens)
 
 
 # ---------------------------------------------------------------- folders

@@ -39,6 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help='print {"context", "tokens", "hits"} as JSON')
     s.set_defaults(handler="lam_memory.commands:query")
 
+    s = sub.add_parser("forget", help="remove sources or chunks from a memory")
+    s.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to forget, as `lam stats` lists them")
+    s.add_argument("--memory", required=True, metavar="DIR", help="memory directory")
+    s.add_argument("--id", dest="ids", type=int, action="append", default=[], metavar="ID",
+                   help="a chunk id to forget (the `id` of a `lam query --json` hit); repeatable")  # fmt: skip
+    s.set_defaults(handler="lam_memory.commands:forget")
+
     s = sub.add_parser("stats", help="what a memory holds")
     s.add_argument("--memory", required=True, metavar="DIR", help="memory directory")
     s.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -71,8 +71,13 @@ def ingest(args: argparse.Namespace) -> int:
                 _add_stdin(mem, advance)
                 progress.update(task, advance=1)
         mem.save()
+        known = mem.stats()["sources_detail"]
+        unchanged = sum(str(f) in known for f in iter_files(files)) if files and not chunks_total else 0
     finally:
         mem.close()
+    if chunks_total == 0 and unchanged:
+        err.print(f"nothing new: {unchanged} of {n_inputs} inputs are already in {args.memory} as they are")
+        return 0
     if chunks_total == 0:
         raise LAMError("no text found in the given input" + (f" ({skipped} binary files skipped)" if skipped else ""))
     seconds = time.perf_counter() - start
@@ -100,6 +105,24 @@ def query(args: argparse.Namespace) -> int:
     for h in ctx.hits:
         table.add_row(h.source, f"{h.start_line}-{h.end_line}", f"{h.score:.3f}")
     err.print(table)
+    return 0
+
+
+def forget(args: argparse.Namespace) -> int:
+    if not args.sources and not args.ids:
+        raise LAMError("name the sources to forget, or --id ID")
+    mem = _open(args.memory, create=False)
+    try:
+        known = mem.stats()["sources_detail"]
+        missing = [s for s in args.sources if s not in known]
+        if missing:
+            raise LAMError(
+                f"no source {missing[0]!r} in {args.memory} (`lam stats --memory {args.memory} --json` lists them)"
+            )
+        n = sum(mem.forget(source=s) for s in args.sources) + (mem.forget(ids=args.ids) if args.ids else 0)
+    finally:
+        mem.close()
+    err.print(f"forgot {n} chunks from {args.memory}")
     return 0
 
 

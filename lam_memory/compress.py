@@ -84,7 +84,8 @@ def _lexical_scores(query: str, segments: list[str]) -> list[float]:
 
 
 def _header(h: Hit) -> str:
-    return f"[{h.source}:{h.start_line}-{h.end_line}]" + (f" {h.role}:" if h.role else "")
+    stale = f" (superseded by {h.superseded_by})" if h.superseded_by else ""
+    return f"[{h.source}:{h.start_line}-{h.end_line}]{stale}" + (f" {h.role}:" if h.role else "")
 
 
 def _signature_lines(lines: list[str]) -> set[int]:
@@ -282,16 +283,16 @@ class _Packer:
 
 
 def _output_order(hits: list[Hit], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Group by source (sources in order of arrival), then by line, then by arrival."""
-    first: dict[str, tuple[float, int]] = {}
+    """Group by source (sources in order of their best hit), current evidence before superseded evidence, then by
+    line, then by arrival: the current version of anything comes before what it replaced."""
+    first: dict[str, int] = {}
     for rank, _ in chosen:
-        h = hits[rank]
-        pos = h.position if h.position >= 0 else math.inf
-        first[h.source] = min(first.get(h.source, (math.inf, rank)), (pos, rank))
+        first[hits[rank].source] = min(first.get(hits[rank].source, rank), rank)
 
     def key(item: tuple[int, str]) -> tuple:
         h = hits[item[0]]
-        return (first[h.source], h.source, h.start_line, h.end_line, h.position, item[0])
+        pos = h.position if h.position >= 0 else math.inf
+        return (first[h.source], h.source, h.superseded_by is not None, h.start_line, h.end_line, pos, item[0])
 
     return sorted(chosen, key=key)
 

@@ -53,13 +53,17 @@ class MemoryConfig:
     relevant_within: float = 0.15  # candidates within this cosine of the best take part in settling versions
     same_slot: float = 0.2  # key overlap at which two chunks share state slots
     seed: int = 1234  # of the random projection R
+    lexical_weight: float = 0.2  # weight of the lexical match (BM25 / the query's best BM25) in the relevance
+    lexical_columns: tuple[float, float, float] = (1.0, 4.0, 8.0)  # BM25 weights of text, source path, symbol
+    version_dim: int = 16384  # version state's key size (lam_memory.versions)
+    version_winners: int = 8  # non-zero entries of a slot's key
     chunk_tokens: int = 256  # largest chunk, in the memory's tokens (cl100k by default)
     candidates: int = 64  # chunks scored by the state per query
     commit_every: int = 256  # chunks per archive transaction during ingest
 
     def to_json(self) -> dict:
         d = asdict(self)
-        d["mix"] = list(self.mix)
+        d["mix"], d["lexical_columns"] = list(self.mix), list(self.lexical_columns)
         return d
 
     @classmethod
@@ -69,8 +73,7 @@ class MemoryConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise LAMError(f"memory config has unknown fields {unknown} (saved by a newer lam-memory?)")
-        if "mix" in d:
-            d = {**d, "mix": tuple(d["mix"])}
+        d = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
         return cls(**d)
 
     def diff(self, other: MemoryConfig) -> list[str]:
@@ -79,14 +82,14 @@ class MemoryConfig:
 
     def __post_init__(self) -> None:
         positive = ("key_dim", "value_dim", "winners", "tokens_per_step", "mix_every", "chunk_tokens")
-        positive += ("candidates", "commit_every")
+        positive += ("candidates", "commit_every", "version_dim", "version_winners")
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise LAMError(f"MemoryConfig.{name} must be a positive integer, got {value!r}")
-        if self.winners > self.key_dim:
-            raise LAMError(f"MemoryConfig.winners ({self.winners}) cannot exceed key_dim ({self.key_dim})")
-        for name in ("rate_fast", "rate_slow", "held_weight", "relevant_within", "same_slot"):
+        if self.winners > self.key_dim or self.version_winners > self.version_dim:
+            raise LAMError("MemoryConfig: winners cannot exceed key_dim, nor version_winners version_dim")
+        for name in ("rate_fast", "rate_slow", "held_weight", "relevant_within", "same_slot", "lexical_weight"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not value >= 0 or value == float("inf"):
                 raise LAMError(f"MemoryConfig.{name} must be a finite number >= 0, got {value!r}")

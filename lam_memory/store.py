@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from lam_memory import LAMError
+from lam_memory import LAMError, lexical
 from lam_memory.types import Chunk
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ FORMAT = "lam-memory"
 FORMAT_VERSION = 2
 ARCHIVE, STATE, META = "archive.sqlite", "state.safetensors", "meta.json"
 _COLUMNS = "position, text, source, start_line, end_line, kind, role, meta"
+_INSERT = _COLUMNS + ", key, created, slot"
+LIVE, GONE, FORGOTTEN = 0, 1, 2  # chunks.status: in the memory; removed from its file by a later version; forgotten
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
     position INTEGER PRIMARY KEY,
@@ -57,9 +59,12 @@ CREATE TABLE IF NOT EXISTS chunks (
     role TEXT,
     meta TEXT NOT NULL,
     key BLOB NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    slot TEXT,
+    status INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS info (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -125,7 +130,7 @@ class Store:
                 raise LAMError("an in-memory store cannot be opened read-only")
             self.meta = self._new_meta(encoder_id, config)
             self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(_SCHEMA + lexical.SCHEMA)
             return
         self.meta = self._open_meta(encoder_id, create and not readonly, config)
         archive = self.path / ARCHIVE
@@ -140,7 +145,9 @@ class Store:
             self._conn = sqlite3.connect(str(archive), isolation_level=None, check_same_thread=False, timeout=30)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
-            self._conn.executescript(_SCHEMA)
+            self._upgrade_schema()
+            self._conn.executescript(_SCHEMA + lexical.SCHEMA)
+            self._index_missing()
             self._remove_stale_tmp()
         self._conn.execute("PRAGMA busy_timeout=30000")
 
@@ -233,9 +240,11 @@ class Store:
             self._dim = int(row[0]) if row else None
         return self._dim
 
-    def append(self, chunks: list[Chunk], keys: np.ndarray) -> list[int]:
-        """Append chunks with their keys (float32, shape (n, d)) in one transaction; sets and returns positions."""
+    def append(self, chunks: list[Chunk], keys: np.ndarray, slots: list[str | None] | None = None) -> list[int]:
+        """Append chunks with their keys (float32, shape (n, d)) and version slots in one transaction; sets and
+        returns positions."""
         self._writable()
+        slots = slots or [None] * len(chunks)
         keys = np.ascontiguousarray(keys, dtype=np.float32)
         if keys.ndim != 2 or keys.shape[0] != len(chunks):
             raise ValueError(f"keys must have shape ({len(chunks)}, d), got {keys.shape}")
@@ -253,13 +262,17 @@ class Store:
                     raise ValueError(f"keys have dimension {d}, the archive holds dimension {row[0]}")
                 start = self._count()
                 self._conn.executemany(
-                    "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO chunks ({_INSERT}) VALUES ({', '.join('?' * 11)})",
                     [
                         (start + i, c.text, c.source, int(c.start_line), int(c.end_line), c.kind, c.role,
-                         json.dumps(c.meta, ensure_ascii=False), keys[i].tobytes(), now)
+                         json.dumps(c.meta, ensure_ascii=False), keys[i].tobytes(), now, slots[i])
                         for i, c in enumerate(chunks)
                     ],
                 )  # fmt: skip
+                lexical.index(
+                    self._conn,
+                    [(start + i, c.text, c.source, c.meta.get("symbol") or "") for i, c in enumerate(chunks)],
+                )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -335,11 +348,130 @@ class Store:
             ).fetchall()
         return [_row_to_chunk(r) for r in rows]
 
+    def _upgrade_schema(self) -> None:
+        """Columns and tables added since format 1 (`slot`, `status`, `sources`), added to an older archive."""
+        cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
+        if cols and "slot" not in cols:
+            self._conn.execute("ALTER TABLE chunks ADD COLUMN slot TEXT")
+        if cols and "status" not in cols:
+            self._conn.execute("ALTER TABLE chunks ADD COLUMN status INTEGER NOT NULL DEFAULT 0")
+
+    def _index_missing(self) -> None:
+        """Add live chunks the lexical index lacks (an archive written before it existed) in one transaction."""
+        after = lexical.indexed_max(self._conn)
+        if after + 1 >= self._count():
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self._conn.execute(
+                "SELECT position, text, source, meta FROM chunks WHERE position > ? AND status = 0", (after,)
+            )
+            lexical.index(self._conn, ((p, t, s, json.loads(m).get("symbol") or "") for p, t, s, m in rows.fetchall()))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def lexical(self, query: str, limit: int, weights: tuple[float, float, float]) -> list[tuple[int, float]]:
+        """Live positions matching `query`'s terms in the lexical index, best first, with BM25 scores (higher is
+        better); [] when the archive has no index (an old archive opened read-only)."""
+        with self._lock:
+            try:
+                return lexical.search(self._conn, query, limit, weights)
+            except sqlite3.OperationalError:
+                return []
+
+    def slots(self, start: int = 0) -> list[str | None]:
+        """Version slots of positions start.., in order (None: the chunk has none or is no longer live)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT CASE WHEN status = 0 THEN slot END FROM chunks WHERE position >= ? ORDER BY position", (start,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def statuses(self) -> np.ndarray:
+        """Status of every position (LIVE, GONE or FORGOTTEN) as an int8 array."""
+        with self._lock:
+            rows = self._conn.execute("SELECT status FROM chunks ORDER BY position").fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int8)
+
+    def slot_members(self, slot: str) -> list[int]:
+        """Live positions in `slot`, in order."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT position FROM chunks WHERE slot = ? AND status = 0 ORDER BY position", (slot,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def live_chunks(self, source: str) -> list[Chunk]:
+        """The live chunks of `source`, in order, with `meta["slot"]` set where they have one."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS}, slot FROM chunks WHERE source = ? AND status = 0 ORDER BY position", (source,)
+            ).fetchall()
+        out = []
+        for row in rows:
+            c = _row_to_chunk(row[:-1])
+            if row[-1]:
+                c.meta["slot"] = row[-1]
+            out.append(c)
+        return out
+
+    def set_status(self, positions: list[int], status: int) -> None:
+        """Mark chunks GONE or FORGOTTEN; a forgotten chunk's text and key are wiped (its position stays as an id)."""
+        self._writable()
+        if not positions:
+            return
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for i in range(0, len(positions), 500):
+                    batch = positions[i : i + 500]
+                    marks = ",".join("?" * len(batch))
+                    if status == FORGOTTEN:
+                        zero = np.zeros(self.dim or 0, dtype=np.float32).tobytes()
+                        wipe = "UPDATE chunks SET status = ?, text = '', meta = '{}', key = ?"
+                        self._conn.execute(f"{wipe} WHERE position IN ({marks})", (status, zero, *batch))
+                    else:
+                        self._conn.execute(
+                            f"UPDATE chunks SET status = ? WHERE position IN ({marks})", (status, *batch)
+                        )
+                lexical.remove(self._conn, positions)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def move_lines(self, moves: list[tuple[int, int, int]]) -> None:
+        """Set (start_line, end_line) of unchanged chunks that moved within their file: (position, start, end)."""
+        self._writable()
+        if moves:
+            with self._lock:
+                self._conn.executemany(
+                    "UPDATE chunks SET start_line = ?, end_line = ? WHERE position = ?",
+                    [(s, e, p) for p, s, e in moves],
+                )
+
+    def source_digest(self, source: str) -> str | None:
+        """Digest of the content last ingested whole as `source` (None if never)."""
+        with self._lock:
+            row = self._conn.execute("SELECT digest FROM sources WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def set_source_digest(self, source: str, digest: str | None) -> None:
+        """Record (or with None, drop) the digest of `source`'s whole content."""
+        self._writable()
+        with self._lock:
+            if digest is None:
+                self._conn.execute("DELETE FROM sources WHERE source = ?", (source,))
+            else:
+                self._conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, digest))
+
     def sources(self) -> dict[str, int]:
         """Chunks per source, sources in order of first arrival."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT source, COUNT(*) FROM chunks GROUP BY source ORDER BY MIN(position)"
+                "SELECT source, COUNT(*) FROM chunks WHERE status = 0 GROUP BY source ORDER BY MIN(position)"
             ).fetchall()
         return dict(rows)
 

@@ -24,7 +24,7 @@ class Chunk:
 
 @dataclass
 class Hit:
-    """A search result. `score` is higher for better evidence."""
+    """A search result. `score` is higher for better evidence; `position` is the chunk's id in its memory."""
 
     text: str
     source: str
@@ -34,10 +34,13 @@ class Hit:
     position: int = -1
     kind: str = "text"
     role: str | None = None
+    rank: int = 0  # 1 = best; 0 when not from a search
+    superseded_by: str | None = None  # citation of the current version when the state says this one was replaced
 
     def to_json(self) -> dict:
         d = asdict(self)
-        return {k: d[k] for k in ("source", "start_line", "end_line", "score", "text")}
+        keys = ("source", "start_line", "end_line", "score", "rank", "superseded_by", "text")
+        return {"id": self.position} | {k: d[k] for k in keys}
 
     @property
     def citation(self) -> str:

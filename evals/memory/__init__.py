@@ -1,17 +1,22 @@
 """The memory suite (`lam eval memory`): how much of a question's evidence each memory method puts in a fixed
 context budget, on long streams whose evidence positions are known.
 
-Every method (recency, BM25, dense MiniLM, full context, LAM memory: `methods`) sees a stream once, ranks chunks for
-each question, and its ranking is packed into the budget (500 cl100k tokens by default); the score is the share of
-gold evidence inside the packed context, plus whether the latest of superseded statements wins (`scoring`).
+Every method (recency, BM25, identifier-aware BM25, dense MiniLM, their reciprocal rank fusion, full context, LAM
+memory: `methods`, `registry`) sees a stream once, ranks chunks for each question, and its ranking is packed into the
+budget (500 cl100k tokens by default); `lam-context` is scored on what `LAMMemory.context` returns instead. The
+score is the share of gold evidence inside the packed context, plus whether the latest of superseded statements
+wins (`scoring`).
 
 Families, each deterministic for a seed:
 - `synthetic`: a transcript + code stream of a target size built from the Python standard library, with planted
   needles, knowledge updates, code revisions and multi-hop facts (`synthetic`, `planted`, `filler`);
 - `babilong`: bAbI qa1-qa3 questions hidden in standard-library docstring prose, one stream per sample (`babilong`);
-- `locomo`: the 10 LoCoMo conversations, questions of categories 1-4 (`locomo`).
+- `locomo`: the 10 LoCoMo conversations, questions of categories 1-4 (`locomo`);
+- `code-history`: four releases each of more-itertools, toolz and click, oldest first, later ones as the new versions
+  of changed functions among unchanged filler; questions ask for a function's current version by name or by its
+  docstring's first sentence (`code_history`).
 
-Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,babilong,locomo] [--methods bm25,lam]
-[--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`) measures LAM
-memory's ingest and query speed instead.
+Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,babilong,locomo,code-history]
+[--methods bm25,lam] [--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`)
+measures LAM memory's ingest and query speed instead.
 """

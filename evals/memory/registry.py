@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
-from evals.memory.methods import BM25, DenseMiniLM, FullContext, Method, Recency
+from evals.memory.methods import BM25, DenseMiniLM, FullContext, HybridRRF, Method, Recency, bm25_ident
 from lam_memory import LAMError
 
 MethodFactory = Callable[[SuiteConfig], Method]
@@ -35,9 +35,19 @@ def _bm25(config: SuiteConfig) -> Method:
     return BM25()
 
 
+@register("bm25-ident")
+def _bm25_ident(config: SuiteConfig) -> Method:
+    return bm25_ident()
+
+
 @register("dense-minilm")
 def _dense_minilm(config: SuiteConfig) -> Method:
     return DenseMiniLM(config.minilm_batch, config.embed_cache_max)
+
+
+@register("hybrid-rrf")
+def _hybrid_rrf(config: SuiteConfig) -> Method:
+    return HybridRRF(config.minilm_batch, config.embed_cache_max)
 
 
 @register("full")
@@ -50,6 +60,13 @@ def _lam(config: SuiteConfig) -> Method:
     from evals.memory.lam import LAMMethod  # torch and the LAM encoder load here, not when methods are listed
 
     return LAMMethod(config.embed_cache_max)
+
+
+@register("lam-context")
+def _lam_context(config: SuiteConfig) -> Method:
+    from evals.memory.lam import LAMContextMethod
+
+    return LAMContextMethod(config.embed_cache_max)
 
 
 def make_factory(

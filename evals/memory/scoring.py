@@ -6,7 +6,8 @@ mean of per-question recall); `latest_wins` (updates, revisions) = the latest st
 one; `latest_in_context` = the latest statement is packed and no stale one is packed ahead of it;
 `context_tokens` = mean packed tokens; `ingest_s` = mean seconds to ingest one stream from cold caches;
 `query_ms` = mean milliseconds per `rank` call. A method with `full_context = True` is scored only on streams that
-fit the budget, else reported as n/a.
+fit the budget, else reported as n/a. A method with `context(query, budget)` (`lam-context`) is scored on the
+context it returns instead: its chunks are the packed ones, their order is the ranking, its tokens are its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from evals.memory.babilong import babilong_samples, babilong_stream
+from evals.memory.code_history import code_history_stream
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
 from evals.memory.filler import stdlib_root
 from evals.memory.locomo import load_locomo, locomo_streams
@@ -69,16 +71,19 @@ def evaluate_stream(stream: Stream, methods: Sequence[Method], budget: int, cold
 
 
 def _ask(m: Method, stream: Stream, q: Question, budget: int) -> dict:
-    """One question to an ingested method: its ranking packed into `budget` and scored, with the query time."""
+    """One question to an ingested method: its ranking packed into `budget` (or, for a method with `context`, the
+    context it builds, its chunks in its order standing for the ranking) and scored, with the query time."""
     t0 = time.perf_counter()
-    ranked = list(m.rank(q.query, ranking_k(len(stream.chunks), budget)))
+    own = m.context(q.query, budget) if hasattr(m, "context") else None
+    ranked = list(own.positions if own is not None else m.rank(q.query, ranking_k(len(stream.chunks), budget)))
     ms = (time.perf_counter() - t0) * 1000
     if any(not (0 <= p < len(stream.chunks)) for p in ranked):
         raise LAMError(f"method {m.name} returned a position outside the stream")
     ranked = list(dict.fromkeys(ranked))
-    packed = pack([stream.chunks[p] for p in ranked], budget, count_tokens)
+    packed = ranked if own is not None else pack([stream.chunks[p] for p in ranked], budget, count_tokens)
     s = score_question(q, ranked, packed)
-    s.update(ms=ms, tokens=sum(count_tokens(stream.chunks[p].text) for p in packed), kind=q.kind)
+    tokens = own.tokens if own is not None else sum(count_tokens(stream.chunks[p].text) for p in packed)
+    s.update(ms=ms, tokens=tokens, kind=q.kind)
     return s
 
 
@@ -102,6 +107,9 @@ def iter_streams(
         elif fam == "locomo":
             for s in locomo_streams():
                 yield fam, 0, s, True
+        elif fam == "code-history":
+            for size in sizes:
+                yield fam, size, code_history_stream(size, seed, config), True
         else:
             raise LAMError(f"unknown family {fam!r} (choose from {', '.join(FAMILIES)})")
 

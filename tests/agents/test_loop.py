@@ -124,7 +124,8 @@ def test_prompt_contains_evidence_with_citations(memory):
     assert ans.completion_tokens == 1 and ans.tool_calls == [] and ans.rounds == 1
     record = ans.to_json()
     assert list(record) == ["answer", "evidence", "prompt_tokens", "completion_tokens", "model"]
-    assert set(record["evidence"][0]) == {"source", "start_line", "end_line", "score", "text"}
+    hit_keys = {"id", "source", "start_line", "end_line", "score", "rank", "superseded_by", "text"}
+    assert set(record["evidence"][0]) == hit_keys
     json.dumps(record)
 
 

@@ -136,7 +136,7 @@ def test_lam_ask_json_reports_the_evidence(memory_dir, server, tmp_path):
     assert record["prompt_tokens"] > 0 and record["completion_tokens"] > 0
     assert memory_dir[1] in [h["source"] for h in record["evidence"]]
     for hit in record["evidence"]:
-        assert set(hit) == {"source", "start_line", "end_line", "score", "text"}
+        assert set(hit) == {"id", "source", "start_line", "end_line", "score", "rank", "superseded_by", "text"}
     assert any(FACT in h["text"] for h in record["evidence"])
 
 

@@ -38,10 +38,30 @@ def test_query_json_is_exactly_the_contract(memory, capsys):
     assert cli.main(["query", "how often does the deploy key rotate?", "--memory", str(memory), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"context", "tokens", "hits"} and 0 < out["tokens"] <= 2000
-    assert out["hits"] and all(set(h) == {"source", "start_line", "end_line", "score", "text"} for h in out["hits"])
+    keys = {"id", "source", "start_line", "end_line", "score", "rank", "superseded_by", "text"}
+    assert out["hits"] and all(set(h) == keys for h in out["hits"])
+    assert sorted(h["rank"] for h in out["hits"]) == list(range(1, len(out["hits"]) + 1))
     best = max(out["hits"], key=lambda h: h["score"])  # hits come in context order: by source, then line
     assert best["text"].endswith("every 7 days.") and best["start_line"] == 3  # the update outranks the stale fact
     assert "chat.jsonl:3-3" in out["context"]
+
+
+def test_forget_and_reingest(tmp_path, capsys):
+    notes = tmp_path / "notes.md"
+    notes.write_text("The staging deploy window is Thursday.\n")
+    mem = str(tmp_path / "mem")
+    assert cli.main(["ingest", str(notes), "--memory", mem]) == 0
+    assert cli.main(["ingest", str(notes), "--memory", mem]) == 0  # the same file again: nothing added
+    capsys.readouterr()
+    assert cli.main(["stats", "--memory", mem, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["chunks"] == 1
+    assert cli.main(["forget", "nope.md", "--memory", mem]) == 1
+    assert "no source 'nope.md'" in _error_line(capsys)
+    assert cli.main(["forget", str(notes), "--memory", mem]) == 0
+    assert "forgot 1 chunks" in capsys.readouterr().err
+    assert cli.main(["query", "deploy window", "--memory", mem, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"] == []
+    assert cli.main(["forget", "--memory", mem]) == 1 and "name the sources" in _error_line(capsys)
 
 
 def test_stats_json(memory, capsys):

@@ -31,3 +31,28 @@ def test_lam_method_caches_ingest_not_queries(monkeypatch):
     uncached.ingest(_chunks([*texts, other]))
     assert second.rank(q, 9) == uncached.rank(q, 9)
     assert first.rank(q, 1) == [8]
+
+
+def test_lam_context_scores_the_context_it_returns():
+    """`lam-context` names exactly the chunks of `LAMMemory.context`'s hits, in order, never over the budget; the
+    scorer counts the context's own tokens."""
+    from evals.memory.code_history import code_history_stream
+    from evals.memory.lam import LAMContextMethod
+    from evals.memory.scoring import evaluate_stream
+    from evals.memory.streams import count_tokens
+
+    stream = code_history_stream(2048, 0)  # 24 chunks, 7 questions
+    m = LAMContextMethod()
+    m.ingest(stream.chunks)
+    for q in stream.questions[:4]:
+        for budget in (150, 500):
+            packed = m.context(q.query, budget)
+            ctx = m.memory.context(q.query, budget_tokens=budget)
+            assert packed.positions == [h.position for h in ctx.hits] and packed.positions
+            assert packed.tokens == ctx.tokens <= budget and count_tokens(ctx.text) <= budget
+            for h in ctx.hits:
+                c = stream.chunks[h.position]
+                assert (c.source, c.start_line, c.end_line) == (h.source, h.start_line, h.end_line)
+    assert m.context(stream.questions[0].query, 1) == ([], 0)  # no evidence fits: nothing, not an error
+    res = evaluate_stream(stream, [LAMContextMethod()], 300, cold=False)["lam-context"]  # embeddings cached
+    assert all(0 < s["tokens"] <= 300 and s["hits"] <= s["gold"] for s in res["questions"])

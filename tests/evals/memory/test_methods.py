@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
 import pytest
 
 from evals.memory.config import SuiteConfig
-from evals.memory.methods import BM25, FullContext, Method, Recency, bm25_tokens, pack
+from evals.memory.methods import (
+    BM25,
+    RRF_K,
+    FullContext,
+    HybridRRF,
+    Method,
+    Recency,
+    bm25_ident,
+    bm25_tokens,
+    ident_terms,
+    pack,
+    rrf,
+)
 from evals.memory.registry import BASELINES, METHODS, make_factory
 from evals.memory.streams import count_tokens
 from lam_memory import LAMError
@@ -47,15 +60,16 @@ def test_pack_respects_budget_and_skips():
 
 
 def test_baselines_follow_the_protocol():
-    for name in BASELINES:
+    for name in (*BASELINES, "bm25-ident", "hybrid-rrf"):
         m = METHODS[name](SuiteConfig())
-        assert isinstance(m, Method) and m.name == name
+        assert isinstance(m, Method) and m.name == name and not hasattr(m, "context")
 
 
 def test_registry_lists_lam_without_loading_torch():
     code = (
         "import sys; from evals.memory.registry import METHODS, make_factory; make_factory(['lam', 'bm25']); "
-        "assert list(METHODS) == ['recency', 'bm25', 'dense-minilm', 'full', 'lam'], list(METHODS); "
+        "assert list(METHODS) == ['recency', 'bm25', 'bm25-ident', 'dense-minilm', 'hybrid-rrf', 'full', 'lam', "
+        "'lam-context'], list(METHODS); "
         "assert 'torch' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -108,3 +122,79 @@ def test_dense_minilm_ranks_needle():
         )
     )
     assert m.rank("What is the door code of the storage room in Lisbon?", 3)[0] == 1
+
+
+def test_ident_terms_keep_identifiers_whole_and_split():
+    toks = ident_terms("x = more_itertools.chunked(getUserName, 'pkg/sub_mod.py')")
+    for t in ("more_itertools.chunked", "more_itertools", "more", "itertools", "chunked"):
+        assert t in toks
+    for t in (
+        "getusername",
+        "get",
+        "user",
+        "name",
+        "pkg/sub_mod.py",
+        "pkg",
+        "sub_mod.py",
+        "sub_mod",
+        "sub",
+        "mod",
+        "py",
+    ):
+        assert t in toks
+    assert "more_itertools.chunked" not in bm25_tokens("x = more_itertools.chunked(y)")
+
+
+def test_bm25_ident_finds_a_dotted_name():
+    """Both chunks give plain BM25 the same tokens (it ranks the earlier first); only the target holds the dotted
+    name whole, which bm25-ident keeps as one term."""
+    texts = [
+        "cfg = settings(load_defaults, path)",
+        "cfg = settings.load_defaults(path)",
+        "def load(path):\n    return open(path).read()",
+        *(f"unrelated chunk number {i} about logging" for i in range(6)),
+    ]
+    plain, ident = BM25(), bm25_ident()
+    for m in (plain, ident):
+        m.ingest(_chunks(texts))
+    q = "Where is `settings.load_defaults` called?"
+    assert sorted(bm25_tokens(texts[0])) == sorted(bm25_tokens(texts[1]))
+    assert plain.rank(q, 3)[:2] == [0, 1] and ident.name == "bm25-ident"
+    assert ident.rank(q, 3)[0] == 1
+    # snake_case: a BM25 over plain word tokens (split at `_`) prefers the prose that repeats the words
+    words = BM25(lambda t: re.findall(r"[a-z0-9]+", t.lower()))
+    ident = bm25_ident()
+    texts = [
+        "Load the defaults first, then load the user defaults over the defaults.",
+        "def load_defaults(path):\n    return parse(path)",
+        *(f"unrelated chunk number {i} about logging" for i in range(6)),
+    ]
+    for m in (words, ident):
+        m.ingest(_chunks(texts))
+    q = "What does load_defaults do?"
+    assert words.rank(q, 2)[0] == 0 and ident.rank(q, 2)[0] == 1
+
+
+def test_rrf_by_hand():
+    assert RRF_K == 60
+    assert rrf([[3, 1, 2], [1, 2]]) == [1, 2, 3]  # 1/61+1/62 > 1/62+1/63 > 1/61
+    assert rrf([[5], [7]]) == [5, 7]  # a tie keeps arrival order
+    assert rrf([[2, 9]], k=0) == [2, 9]
+
+
+def test_hybrid_rrf_fuses_bm25_and_dense():
+    texts = ["alpha beta", "gamma delta", "beta zeta", "epsilon", "eta theta", "iota kappa"]
+    hy = HybridRRF()
+    hy.bm25.ingest(_chunks(texts))  # the dense half is stubbed: no model needed
+    dense = [3, 2, 1, 0, 4, 5]
+    hy.dense.rank = lambda query, k: dense[:k]
+    # BM25 retrieves 0 and 2 for "beta", tied, in arrival order (a score of 0 retrieves nothing)
+    bm = [int(i) for i in hy.bm25.rank("beta", 6) if hy.bm25.scores("beta")[i] > 0]
+    assert bm == [0, 2]
+    expect = {p: 0.0 for p in range(6)}
+    for ranking in (bm, dense):
+        for r, p in enumerate(ranking, 1):
+            expect[p] += 1 / (60 + r)
+    assert hy.rank("beta", 6) == sorted(expect, key=lambda p: (-expect[p], p))
+    assert hy.rank("beta", 6) == [2, 0, 3, 1, 4, 5]  # 2/62 > 1/61 + 1/64 > 1/61 > 1/63 > 1/65 > 1/66
+    assert hy.rank("beta", 2) == [2, 0]
