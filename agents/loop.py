@@ -124,7 +124,7 @@ class Agent:
         tools: bool = True,
         python: bool = True,
         ingest: bool = True,
-        k: int = 16,
+        k: int | None = None,
         temperature: float = 0.0,
         session: str | None = None,
         sandbox_timeout: float = 10.0,

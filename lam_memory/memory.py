@@ -213,7 +213,11 @@ class LAMMemory:
         dim = self.state.proj.shape[1]
         self._emb = torch.from_numpy(self.store.keys()) if self.store.count() else torch.zeros(0, dim)
         self._live = torch.from_numpy(self.store.statuses() == LIVE)
-        self._slots = self.store.slots()
+        self._slots = self.store.slots()  # per position: its version slot while it is live, else None
+        self._members: dict[str, list[int]] = {}  # slot -> its live positions, in order
+        for p, slot in enumerate(self._slots):
+            if slot:
+                self._members.setdefault(slot, []).append(p)
         self._restore_state()
 
     # -- writing ------------------------------------------------------------------------------------------
@@ -252,13 +256,16 @@ class LAMMemory:
         each commit, `on_file(path)` after each file."""
         added = 0
         for file in iter_files(paths):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", SkippedFileWarning)
-                chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens)
-            for w in caught:
-                warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
-            if not caught:  # a skipped (binary, unreadable) file is not a new, empty version of itself
-                added += self._revise(str(file), _digest(file.read_bytes()), chunks, progress)
+            digest = _digest(file.read_bytes())
+            if self.store.source_digest(str(file)) != digest:  # else: read before, as it is now
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", SkippedFileWarning)
+                    chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens)
+                skipped = [w for w in caught if issubclass(w.category, SkippedFileWarning)]
+                for w in skipped:
+                    warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
+                if not skipped:  # a skipped (binary) file is not a new, empty version of itself
+                    added += self._revise(str(file), digest, chunks, progress)
             if on_file:
                 on_file(file)
         return added
@@ -276,6 +283,9 @@ class LAMMemory:
             self._emb = torch.cat((self._emb, emb))
             self._live = torch.cat((self._live, torch.ones(len(part), dtype=torch.bool)))
             self._slots += slots
+            for p, slot in zip(positions, slots, strict=True):
+                if slot:
+                    self._members.setdefault(slot, []).append(p)
             self.state.write(emb, torch.tensor(tokens))
             self._write_versions(positions, slots)
             if progress:
@@ -322,7 +332,8 @@ class LAMMemory:
         pool = {int(p): float(v) for p, v in zip(top.indices, top.values, strict=True)}
         lexical = self.store.lexical(query, n, cfg.lexical_columns)
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
-            pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
+            if p < len(sims):
+                pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
         score, replaced_by = self._score(pool, sims)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
         chunks = {c.position: c for c in self.store.get(order + [p for p in set(replaced_by.values())])}
@@ -349,7 +360,7 @@ class LAMMemory:
             replaced_by |= {int(positions[m]): int(positions[near[owner]]) for m in members if m != near[owner]}
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))
         for slot in {self._slots[p] for p in pool} - {None}:
-            members = self.store.slot_members(slot)
+            members = self._members[slot]
             if len(members) < 2:
                 continue
             owner = members[self.versions.owner(slot, self.state.codes(torch.tensor(members)))[0]]
@@ -360,13 +371,14 @@ class LAMMemory:
         return out, replaced_by
 
     def context(
-        self, query: str, budget_tokens: int = 2000, k: int = 16, exclude: Collection[tuple[str, int]] = ()
+        self, query: str, budget_tokens: int = 2000, k: int | None = None, exclude: Collection[tuple[str, int]] = ()
     ) -> Context:
-        """Compressed evidence for `query` that fits `budget_tokens` (counted with this memory's tokenizer).
+        """Compressed evidence for `query` that fits `budget_tokens` (counted with this memory's tokenizer), from
+        the `k` best hits (default: all `config.candidates`, taken in rank order until the budget is full).
         `exclude` leaves out hits by (source, start_line), e.g. messages the caller already shows."""
-        if budget_tokens <= 0:
-            raise LAMError(f"budget must be positive, got {budget_tokens}")
-        hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
+        if not isinstance(budget_tokens, int) or budget_tokens <= 0:
+            raise LAMError(f"budget must be a positive number of tokens, got {budget_tokens!r}")
+        hits = [h for h in self.search(query, k=k or self.config.candidates) if (h.source, h.start_line) not in exclude]
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
     def messages(self, source: str = "chat") -> list[dict]:
@@ -472,8 +484,9 @@ class LAMMemory:
         self._live[positions] = False
         if status == FORGOTTEN:
             self._emb[positions] = 0
+        gone = set(positions)
         for slot in {self._slots[p] for p in positions} - {None}:
-            members = self.store.slot_members(slot)  # what is left of the slot, in order
+            members = self._members[slot] = [m for m in self._members[slot] if m not in gone]  # what is left
             self.versions.write(slot, self.state.codes(torch.tensor(members[-1:]))[0] if members else None)
         for p in positions:
             self._slots[p] = None

@@ -395,14 +395,6 @@ class Store:
             rows = self._conn.execute("SELECT status FROM chunks ORDER BY position").fetchall()
         return np.array([r[0] for r in rows], dtype=np.int8)
 
-    def slot_members(self, slot: str) -> list[int]:
-        """Live positions in `slot`, in order."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT position FROM chunks WHERE slot = ? AND status = 0 ORDER BY position", (slot,)
-            ).fetchall()
-        return [r[0] for r in rows]
-
     def live_chunks(self, source: str) -> list[Chunk]:
         """The live chunks of `source`, in order, with `meta["slot"]` set where they have one."""
         with self._lock:

@@ -151,7 +151,7 @@ def test_prose_and_messages_compressed_by_sentences():
     assert ctx.text.startswith("[chat.jsonl:7-7] assistant:\n") and "finally" in ctx.text and ctx.tokens <= 80
 
 
-def test_whole_hits_verbatim_and_ordered_by_source_then_line():
+def test_whole_hits_verbatim_and_in_rank_order():
     def h(source, start, pos, text):
         return Hit(text, source, start, start + text.count("\n"), 1.0, position=pos, kind="code")
 
@@ -162,10 +162,10 @@ def test_whole_hits_verbatim_and_ordered_by_source_then_line():
         h("b.py", 10, 1, "def early():\n    return 1"),  # a duplicate
     ]
     ctx = pack_context("early late", hits, 500)
-    assert [(x.source, x.start_line) for x in ctx.hits] == [("b.py", 10), ("b.py", 50), ("a.py", 5)]
+    assert [(x.source, x.start_line) for x in ctx.hits] == [("b.py", 50), ("a.py", 5), ("b.py", 10)]
     assert ctx.text == (
-        "[b.py:10-11]\ndef early():\n    return 1\n\n[b.py:50-51]\ndef late():\n    return 2\n\n[a.py:5-6]\ndef a():\n"
-        "    return 0"
+        "[b.py:50-51]\ndef late():\n    return 2\n\n[a.py:5-6]\ndef a():\n    return 0\n\n[b.py:10-11]\ndef early():\n"
+        "    return 1"
     )
     assert ctx.tokens == count_tokens(ctx.text)
 
