@@ -124,7 +124,7 @@ class Agent:
         tools: bool = True,
         python: bool = True,
         ingest: bool = True,
-        k: int | None = None,
+        k: int = 16,
         temperature: float = 0.0,
         session: str | None = None,
         sandbox_timeout: float = 10.0,

@@ -371,14 +371,15 @@ class LAMMemory:
         return out, replaced_by
 
     def context(
-        self, query: str, budget_tokens: int = 2000, k: int | None = None, exclude: Collection[tuple[str, int]] = ()
+        self, query: str, budget_tokens: int = 2000, k: int = 16, exclude: Collection[tuple[str, int]] = ()
     ) -> Context:
         """Compressed evidence for `query` that fits `budget_tokens` (counted with this memory's tokenizer), from
-        the `k` best hits (default: all `config.candidates`, taken in rank order until the budget is full).
-        `exclude` leaves out hits by (source, start_line), e.g. messages the caller already shows."""
+        the `k` best hits taken in rank order until the budget is full. `exclude` leaves out hits by (source,
+        start_line), e.g. messages the caller already shows. (k = 64 gave the same LoCoMo recall at 500 tokens as
+        16, 0.487, and cost ~5 ms more per query at 1M tokens.)"""
         if not isinstance(budget_tokens, int) or budget_tokens <= 0:
             raise LAMError(f"budget must be a positive number of tokens, got {budget_tokens!r}")
-        hits = [h for h in self.search(query, k=k or self.config.candidates) if (h.source, h.start_line) not in exclude]
+        hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
     def messages(self, source: str = "chat") -> list[dict]:
@@ -403,7 +404,8 @@ class LAMMemory:
             "sources": len(sources),
             "sources_detail": sources,  # chunks per source, in order of first arrival
             "state_shape": list(self.state.S.shape),
-            "state_bytes": self.state.S.numel() * self.state.S.element_size(),
+            "version_state_shape": list(self.versions.V.shape),
+            "state_bytes": sum(t.numel() * t.element_size() for t in (self.state.S, self.versions.V)),
             "archive_bytes": sizes["archive"],
             "encoder": self.store.meta.get("encoder"),
             "config": self.config.to_json(),

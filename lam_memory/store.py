@@ -141,6 +141,10 @@ class Store:
             if not os.access(self.path, os.W_OK):  # read-only media: no WAL index can be made, and no writer exists
                 uri += "&immutable=1"
             self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
+            if cols and not {"slot", "status"} <= cols:
+                self._conn.close()
+                raise LAMError(f"memory at {self.path} is in an older format: open it once writable to upgrade it")
         else:
             self._conn = sqlite3.connect(str(archive), isolation_level=None, check_same_thread=False, timeout=30)
             self._conn.execute("PRAGMA journal_mode=WAL")

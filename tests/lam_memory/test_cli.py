@@ -62,6 +62,13 @@ def test_forget_and_reingest(tmp_path, capsys):
     assert cli.main(["query", "deploy window", "--memory", mem, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"] == []
     assert cli.main(["forget", "--memory", mem]) == 1 and "name the sources" in _error_line(capsys)
+    assert cli.main(["ingest", str(notes), "--memory", mem]) == 0  # forgotten, so it comes back as new
+    capsys.readouterr()
+    assert cli.main(["query", "deploy window", "--memory", mem, "--json"]) == 0
+    hit = json.loads(capsys.readouterr().out)["hits"][0]
+    assert cli.main(["forget", "--id", str(hit["id"]), "--memory", mem]) == 0
+    assert "forgot 1 chunks" in capsys.readouterr().err
+    assert cli.main(["forget", "--id", "999", "--memory", mem]) == 1 and "no chunk with id 999" in _error_line(capsys)
 
 
 def test_stats_json(memory, capsys):
