@@ -322,12 +322,13 @@ class LAMMemory:
         replaced names its current version in `superseded_by`, and that version ranks above it."""
         if not isinstance(query, str) or not query.strip():
             raise LAMError("empty query")
-        if int(self._live.sum()) == 0:
+        live = int(self._live.sum())
+        if live == 0:
             return []
         cfg = self.config
         q = _encode_query(self.encoder, query)
         sims = (self._emb @ q).masked_fill(~self._live, -math.inf)
-        n = min(max(candidates or cfg.candidates, k), int(self._live.sum()))
+        n = min(max(candidates or cfg.candidates, k), live)
         top = sims.topk(n)
         pool = {int(p): float(v) for p, v in zip(top.indices, top.values, strict=True)}
         lexical = self.store.lexical(query, n, cfg.lexical_columns)
@@ -344,8 +345,9 @@ class LAMMemory:
         ]  # fmt: skip
 
     def _score(self, pool: dict[int, float], sims: torch.Tensor) -> tuple[dict[int, float], dict[int, int]]:
-        """Scores of the candidates (position -> cosine) with the state's terms, and which of them the state says
-        were replaced (position -> its current version's position, added to the scores when missing)."""
+        """Scores of the candidates (position -> relevance, cosine plus lexical) with the state's terms, and which of
+        them the states say were replaced (position -> its current version's position, added to the scores when
+        missing)."""
         cfg = self.config
         positions = torch.tensor(list(pool))
         rel = torch.tensor(list(pool.values()))
@@ -383,9 +385,10 @@ class LAMMemory:
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
     def messages(self, source: str = "chat") -> list[dict]:
-        """The messages stored under `source`, in order: {"role", "content", "line"} (split messages rejoined)."""
+        """The messages stored under `source` and not forgotten, in order: {"role", "content", "line"} (split
+        messages rejoined)."""
         out: list[dict] = []
-        for c in self.store.chunks_of(source):
+        for c in self.store.live_chunks(source):
             if c.kind != "message":
                 continue
             if out and out[-1]["line"] == c.start_line and out[-1]["role"] == c.role and c.meta.get("part", 1) > 1:

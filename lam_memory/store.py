@@ -344,14 +344,6 @@ class Store:
                 "SELECT COALESCE(MAX(end_line), 0) FROM chunks WHERE source = ?", (source,)
             ).fetchone()[0]
 
-    def chunks_of(self, source: str) -> list[Chunk]:
-        """Every chunk stored under `source`, in order of arrival."""
-        with self._lock:
-            rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM chunks WHERE source = ? ORDER BY position", (source,)
-            ).fetchall()
-        return [_row_to_chunk(r) for r in rows]
-
     def _upgrade_schema(self) -> None:
         """Columns and tables added since format 1 (`slot`, `status`, `sources`), added to an older archive."""
         cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}

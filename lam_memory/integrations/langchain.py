@@ -66,7 +66,8 @@ class LAMChatMessageHistory(BaseChatMessageHistory):
 
     def clear(self) -> None:
         """Start the history afresh for this object; the memory keeps the messages as evidence."""
-        self._after = self.memory.store.last_line(self.source)
+        stored = self.memory.messages(self.source)
+        self._after = stored[-1]["line"] if stored else 0
 
 
 def _to_message(m: dict) -> BaseMessage:

@@ -225,6 +225,9 @@ def test_messages_read_back_a_transcript_in_order():
     assert [(m["role"], m["line"]) for m in got] == [("user", 1), ("assistant", 2), ("user", 3)]
     assert got[1]["content"].split() == long.split() and len(mem) > 3  # the long one was split, then rejoined
     assert mem.messages("nothing") == []
+    last = mem.search("and later", k=1)[0]
+    assert last.start_line == 3 and mem.forget(ids=[last.position]) == 1
+    assert [m["line"] for m in mem.messages("s")] == [1, 2]  # a forgotten message is not read back
 
 
 def test_sigkill_during_ingest_keeps_committed_chunks(tmp_path):
