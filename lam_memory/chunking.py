@@ -480,8 +480,11 @@ def file_kind(path: str | Path, head: str = "") -> str:
     return "text"
 
 
-def chunk_file(path: str | Path, source: str | None = None, chunk_tokens: int = 256) -> list[Chunk]:
-    """Chunk one file by its kind (see `file_kind`); `source` defaults to the path in POSIX form.
+def chunk_file(
+    path: str | Path, source: str | None = None, chunk_tokens: int = 256, *, data: bytes | None = None
+) -> list[Chunk]:
+    """Chunk one file by its kind (see `file_kind`); `source` defaults to the path in POSIX form; `data` is the
+    file's bytes when the caller has already read them.
 
     Binary files yield [] and a SkippedFileWarning. FileNotFoundError / PermissionError / IsADirectoryError name
     the path; a bad JSONL line raises LAMError with its line number.
@@ -492,7 +495,7 @@ def chunk_file(path: str | Path, source: str | None = None, chunk_tokens: int = 
         raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if _looks_binary(data):
         warnings.warn(f"skipping binary file: {path}", SkippedFileWarning, stacklevel=2)
         return []

@@ -256,11 +256,12 @@ class LAMMemory:
         each commit, `on_file(path)` after each file."""
         added = 0
         for file in iter_files(paths):
-            digest = _digest(file.read_bytes())
+            data = file.read_bytes()
+            digest = _digest(data)
             if self.store.source_digest(str(file)) != digest:  # else: read before, as it is now
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", SkippedFileWarning)
-                    chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens)
+                    chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens, data=data)
                 skipped = [w for w in caught if issubclass(w.category, SkippedFileWarning)]
                 for w in skipped:
                     warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
