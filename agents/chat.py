@@ -9,8 +9,9 @@ scores, tokens) and the tokens spent; slash commands: /ingest PATH..., /search Q
 command) per line and prints each answer on stdout, a one-line evidence summary on stderr: scriptable.
 
 `lam ask "Q" [--json]` prints the answer (streamed), or with `--json` exactly
-`{"answer", "evidence": [hit, ...], "prompt_tokens", "completion_tokens", "model"}`. Both ingest each exchange into
-the memory (see agents/loop.py) and save an on-disk memory at the end.
+`{"answer", "evidence": [hit, ...], "prompt_tokens", "completion_tokens", "model"}`. Both store each question and
+the run_python results in the memory, and the answers too with `--remember-answers` (see agents/loop.py), and save
+an on-disk memory at the end. `--memory DIR` must hold a memory already: only `lam ingest` creates one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import contextlib
 import json
 import shlex
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +29,19 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from agents.commands import CHAT_COMMANDS as HELP
 from lam_memory import LAMError
-
-HELP = """/ingest PATH...   add files or folders to the memory
-/search QUERY     show the best memory hits for QUERY
-/stats            what the memory holds, tokens spent this session
-/history          this session's turns
-/save             save the memory (on-disk memories are also saved on exit)
-/quit             leave (also /exit, Ctrl-D)"""
-
+from lam_memory.chunking import SkippedFileWarning
+from lam_memory.commands import require_memory
 
 # ---------------------------------------------------------------- set-up
 
 
 def check_memory_dir(path: str | None) -> None:
-    """LAMError if `path` is given but holds no memory (checked before anything slow starts)."""
-    if path is not None and not (Path(path) / "meta.json").is_file():
-        raise LAMError(f"no memory at {path} (create one with `lam ingest PATH --memory {path}`)")
+    """LAMError if `path` is given but holds no memory (checked before anything slow starts): only `lam ingest`
+    creates memories (`lam_memory.commands.require_memory`)."""
+    if path is not None:
+        require_memory(path)
 
 
 def open_memory(path: str | None, create: bool = False):
@@ -55,6 +53,14 @@ def open_memory(path: str | None, create: bool = False):
     if not create:
         check_memory_dir(path)
     return LAMMemory(path, create=create)
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    """LAMError for a `--budget` or `--max-tokens` below 1, before any server starts."""
+    for flag in ("budget", "max_tokens"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 1:
+            raise LAMError(f"--{flag.replace('_', '-')} must be a positive number of tokens, got {value}")
 
 
 def connect(args: argparse.Namespace, err: Console):
@@ -80,8 +86,14 @@ def connect(args: argparse.Namespace, err: Console):
 def _agent(memory, llm, args: argparse.Namespace):
     from agents.loop import Agent
 
-    # `--max-tokens` is not in the parser yet: the agent's default (512) applies until it is
-    return Agent(memory, llm, budget=getattr(args, "budget", None), max_tokens=getattr(args, "max_tokens", None) or 512)
+    max_tokens = getattr(args, "max_tokens", None)
+    return Agent(
+        memory,
+        llm,
+        budget=getattr(args, "budget", None),
+        max_tokens=512 if max_tokens is None else max_tokens,
+        remember_answers=bool(getattr(args, "remember_answers", False)),
+    )
 
 
 def _summary(ans) -> str:
@@ -108,6 +120,7 @@ def ask(args: argparse.Namespace) -> int:
     """`lam ask "QUESTION" [--memory DIR] [--json]`."""
     err = Console(stderr=True, soft_wrap=True)
     check_memory_dir(args.memory)
+    check_numbers(args)
     if not args.question.strip():
         raise LAMError("empty question")
     llm = connect(args, err)
@@ -194,7 +207,11 @@ class Chat:
         for p in paths:
             if not Path(p).expanduser().exists():
                 raise LAMError(f"no such file or folder: {p}")
-        n = self.memory.add_path(*(Path(p).expanduser() for p in paths))
+        with warnings.catch_warnings(record=True) as caught:  # skipped files: one line each, like `lam ingest`
+            warnings.simplefilter("always", SkippedFileWarning)
+            n = self.memory.add_path(*(Path(p).expanduser() for p in paths))
+        for w in caught:
+            self.err.print(f"warning: {w.message}", style="yellow", markup=False, highlight=False)
         self.say(f"ingested {n} chunks from {', '.join(paths)} (memory: {len(self.memory)} chunks)")
 
     def search(self, query: str) -> None:
@@ -307,15 +324,14 @@ def _readline_history() -> Any:
 
 
 def main(args: argparse.Namespace) -> int:
-    """`lam chat [--memory DIR] [--base-url URL --model NAME]`; a new memory is created at DIR if none is there."""
+    """`lam chat [--memory DIR] [--base-url URL --model NAME]`; DIR must hold a memory (`lam ingest` makes one)."""
     interactive = sys.stdin.isatty()
     out, err = Console(), Console(stderr=True, soft_wrap=True)
     path = getattr(args, "memory", None)
-    created = path is not None and not (Path(path) / "meta.json").is_file()
+    check_memory_dir(path)  # before the LLM server starts
+    check_numbers(args)
     llm = connect(args, err)
-    memory = open_memory(path, create=True)
-    if created:
-        err.print(f"lam: created a new memory at {path}", highlight=False)
+    memory = open_memory(path)
     chat = Chat(_agent(memory, llm, args), out, err, interactive)
     try:
         if not interactive:

@@ -18,9 +18,12 @@ Per turn (`Agent.ask`):
    tools only when forced); tool results are cut to the room left so the prompt still fits. If the model still
    asks for tools after the last round, one last call without tools gets the answer.
 4. Record. `Answer` holds the text, the evidence used (context hits + memory_search hits), the tokens of every
-   LLM call summed, the memory context's tokens and the tool calls made. The exchange (question + answer) is then
-   ingested into the memory as two messages of this session's transcript (`memory.add_messages`, source
-   `chat/<session>`, lines = the message's place in that transcript).
+   LLM call summed, the memory context's tokens and the tool calls made. Then the memory gets what is evidence:
+   the user's question and the results of `run_python` (role "tool"), as messages of this session's transcript
+   (`memory.add_messages`, source `chat/<session>`, lines = the message's place in that transcript). The model's
+   own answer is not evidence and is stored only with `remember_answers=True` (`--remember-answers`), as an
+   assistant message, which the memory ranks below the evidence it was drawn from and never lets supersede it
+   (`MemoryConfig.answer_penalty`); `memory_write` notes are stored as assistant messages too.
 """
 
 from __future__ import annotations
@@ -128,9 +131,12 @@ class Agent:
         temperature: float = 0.0,
         session: str | None = None,
         sandbox_timeout: float = 10.0,
+        remember_answers: bool = False,
     ) -> None:
         if budget is not None and budget <= 0:
             raise LAMError(f"the memory budget must be positive, got {budget}")
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            raise LAMError(f"the answer's max tokens must be a positive integer, got {max_tokens!r}")
         self.memory = memory
         self.llm = llm
         self.budget = budget
@@ -138,6 +144,7 @@ class Agent:
         self.max_tokens = max_tokens
         self.max_rounds = max_rounds
         self.ingest = ingest
+        self.remember_answers = remember_answers  # store the model's answers too (as assistant messages)
         self.k = k
         self.temperature = temperature
         self.sandbox_timeout = sandbox_timeout
@@ -201,7 +208,7 @@ class Agent:
                 messages.append({"role": "tool", "tool_call_id": c.id, "content": text})
         assert result is not None
         answer = (result.text or "").strip()
-        self._remember(question, answer)
+        self._remember(question, answer, records)
         return Answer(
             answer=answer,
             evidence=_dedupe(evidence),
@@ -331,7 +338,8 @@ class Agent:
                 text = str(args.get("text") or args.get("input") or "").strip()
                 if not text:
                     return "error: nothing to write (empty text)", []
-                n = self.memory.add(text, source=f"{self.source}/notes")
+                # the model's note is its own words: an assistant message, ranked below evidence like its answers
+                n = self.memory.add_messages([{"role": "assistant", "content": text}], source=f"{self.source}/notes")
                 return f"saved {n} chunk(s) to memory", []
             if name == "run_python" and any(t["function"]["name"] == "run_python" for t in self.tools):
                 from agents.sandbox import run_python
@@ -348,15 +356,21 @@ class Agent:
 
     # ---------------------------------------------------------------- memory of the exchange
 
-    def _remember(self, question: str, answer: str) -> None:
+    def _remember(self, question: str, answer: str, tool_calls: list[dict]) -> None:
+        """Keep the exchange as this session's turns; store the question, the run_python results and (only with
+        `remember_answers`) the answer in the memory (see the module doc)."""
         pair = [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
         self.history += pair
         if not self.ingest or self.memory is None:
             return
+        ran = [t for t in tool_calls if t["name"] == "run_python" and not t["result"].startswith("error:")]
+        results = [{"role": "tool", "content": f"run_python:\n{t['arguments'].get('code', '')}\n\n{t['result']}"}
+                   for t in ran]  # fmt: skip
+        stored = [pair[0], *results, *pair[1:] * self.remember_answers]
         before = self.memory.messages(self.source)
         first = before[-1]["line"] + 1 if before else 1  # add_messages numbers on from the transcript's last line
-        self.memory.add_messages(pair, source=self.source)
-        for i, m in enumerate(pair):
+        self.memory.add_messages([{"role": m["role"], "content": m["content"]} for m in stored], source=self.source)
+        for i, m in enumerate(stored):
             m["line"] = first + i
 
 

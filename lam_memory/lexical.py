@@ -11,6 +11,7 @@ the transaction that appends them, so the index and the archive commit or roll b
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -88,6 +89,23 @@ def query_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(text)) if t not in STOP_WORDS]
 
 
+_WH = frozenset({"what", "which", "whose"})
+_SKIP = frozenset({"is", "are", "was", "were", "the", "a", "an", "our", "my", "your", "its", "their", "current", "now"})
+
+
+def answer_terms(query: str) -> frozenset[str]:
+    """The terms of the word a question asks for: the first word after `what` / `which` / `whose` (or `how many` /
+    `how much`) that is not an article, a form of `be` or `current` ("Which port does ..." -> port). A statement
+    that answers gives the value and may leave that word out ("it is now on 8443")."""
+    words = [w.lower() for w in _TOKEN.findall(query)]
+    for i, w in enumerate(words):
+        if w in _WH or (w == "how" and words[i + 1 : i + 2] in (["many"], ["much"])):
+            for nxt in words[i + (2 if w == "how" else 1) :]:
+                if nxt not in _SKIP:
+                    return frozenset(_expand(nxt))
+    return frozenset()
+
+
 def _document(text: str) -> str:
     return " ".join(t for t in terms(text) if t not in STOP_WORDS)
 
@@ -137,3 +155,24 @@ def indexed_max(conn: sqlite3.Connection) -> int:
     """The largest indexed position, or -1 when the index is empty (the caller backfills the positions after it)."""
     row = conn.execute("SELECT rowid FROM lexical ORDER BY rowid DESC LIMIT 1").fetchone()
     return row[0] if row else -1
+
+
+def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int], n_docs: int) -> tuple[dict, dict]:
+    """Which of the query's terms each of `positions` holds: ({term: idf}, {position: set of terms}), for the query
+    terms the index knows. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)), BM25's, with N = `n_docs` chunks and df
+    the number of chunks holding t."""
+    positions = [int(p) for p in positions]
+    held: dict[int, set[str]] = {p: set() for p in positions}
+    idf: dict[str, float] = {}
+    marks = ",".join("?" * len(positions))
+    for word in query_terms(query):
+        match = '"' + word.replace('"', '""') + '"'
+        df = conn.execute("SELECT count(*) FROM lexical WHERE lexical MATCH ?", (match,)).fetchone()[0]
+        if not df:
+            continue
+        idf[word] = math.log(1 + max(n_docs - df + 0.5, 0.5) / (df + 0.5))
+        sql = f"SELECT rowid FROM lexical WHERE lexical MATCH ? AND rowid IN ({marks})"
+        rows = conn.execute(sql, (match, *positions))
+        for (p,) in rows:
+            held[p].add(word)
+    return idf, held

@@ -42,10 +42,18 @@ along the shared key and wrote its own, takes the group's top score and the othe
 it. So superseded evidence loses to its replacement even when the stale wording is closer to the question, while
 unrelated evidence is ranked by similarity as before.
 
+Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
+grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
+word the question asks for); the latest statement of a subject is current, takes its group's top score, and the
+others are marked superseded by it. An assistant's turn is never current over the evidence it restates.
+
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
 there is current; it takes the best score of its slot's candidates (and joins them if the query found only older
 versions), and the older ones name it in `superseded_by`.
+
+Last, answers are not evidence: a chunk by the assistant (role "assistant") loses `answer_penalty` = 0.2 of score
+and supersedes no chunk by another author (`LAMMemory._demote_answers` gives the reason for the rule and its size).
 
 Files read again (`add_path`, `add(replace=True)`) are revisions, not duplicates: the same content adds nothing,
 unchanged chunks are kept (their lines follow the file), changed units are added as new versions, and chunks that
@@ -57,11 +65,16 @@ Context. `context(query, budget_tokens)` packs the top hits into the budget with
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import math
+import operator
+import os
+import re
 import threading
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import torch
@@ -72,6 +85,7 @@ from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
 from lam_memory.ops import lam_chunkwise
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
+from lam_memory.subjects import ANSWER_ROLES, components, is_statement, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
@@ -80,6 +94,7 @@ from lam_memory.versions import VersionState, slot_of
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
 
 Progress = Callable[[int, int], None]  # progress(chunks, tokens), called after each commit
+MAX_FILE_BYTES = 4 << 20  # add_path's default size limit per file (4 MiB, about 1M tokens: minutes to embed)
 
 
 class MemoryState:
@@ -141,19 +156,8 @@ class MemoryState:
         `reads` = `read(keys)`, `codes` = the chunks' codes."""
         linked = (keys @ keys.T) >= self.config.same_slot
         votes = reads @ codes.T  # [m, i]: state read at m's key, matched to i's code
-        groups, seen = [], set()
-        for start in range(len(codes)):
-            if start in seen:
-                continue
-            group, stack = [], [start]
-            seen.add(start)
-            while stack:
-                j = stack.pop()
-                group.append(j)
-                for i in linked[j].nonzero().flatten().tolist():
-                    if i not in seen:
-                        seen.add(i)
-                        stack.append(i)
+        groups = []
+        for group in components(linked):
             if len(group) > 1:
                 g = torch.tensor(group)
                 groups.append((group, group[int(votes[g][:, g].sum(0).argmax())]))
@@ -177,6 +181,18 @@ class LAMMemory:
 
     `LAMMemory("dir/")` opens or creates a memory on disk; `LAMMemory()` keeps it in RAM. A new memory takes
     `config` (default `MemoryConfig()`); an existing one uses the config saved with it.
+
+    Several processes may open one memory. Writes take the memory's writer lock (first write until `save` or
+    `close`; another writer waits up to `lock_timeout` seconds, then gets a LAMError naming the holder's pid) and
+    first catch up with what others committed; readers never wait, and `search` and `stats` pick up other
+    processes' commits by themselves (`refresh`). `readonly=True` never writes (read-only media included). A damaged
+    memory is a LAMError on open naming `lam repair`; `LAMMemory.check(path)` lists the damage and
+    `LAMMemory.repair(path)` rebuilds what the archive allows.
+
+    Every verb checks its arguments and raises `LAMError` with a one-line message on a bad one (a non-str text,
+    an empty source, k < 1, a budget that is not a positive int, ...), and after `close()` every verb but `close`
+    raises LAMError("memory is closed"). Lone surrogates in text, sources, roles and queries (from a lossy decode:
+    `surrogateescape` file names, JSON "\\ud800") are replaced with U+FFFD, not refused: the text is kept.
     """
 
     def __init__(
@@ -188,15 +204,26 @@ class LAMMemory:
         count_tokens: TokenCounter | None = None,
         create: bool = True,
         readonly: bool = False,
+        lock_timeout: float = 5.0,
     ):
         from lam_memory.encoder import default_encoder
 
+        self._closed = False
+        if path is not None and not isinstance(path, str | os.PathLike):
+            raise LAMError(f"path must be a folder (str or Path), or None for RAM, got {type(path).__name__}")
+        if config is not None and not isinstance(config, MemoryConfig):
+            raise LAMError(f"config must be a MemoryConfig, got {type(config).__name__}")
+        if count_tokens is not None and not callable(count_tokens):
+            raise LAMError(f"count_tokens must be a function text -> int, got {type(count_tokens).__name__}")
         self.encoder = encoder or default_encoder()
         self.count_tokens = count_tokens or default_count_tokens
         self.path = Path(path) if path is not None else None
         wanted = config or MemoryConfig()
         encoder_id = getattr(self.encoder, "encoder_id", "")
-        self.store = Store(path, encoder_id=encoder_id, create=create, readonly=readonly, config=wanted.to_json())
+        self.store = Store(
+            path, encoder_id=encoder_id, create=create, readonly=readonly, config=wanted.to_json(),
+            lock_timeout=lock_timeout,
+        )  # fmt: skip
         try:
             self.config = MemoryConfig.from_json(self.store.meta.get("config") or wanted.to_json())
             if config is not None and config != self.config:
@@ -210,15 +237,17 @@ class LAMMemory:
         cfg = self.config
         self.state = MemoryState(cfg, dim=getattr(self.encoder, "dim", 384))
         self.versions = VersionState(cfg.version_dim, cfg.version_winners, cfg.value_dim)
-        dim = self.state.proj.shape[1]
-        self._emb = torch.from_numpy(self.store.keys()) if self.store.count() else torch.zeros(0, dim)
-        self._live = torch.from_numpy(self.store.statuses() == LIVE)
-        self._slots = self.store.slots()  # per position: its version slot while it is live, else None
+        self._emb = torch.zeros(0, self.state.proj.shape[1])  # per position (= chunk id): its embedding
+        self._live = torch.zeros(0, dtype=torch.bool)
+        self._slots: list[str | None] = []  # per position: its version slot while it is live, else None
         self._members: dict[str, list[int]] = {}  # slot -> its live positions, in order
-        for p, slot in enumerate(self._slots):
-            if slot:
-                self._members.setdefault(slot, []).append(p)
-        self._restore_state()
+        self._answers: set[int] = set()  # chunks by an assistant: answers
+        self._seen: tuple = (None, None)  # (state file stamp, archive data_version) of the last load
+        try:
+            self._load()
+        except BaseException:
+            self.store.close()
+            raise
 
     # -- writing ------------------------------------------------------------------------------------------
     def add(
@@ -229,8 +258,14 @@ class LAMMemory:
         (`notes.md` prose, `x.py` code). With `replace=True` the text is the whole new content of `source` (a file
         read again): unchanged units are kept, changed ones become revisions of the old, missing ones are marked
         gone, and the same content again adds nothing. Returns the number of chunks added."""
+        self._require_open()
+        text, source = _text(text, "text"), _name(source, "source")
         if kind not in (None, "code", "text"):
             raise LAMError(f"kind must be 'text', 'code' or None (from the source's name), got {kind!r}")
+        if not isinstance(replace, bool):
+            raise LAMError(f"replace must be True or False, got {replace!r}")
+        _check_callable(progress, "progress")
+        self._begin_write()
         chunks = chunk_source(text, source, kind, chunk_tokens=self.config.chunk_tokens)
         if replace:
             return self._revise(source, _digest(text.encode("utf-8", "surrogatepass")), chunks, progress)
@@ -239,6 +274,13 @@ class LAMMemory:
     def add_messages(self, messages: list[dict], source: str = "chat", progress: Progress | None = None) -> int:
         """Add chat messages ({"role", "content"}), one chunk per message (long ones split). A message's line is
         its place in `source`'s transcript: numbering continues after the messages `source` already holds."""
+        self._require_open()
+        source = _name(source, "source")
+        if isinstance(messages, str | bytes | dict) or not isinstance(messages, Iterable):
+            raise LAMError(f"messages must be a list of {{'role', 'content'}} dicts, got {type(messages).__name__}")
+        _check_callable(progress, "progress")
+        messages = [_message(m) for m in messages]
+        self._begin_write()  # before reading where `source` ends
         first = self.store.last_line(source) + 1
         lines = list(range(first, first + len(messages)))
         chunks = chunk_messages(messages, source, chunk_tokens=self.config.chunk_tokens, line_numbers=lines)
@@ -249,31 +291,57 @@ class LAMMemory:
         *paths: str | Path,
         progress: Progress | None = None,
         on_file: Callable[[Path], None] | None = None,
+        max_file_bytes: int | None = MAX_FILE_BYTES,
     ) -> int:
-        """Add files and folders (walked respecting .gitignore; binary files skipped with a SkippedFileWarning).
-        A file already in memory is read as a new version of it (see `add(replace=True)`): the same content adds
-        nothing, so a repeated or resumed ingest leaves no duplicates. `progress(chunks, tokens)` is called after
-        each commit, `on_file(path)` after each file."""
+        """Add files and folders (walked respecting .gitignore, see `lam_memory.chunking`). A file already in memory
+        is read as a new version of it (see `add(replace=True)`): the same content adds nothing, so a repeated or
+        resumed ingest leaves no duplicates. Skipped with a SkippedFileWarning: binary files, files over
+        `max_file_bytes` (default 4 MiB; None: no limit), unreadable ones, and inside folders FIFOs, sockets,
+        devices and broken or looping links. A path that is missing, a link loop or not a file or folder raises
+        LAMError naming it. `progress(chunks, tokens)` is called after each commit, `on_file(path)` after each
+        file."""
+        self._require_open()
+        if not paths:
+            raise LAMError("add_path needs at least one file or folder")
+        for path in paths:
+            if not isinstance(path, str | os.PathLike):
+                raise LAMError(f"paths must be str or Path, got {type(path).__name__}")
+        limit = None if max_file_bytes is None else _positive(max_file_bytes, "max_file_bytes")
+        _check_callable(progress, "progress")
+        _check_callable(on_file, "on_file")
+        self._begin_write()  # before reading which files are in memory as they are
         added = 0
-        for file in iter_files(paths):
-            data = file.read_bytes()
-            digest = _digest(data)
-            if self.store.source_digest(str(file)) != digest:  # else: read before, as it is now
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", SkippedFileWarning)
-                    chunks = chunk_file(file, chunk_tokens=self.config.chunk_tokens, data=data)
-                skipped = [w for w in caught if issubclass(w.category, SkippedFileWarning)]
-                for w in skipped:
-                    warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
-                if not skipped:  # a skipped (binary) file is not a new, empty version of itself
-                    added += self._revise(str(file), digest, chunks, progress)
-            if on_file:
-                on_file(file)
+        try:
+            for file in iter_files(paths):
+                data = _read_file(file, limit)
+                source = _text(str(file), "path")  # a file name that is not UTF-8 keeps U+FFFD in its source
+                if data is not None and self.store.source_digest(source) != (digest := _digest(data)):
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always", SkippedFileWarning)
+                        chunks = chunk_file(file, source, chunk_tokens=self.config.chunk_tokens, data=data)
+                    skipped = [w for w in caught if issubclass(w.category, SkippedFileWarning)]
+                    for w in skipped:
+                        warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
+                    if not skipped:  # a skipped (binary) file is not a new, empty version of itself
+                        added += self._revise(source, digest, chunks, progress)
+                if on_file:
+                    on_file(file)
+        except OSError as e:  # a path given that is missing, a link loop, an unreadable folder
+            raise LAMError(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e)) from None
         return added
 
     def add_chunks(self, chunks: list[Chunk], progress: Progress | None = None) -> int:
         """Encode, archive and fold chunks into the state, committing every `config.commit_every` chunks;
         `progress(chunks, tokens)` is called after each commit."""
+        self._require_open()
+        if isinstance(chunks, str | bytes) or not isinstance(chunks, Iterable):
+            raise LAMError(f"chunks must be a list of Chunk, got {type(chunks).__name__}")
+        chunks = list(chunks)
+        if bad := [c for c in chunks if not isinstance(c, Chunk)]:
+            raise LAMError(f"chunks must be a list of Chunk, got an item of type {type(bad[0]).__name__}")
+        _check_callable(progress, "progress")
+        chunks = [_clean_chunk(c) for c in chunks]
+        self._begin_write()
         batch = self.config.commit_every
         for s in range(0, len(chunks), batch):
             part = chunks[s : s + batch]
@@ -284,6 +352,7 @@ class LAMMemory:
             self._emb = torch.cat((self._emb, emb))
             self._live = torch.cat((self._live, torch.ones(len(part), dtype=torch.bool)))
             self._slots += slots
+            self._answers.update(p for p, c in zip(positions, part, strict=True) if c.role in ANSWER_ROLES)
             for p, slot in zip(positions, slots, strict=True):
                 if slot:
                     self._members.setdefault(slot, []).append(p)
@@ -298,9 +367,16 @@ class LAMMemory:
         are deleted (the position stays, as an id), their associations are erased from the state (a delta-rule
         write with a zero value), and a forgotten current version hands its slot back to the latest earlier
         version still in memory. Returns how many chunks were forgotten."""
+        self._require_open()
+        if source is not None:
+            source = _name(source, "source")
+        if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+            raise LAMError(f"ids must be a list of chunk ids (ints), got {type(ids).__name__}")
+        ids = list(ids)
         if source is None and not ids:
             raise LAMError("forget needs a source or chunk ids")
-        bad = [i for i in ids if not isinstance(i, int) or not 0 <= i < len(self)]
+        self._begin_write()
+        bad = [i for i in ids if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self)]
         if bad:
             raise LAMError(f"no chunk with id {bad[0]!r}")
         doomed = {i for i in ids if self._live[i]}
@@ -313,16 +389,90 @@ class LAMMemory:
         return len(doomed)
 
     def save(self) -> None:
-        """Persist the state (the archive is already committed chunk batch by chunk batch)."""
-        self.store.save_state(self.state.tensors() | {"V": self.versions.V}, covered=self.state.count)
+        """Persist the state (the archive is already committed chunk batch by chunk batch), then let other processes
+        write: the writer lock, taken by the first write, is released."""
+        self._require_open()
+        self._begin_write()
+        try:
+            self.store.save_state(self.state.tensors() | {"V": self.versions.V}, covered=self.state.count)
+            self._seen = (self.store.state_stamp(), self.store.data_version())
+        finally:
+            self.store.release_writer()
+
+    def refresh(self) -> bool:
+        """Pick up what other processes committed since this memory was opened or last refreshed: new chunks,
+        forgotten or revised ones, a newer saved state. True when something changed. `search` (and so `context`)
+        calls it first, so a long-lived reader follows a writer; when nothing changed it costs a stat and a
+        PRAGMA. A memory holding the writer lock is the only writer and has nothing to pick up."""
+        self._require_open()
+        if self.path is None or self.store.holds_writer:
+            return False
+        return self._sync()
+
+    @staticmethod
+    def check(path: str | Path) -> list[str]:
+        """Damage in the memory at `path`, [] when it is sound: the archive's (`Store.problems`: SQLite's own check,
+        missing chunk ids, damaged keys, statuses or metadata, the lexical index) and the saved state's (unreadable,
+        wrong shape, not finite, covering chunks the archive lacks). Reads only, loads no encoder; LAMError when
+        the memory cannot be opened at all."""
+        with Store(path, create=False, readonly=True) as store:
+            problems = store.problems()
+            try:
+                config = MemoryConfig.from_json(store.meta.get("config") or {})
+                saved = store.load_state()
+                if saved is not None:
+                    problems += _state_problems(*saved, store.count(), config)
+            except (LAMError, TypeError) as e:
+                problems.append(str(e))
+        return problems
+
+    @classmethod
+    def repair(
+        cls, path: str | Path, *, encoder=None, count_tokens: TokenCounter | None = None, lock_timeout: float = 5.0
+    ) -> list[str]:
+        """Rebuild what the archive allows, under the writer lock: a lost meta.json (with the default config), lost
+        chunks (their ids kept, as forgotten), keys (embedded again only where missing or damaged), the lexical
+        index, and the state and the version state (replayed from the archive). Returns what was found and done;
+        LAMError when SQLite finds the archive itself corrupt (then only a copy or a new ingest helps)."""
+        from lam_memory.encoder import default_encoder
+
+        encoder = encoder or default_encoder()
+        encoder_id = getattr(encoder, "encoder_id", "")
+        try:
+            done = [f"found: {p}" for p in cls.check(path)]
+        except LAMError as e:
+            done = [f"found: {e}"]
+        if Store.restore_meta(path, encoder_id, MemoryConfig().to_json()):
+            done.append(f"wrote a new meta.json (the default config, encoder {encoder_id!r})")
+        with Store(path, encoder_id=encoder_id, create=False, lock_timeout=lock_timeout) as store:
+            store.acquire_writer()
+            fixed, redo = store.repair()
+            if redo:
+                chunks = store.get(redo)
+                store.set_keys(redo, encoder.encode([_embed_text(c) for c in chunks], batch_size=32).numpy())
+                fixed.append(f"embedded {len(redo)} chunks again (their keys were missing or damaged)")
+            store.discard_state()
+        mem = cls(path, encoder=encoder, count_tokens=count_tokens, create=False, lock_timeout=lock_timeout)
+        try:
+            mem.save()
+            fixed.append(f"rebuilt the state and the version state from {len(mem)} chunks ({len(mem.store.sources())} "
+                         "sources)")  # fmt: skip
+        finally:
+            mem.close()
+        return done + fixed
 
     # -- reading ------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, candidates: int | None = None) -> list[Hit]:
         """The k best chunks for `query`, best first (see the module doc for the score); `candidates` (default
         `config.candidates`) chunks by similarity are scored with the state. A hit that the state says was
         replaced names its current version in `superseded_by`, and that version ranks above it."""
-        if not isinstance(query, str) or not query.strip():
+        self._require_open()
+        query = _text(query, "query")
+        if not query.strip():
             raise LAMError("empty query")
+        k = _positive(k, "k")
+        candidates = None if candidates is None else _positive(candidates, "candidates")
+        self.refresh()
         live = int(self._live.sum())
         if live == 0:
             return []
@@ -336,7 +486,8 @@ class LAMMemory:
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
-        score, replaced_by = self._score(pool, sims)
+        score, replaced_by = self._score(query, pool, sims)
+        self._demote_answers(score, replaced_by)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
         chunks = {c.position: c for c in self.store.get(order + [p for p in set(replaced_by.values())])}
         return [
@@ -345,7 +496,7 @@ class LAMMemory:
             for r, (p, c) in enumerate((p, chunks[p]) for p in order)
         ]  # fmt: skip
 
-    def _score(self, pool: dict[int, float], sims: torch.Tensor) -> tuple[dict[int, float], dict[int, int]]:
+    def _score(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> tuple[dict[int, float], dict[int, int]]:
         """Scores of the candidates (position -> relevance, cosine plus lexical) with the state's terms, and which of
         them the states say were replaced (position -> its current version's position, added to the scores when
         missing)."""
@@ -361,6 +512,11 @@ class LAMMemory:
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
             replaced_by |= {int(positions[m]): int(positions[near[owner]]) for m in members if m != near[owner]}
+        where = {p: i for i, p in enumerate(positions.tolist())}
+        for group, owner in self._subjects(query, rel, positions):
+            score[where[owner]] = score[torch.tensor([where[p] for p in group])].max() + 1e-3
+            replaced_by |= {p: owner for p in group if p != owner}
+            replaced_by.pop(owner, None)
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))
         for slot in {self._slots[p] for p in pool} - {None}:
             members = self._members[slot]
@@ -373,6 +529,17 @@ class LAMMemory:
             replaced_by.pop(owner, None)
         return out, replaced_by
 
+    def _subjects(self, query: str, rel: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
+        """Candidates outside code slots that state one subject of the query (`lam_memory.subjects`): groups of
+        positions, each with its current member."""
+        free = [p for p in positions.tolist() if self._slots[p] is None]
+        statements = [c for c in self.store.get(free) if is_statement(c)]
+        if len(statements) < 2:
+            return []
+        _, held = self.store.matches(query, [c.position for c in statements], int(self._live.sum()))
+        relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
+        return subject_groups(query, statements, held, relevance, self._emb, self.config.subject_link)
+
     def context(
         self, query: str, budget_tokens: int = 2000, k: int = 16, exclude: Collection[tuple[str, int]] = ()
     ) -> Context:
@@ -380,16 +547,24 @@ class LAMMemory:
         the `k` best hits taken in rank order until the budget is full. `exclude` leaves out hits by (source,
         start_line), e.g. messages the caller already shows. (k = 64 gave the same LoCoMo recall at 500 tokens as
         16, 0.487, and cost ~5 ms more per query at 1M tokens.)"""
-        if not isinstance(budget_tokens, int) or budget_tokens <= 0:
+        self._require_open()
+        if isinstance(budget_tokens, bool) or not isinstance(budget_tokens, int) or budget_tokens <= 0:
             raise LAMError(f"budget must be a positive number of tokens, got {budget_tokens!r}")
+        if isinstance(exclude, str | bytes) or not isinstance(exclude, Iterable):
+            raise LAMError(f"exclude must be a collection of (source, start_line) pairs, got {type(exclude).__name__}")
+        try:
+            exclude = {(s, line) for s, line in exclude}
+        except (TypeError, ValueError):
+            raise LAMError("exclude must be a collection of (source, start_line) pairs") from None
         hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
     def messages(self, source: str = "chat") -> list[dict]:
         """The messages stored under `source` and not forgotten, in order: {"role", "content", "line"} (split
         messages rejoined)."""
+        self._require_open()
         out: list[dict] = []
-        for c in self.store.live_chunks(source):
+        for c in self.store.live_chunks(_name(source, "source")):
             if c.kind != "message":
                 continue
             if out and out[-1]["line"] == c.start_line and out[-1]["role"] == c.role and c.meta.get("part", 1) > 1:
@@ -400,6 +575,8 @@ class LAMMemory:
 
     def stats(self) -> dict:
         """What the memory holds: chunks, sources (and chunks per source), sizes, encoder id and config."""
+        self._require_open()
+        self.refresh()
         sizes = self.store.bytes() if self.path else {"archive": 0, "state": 0, "total": 0}
         sources = self.store.sources()
         return {
@@ -419,7 +596,30 @@ class LAMMemory:
         return self._emb.shape[0]
 
     def close(self) -> None:
+        """Close the archive; every verb after it raises LAMError("memory is closed"). Closing twice is fine."""
+        self._closed = True
         self.store.close()
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise LAMError("memory is closed")
+
+    def _demote_answers(self, score: dict[int, float], replaced_by: dict[int, int]) -> None:
+        """Answers rank below the evidence they were drawn from (`search`'s last step, after the versions are
+        settled). A chunk by an ANSWER_ROLES role (an assistant's turn) loses `config.answer_penalty`, and it never
+        supersedes a chunk by another author. Why: an answer restates its evidence, so it is about as relevant to
+        the question, and being written later it overwrites the evidence's state slots, taking up to held_weight of
+        score from it and the state's vote on which version is current; a wrong answer would then outrank and mark
+        as superseded the very text that refutes it. The default penalty (0.2) is held_weight (0.15) plus a margin:
+        an answer still wins when it is clearly more relevant than any evidence."""
+        if not self._answers:
+            return
+        for p in score:
+            if p in self._answers:
+                score[p] -= self.config.answer_penalty
+        for p, owner in list(replaced_by.items()):
+            if owner in self._answers and p not in self._answers:
+                del replaced_by[p]
 
     def __enter__(self) -> LAMMemory:
         return self
@@ -428,24 +628,89 @@ class LAMMemory:
         self.close()
 
     # -- internals ----------------------------------------------------------------------------------------
-    def _restore_state(self) -> None:
-        """Load the saved state and replay any archived chunks it does not cover (after a crash)."""
-        saved = self.store.load_state()
-        covered = 0
-        if saved is not None:
-            tensors, covered = saved
-            if covered > len(self):  # state ahead of the archive (power loss): rebuild from scratch
-                covered = 0
-            else:
-                self.state.load(tensors)
-                if "V" in tensors and tensors["V"].shape == self.versions.V.shape:
-                    self.versions.V = tensors["V"].float()
-                else:  # saved before versions existed: rebuild them (only code units have slots)
-                    self._write_versions(list(range(covered)), self._slots[:covered])
-        if covered < len(self):
-            chunks = list(self.store.iter_chunks(start=covered))
-            self.state.write(self._emb[covered:], torch.tensor(self._token_counts(chunks)))
-            self._write_versions(list(range(covered, len(self))), self._slots[covered:])
+    def _load(self, refresh: bool = False, reload_state: bool = True) -> None:
+        """Read the memory: the saved state first, then the archive in one snapshot (the archive is committed before
+        a state is saved, so the snapshot is never older than the state), then replay the chunks the state does not
+        cover (a crash, or another process's unsaved commits); retired ones among them are erased again. With
+        `refresh`, keys already loaded are kept, and without `reload_state` (the state file has not changed) only
+        the new chunks are replayed onto the state in RAM. Damage is a LAMError naming `lam repair`; nothing of this
+        memory changes then."""
+        cfg, dim = self.config, self.state.proj.shape[1]
+        stamp = self.store.state_stamp()
+        start = len(self) if refresh else 0
+        tensors, covered = None, start
+        fresh = reload_state or not refresh  # the state is read from its file, not extended in RAM
+        if fresh:
+            saved = self.store.load_state()
+            tensors, covered = saved if saved is not None else (None, 0)
+        snap = self.store.snapshot(keys_from=start, chunks_from=covered)
+        n = snap.count
+        problems = list(snap.problems)
+        if tensors is not None:
+            problems += _state_problems(tensors, covered, n, cfg)
+        if n and snap.dim not in (None, dim):
+            problems.append(f"the archive's keys have dimension {snap.dim}, the encoder's have {dim}")
+        if n < start:
+            problems.append(f"the archive shrank from {start} to {n} chunks while open")
+        if problems:
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            raise LAMError(
+                f"memory at {self.path} is damaged: {problems[0]}{more}; `lam check --memory {self.path}` lists the "
+                f"problems, `lam repair --memory {self.path}` rebuilds what the archive allows"
+            )
+        positions, status = torch.from_numpy(snap.positions), torch.from_numpy(snap.status.astype("int64"))
+        emb = torch.zeros(n, dim)
+        emb[:start] = self._emb[:start]
+        if len(snap.keys):
+            emb[positions[positions >= start]] = torch.from_numpy(snap.keys)
+        emb[positions[status == FORGOTTEN]] = 0
+        live = torch.zeros(n, dtype=torch.bool)
+        live[positions] = status == LIVE
+        slots: list[str | None] = [None] * n
+        for p, slot in zip(snap.positions.tolist(), snap.slots, strict=True):
+            slots[p] = slot
+        state, versions = self.state, self.versions  # as made by __init__ on the first load
+        if refresh and fresh:
+            state = MemoryState(cfg, dim=dim)
+            versions = VersionState(cfg.version_dim, cfg.version_winners, cfg.value_dim)
+        if tensors is not None:
+            state.load(tensors)
+            if "V" in tensors:
+                versions.V = tensors["V"].float()
+        self.state, self.versions, self._emb, self._live, self._slots = state, versions, emb, live, slots
+        self._members = {}
+        for p, slot in enumerate(slots):
+            if slot:
+                self._members.setdefault(slot, []).append(p)
+        if tensors is not None and "V" not in tensors:  # saved before versions existed: rebuild them
+            self._write_versions(list(range(covered)), slots[:covered])
+        if covered < n:
+            by_position = {c.position: c for c in snap.chunks}
+            state.write(emb[covered:], torch.tensor(self._token_counts([by_position[p] for p in range(covered, n)])))
+            self._write_versions(list(range(covered, n)), slots[covered:])
+            gone = [p for p in range(covered, n) if not live[p]]
+            if gone:
+                state.erase(emb[gone])
+        self._answers = set(self.store.positions_of_roles(ANSWER_ROLES))
+        self._seen = (stamp, snap.data_version)
+
+    def _sync(self) -> bool:
+        """Load what changed since the last load (cheap when nothing did: a stat and a PRAGMA)."""
+        stamp = self.store.state_stamp()
+        if (stamp, self.store.data_version()) == self._seen:
+            return False
+        self._load(refresh=True, reload_state=stamp != self._seen[0])
+        return True
+
+    def _begin_write(self) -> None:
+        """Take the writer lock before a write (one writer per memory across processes, until `save` or `close`)
+        and catch up with what others committed before it, so the write extends the archive and state as they are."""
+        if self.store.acquire_writer():
+            try:
+                self._sync()
+            except BaseException:
+                self.store.release_writer()
+                raise
 
     def _write_versions(self, positions: list[int], slots: list[str | None]) -> None:
         """Write each slotted chunk's code into its slot of the version state, in order."""
@@ -502,6 +767,30 @@ class LAMMemory:
         return [max(1, self.count_tokens(c.text)) for c in chunks]
 
 
+def _state_problems(tensors: dict[str, torch.Tensor], covered: int, n: int, cfg: MemoryConfig) -> list[str]:
+    """What is wrong with a saved state (`Store.load_state`) for a memory of config `cfg` whose archive holds `n`
+    chunk ids: coverage beyond the archive, tensors of the wrong shape or not finite."""
+    out = []
+    if covered < 0:
+        out.append(f"the state claims to cover {covered} chunks")
+    elif covered > n:
+        out.append(f"the state covers {covered} chunks but the archive holds {n}: chunks were lost from the archive")
+    shapes = {"S": (1, 1, 2, cfg.key_dim, cfg.value_dim), "V": (cfg.version_dim, cfg.value_dim)}
+    for name, shape in shapes.items():
+        t = tensors.get(name)
+        if t is None and name == "V":  # saved before versions existed: rebuilt on load
+            continue
+        if t is None or tuple(t.shape) != shape or not t.is_floating_point():
+            got = "missing" if t is None else f"{list(t.shape)} {t.dtype}"
+            out.append(f"the {'version ' if name == 'V' else ''}state has the wrong shape ({got}, not {list(shape)})")
+        elif not torch.isfinite(t.sum()):  # a NaN or inf anywhere makes the sum one (and costs no copy)
+            out.append(f"the {'version ' if name == 'V' else ''}state holds values that are not finite")
+    count = tensors.get("count")
+    if count is None or count.numel() != 1 or int(count.flatten()[0]) != covered:
+        out.append(f"the state's chunk count does not match its coverage ({covered})")
+    return out
+
+
 _THREADS_LOCK = threading.Lock()
 
 
@@ -528,3 +817,73 @@ def _digest(data: bytes) -> str:
 def _embed_text(chunk: Chunk) -> str:
     """What the encoder sees: the text, prefixed by the role for messages."""
     return f"{chunk.role}: {chunk.text}" if chunk.role else chunk.text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: object, what: str) -> str:
+    """`value` as memory text: a str, else LAMError; lone surrogates (a lossy decode's) become U+FFFD."""
+    if not isinstance(value, str):
+        hint = " (decode bytes first: data.decode('utf-8', 'replace'))" if isinstance(value, bytes | bytearray) else ""
+        raise LAMError(f"{what} must be a str, got {type(value).__name__}{hint}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", value)
+    return value
+
+
+def _name(value: object, what: str) -> str:
+    """A source name: non-empty text."""
+    value = _text(value, what)
+    if not value.strip():
+        raise LAMError(f"{what} must not be empty")
+    return value
+
+
+def _positive(value: object, what: str) -> int:
+    """An integer >= 1 (a bool or float is refused), else LAMError."""
+    if not isinstance(value, bool):
+        with contextlib.suppress(TypeError):
+            if (n := operator.index(value)) >= 1:
+                return n
+    raise LAMError(f"{what} must be a positive integer, got {value!r}")
+
+
+def _check_callable(fn: object, what: str) -> None:
+    if fn is not None and not callable(fn):
+        raise LAMError(f"{what} must be a function or None, got {type(fn).__name__}")
+
+
+def _message(m: object) -> object:
+    """A message with its text fields cleaned like `_text` (not a dict: left for chunk_messages to refuse)."""
+    if not isinstance(m, dict):
+        return m
+    return {k: _text(v, k) if isinstance(v, str) else v for k, v in m.items()}
+
+
+def _clean_chunk(c: Chunk) -> Chunk:
+    """`c` with lone surrogates in its text, source and role replaced (`_text`); the same object when clean."""
+    fields = {"text": c.text, "source": c.source, "role": c.role}
+    for name, value in fields.items():
+        if not isinstance(value, str) and (value is not None or name != "role"):
+            raise LAMError(f"Chunk.{name} must be a str, got {type(value).__name__}")
+    cleaned = {k: _text(v, k) for k, v in fields.items() if v is not None}
+    return c if all(cleaned[k] is fields[k] for k in cleaned) else dataclasses.replace(c, **cleaned)
+
+
+def _read_file(file: Path, limit: int | None) -> bytes | None:
+    """The bytes of `file`, or None (with a SkippedFileWarning) when it is over `limit` bytes or cannot be read."""
+    try:
+        with open(file, "rb") as f:
+            data = f.read() if limit is None else f.read(limit + 1)
+    except OSError as e:
+        warnings.warn(f"skipping {file}: {e.strerror or e}", SkippedFileWarning, stacklevel=3)
+        return None
+    if limit is not None and len(data) > limit:
+        size = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit:,} bytes"
+        warnings.warn(f"skipping {file}: larger than the {size} limit per file (max_file_bytes; `lam ingest "
+                      "--max-file-mb N` raises it)", SkippedFileWarning, stacklevel=3)  # fmt: skip
+        return None
+    return data

@@ -3,16 +3,32 @@
 - `archive.sqlite`: one row per chunk, `position` (0, 1, 2, ... in order of arrival) as primary key, with text,
   source, lines, kind, role, meta (JSON), key (float32 bytes) and a `created` Unix time. WAL journal with
   synchronous=FULL: `append` is one transaction, so a process killed at any point (SIGKILL included) leaves every
-  committed chunk and none of a half-done batch. Readers (`readonly=True`, a `mode=ro` URI) see committed rows
-  while a writer appends.
+  committed chunk and none of a half-done batch. A position is the chunk's id for good: lookups go by it, never by
+  row number, and a forgotten chunk keeps its row. `snapshot` reads everything a memory loads in one read
+  transaction, so a reader never sees half of a writer's commit. Read-only opens (`readonly=True`) use a `mode=ro`
+  URI and see every commit, the write-ahead log's included; on read-only media (no write access to the folder)
+  SQLite reads the log through the existing -shm file, a log without one is refused with the way out, and an
+  archive without a log is opened `immutable`. A folder or archive this process cannot write is opened read-only
+  by itself.
 - `state.safetensors`: the recurrent state tensors, written atomically (temporary file in the same folder, fsync,
   `os.replace`, fsync of the folder), with metadata `covered` = the number of chunks (positions 0..covered-1) folded
   into it. The archive is committed before the state is saved, so on load `covered <= count()` and the keys of
-  positions >= covered are replayed into the state: a crash between the two is recovered, not lost.
+  positions >= covered are replayed into the state: a crash between the two is recovered, not lost. A state that
+  covers more than the archive holds means the archive lost chunks: that is damage, not a crash.
 - `meta.json`: {"format": "lam-memory", "format_version": 2, "encoder": id, "config": {...}, "created": time,
-  ...}, written atomically before anything else; a directory without it is not a memory. `encoder` is the id of
-  the weights that embedded the chunks (their keys are only comparable with that encoder's); `config` is the
-  memory's `MemoryConfig`, which the state's meaning depends on.
+  ...}, written atomically before anything else; a directory without it is not a memory, unless it holds only what
+  a crash before meta.json leaves (an archive without chunks, temporary files), which is started afresh. `encoder`
+  is the id of the weights that embedded the chunks (their keys are only comparable with that encoder's); `config`
+  is the memory's `MemoryConfig`, which the state's meaning depends on.
+- `lock`: one writer at a time. Every write takes an exclusive `flock` on this file (it holds the writer's pid) and
+  keeps it until `release_writer` (LAMMemory: `save` or `close`); another process waits `lock_timeout` seconds, then
+  gets a LAMError naming the pid. Readers take no lock.
+
+Errors. Every SQLite error becomes a one-line LAMError that says what it means (a full disk: "no space left on
+device"; a read-only memory; a damaged file), a failed transaction is rolled back only if SQLite has not already
+done so (so the real cause is never hidden behind "cannot rollback"), and an SQLite file that is not an archive (no
+`chunks` table, missing columns) is refused before anything is written to it. `problems` lists the damage `lam
+check` reports; `repair` fixes what the archive itself allows (`lam repair`, `LAMMemory.repair`).
 
 Format versions. 1: no `config` (the memory was written with the constants that became `MemoryConfig`'s defaults
 in version 2); opening one upgrades meta.json in place (read-only: in RAM only). A newer version than this code
@@ -23,6 +39,9 @@ knows is refused with the upgrade to make.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import json
 import os
 import sqlite3
@@ -30,11 +49,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no writer lock
+    fcntl = None
 
 from lam_memory import LAMError, lexical
 from lam_memory.types import Chunk
@@ -44,7 +69,7 @@ if TYPE_CHECKING:
 
 FORMAT = "lam-memory"
 FORMAT_VERSION = 2
-ARCHIVE, STATE, META = "archive.sqlite", "state.safetensors", "meta.json"
+ARCHIVE, STATE, META, LOCK = "archive.sqlite", "state.safetensors", "meta.json", "lock"
 _COLUMNS = "position, text, source, start_line, end_line, kind, role, meta"
 _INSERT = _COLUMNS + ", key, created, slot"
 LIVE, GONE, FORGOTTEN = 0, 1, 2  # chunks.status: in the memory; removed from its file by a later version; forgotten
@@ -82,12 +107,24 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp's are 0600)
+
+
 def _atomic_write(path: Path, write) -> None:
-    """Write `path` via a temporary file in its folder: `write(tmp_path)`, fsync, os.replace, fsync the folder."""
+    """Write `path` via a temporary file in its folder: `write(tmp_path)`, fsync, os.replace, fsync the folder. The
+    file keeps the mode of the one it replaces (a new one gets the umask's), so other users can read a memory."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.is_file() else _FILE_MODE)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -102,7 +139,107 @@ def _atomic_write(path: Path, write) -> None:
 
 def _row_to_chunk(row: tuple) -> Chunk:
     position, text, source, start, end, kind, role, meta = row
-    return Chunk(text, source, start, end, kind=kind, role=role, position=position, meta=json.loads(meta))
+    try:
+        meta = json.loads(meta)
+    except (TypeError, ValueError):
+        raise LAMError(f"chunk {position} of the archive has unreadable metadata: the archive is damaged") from None
+    return Chunk(text, source, start, end, kind=kind, role=role, position=position, meta=meta)
+
+
+def _symbol(meta: str) -> str:
+    """The `symbol` of a chunk's meta JSON ("" when it has none or the JSON is damaged)."""
+    try:
+        value = json.loads(meta)
+    except (TypeError, ValueError):
+        return ""
+    return (value.get("symbol") if isinstance(value, dict) else None) or ""
+
+
+def _db_error(e: sqlite3.Error, archive: Path | None) -> LAMError:
+    """What an SQLite error on `archive` means for the user, as a one-line LAMError."""
+    name = str(archive) if archive is not None else "the in-memory archive"
+    where = archive.parent if archive is not None else None
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    msg = str(e)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in msg:
+        return LAMError(f"no space left on device: cannot write {name} (what was committed before is intact)")
+    if code == sqlite3.SQLITE_IOERR:
+        return LAMError(f"I/O error on {name} ({msg}): is the disk full or failing?")
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return LAMError(f"memory at {where} is read-only ({msg})")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return LAMError(f"{name} is locked by another process ({msg}); try again")
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in msg or "not a database" in msg:
+        return LAMError(
+            f"{name} is damaged ({msg}): SQLite cannot read it, so it cannot be repaired; restore a copy of the memory "
+            "or ingest its sources again into a new one"
+        )
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return LAMError(f"cannot open {name} ({msg})")
+    if "no such table" in msg or "no such column" in msg:
+        return LAMError(f"{name} has the wrong schema ({msg}): not the archive of a LAM memory")
+    return LAMError(f"{name}: {msg}")
+
+
+def _ranges(ps: list[int]) -> str:
+    """`1-3, 7` for [1, 2, 3, 7] (the first few runs)."""
+    runs: list[list[int]] = []
+    for p in ps:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:5])
+    return text + (", ..." if len(runs) > 5 else "")
+
+
+def _sqlite_errors(method):
+    """Store method decorator: an SQLite error becomes a one-line LAMError (`_db_error`)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            raise _db_error(e, self.archive) from None
+
+    return wrapper
+
+
+def _own_files_only(d: Path) -> bool:
+    """Whether `d` holds nothing but what a memory's first steps leave: the archive (with its WAL), the writer lock
+    and temporary files of an interrupted atomic write (a crash between creating the folder and writing meta.json)."""
+    own = {ARCHIVE, ARCHIVE + "-wal", ARCHIVE + "-shm", LOCK}
+    return all(f.name in own or (f.name.startswith(".") and f.name.endswith(".tmp")) for f in d.iterdir())
+
+
+def _archive_rows(archive: Path) -> int | None:
+    """Chunk rows in an archive opened read-only (0: no file or no table yet), None when it cannot be read."""
+    if not archive.exists():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{quote(str(archive.resolve()))}?mode=ro", uri=True)) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] if "chunks" in tables else 0
+    except sqlite3.Error:
+        return None
+
+
+@dataclass
+class Snapshot:
+    """One consistent read of the archive (`Store.snapshot`): every row's position, status and slot, the keys and
+    chunks asked for, and the damage seen on the way."""
+
+    count: int  # positions run 0..count-1
+    positions: np.ndarray  # every row's position, ascending (int64)
+    status: np.ndarray  # every row's status (int8)
+    slots: list[str | None]  # every row's version slot while it is live, else None
+    keys: np.ndarray  # keys of the rows at positions >= keys_from (float32, (n, dim)); zeros where damaged
+    chunks: list[Chunk]  # the chunks at positions >= chunks_from
+    dim: int | None
+    data_version: int
+    bad_keys: list[int] = field(default_factory=list)  # positions whose key has the wrong size or is not finite
+    problems: list[str] = field(default_factory=list)
 
 
 class Store:
@@ -117,14 +254,20 @@ class Store:
         readonly: bool = False,
         synchronous: str = "FULL",
         config: dict | None = None,
+        lock_timeout: float = 5.0,
     ):
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self.path = Path(path) if path is not None else None
+        self.archive = self.path / ARCHIVE if self.path is not None else None
         self.readonly = readonly
+        self.lock_timeout = lock_timeout
+        self._why_readonly = "opened read-only"
         self._lock = threading.RLock()
+        self._lock_file = None  # the writer lock's open file while this store holds it
         self._state: tuple[dict, int] | None = None  # in-RAM state
         self._dim: int | None = None
+        self._conn: sqlite3.Connection | None = None
         if self.path is None:
             if readonly:
                 raise LAMError("an in-memory store cannot be opened read-only")
@@ -132,28 +275,72 @@ class Store:
             self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             self._conn.executescript(_SCHEMA + lexical.SCHEMA)
             return
-        self.meta = self._open_meta(encoder_id, create and not readonly, config)
-        archive = self.path / ARCHIVE
-        if readonly:
-            if not archive.exists():
-                raise LAMError(f"memory at {self.path} has no {ARCHIVE}")
-            uri = "file:" + quote(str(archive.resolve())) + "?mode=ro"
-            if not os.access(self.path, os.W_OK):  # read-only media: no WAL index can be made, and no writer exists
+        if not readonly and self.path.is_dir() and not self._can_write():
+            self.readonly, self._why_readonly = True, "no write permission on it or a read-only file system"
+        self.meta = self._open_meta(encoder_id, create and not self.readonly, config)
+        archive = self.archive
+        if archive.is_symlink():
+            raise LAMError(f"{archive} is a symbolic link (to {os.readlink(archive)}); an archive must be a file")
+        if archive.exists() and not archive.is_file():
+            raise LAMError(f"{archive} is not a file")
+        try:
+            if self.readonly:
+                self._open_readonly(archive)
+            else:
+                self._open_writable(archive, synchronous)
+            self._conn.execute("PRAGMA busy_timeout=30000")
+        except BaseException as e:
+            self.close()
+            if isinstance(e, sqlite3.Error):
+                raise _db_error(e, archive) from None
+            raise
+
+    def _can_write(self) -> bool:
+        files = [self.path, self.archive, self.path / META, self.path / STATE]
+        return all(os.access(f, os.W_OK) for f in files if f == self.path or f.exists())
+
+    def _open_readonly(self, archive: Path) -> None:
+        """A `mode=ro` connection that sees every commit, the write-ahead log's included. On read-only media (no
+        write access to the folder) SQLite can read the log only through an existing -shm; without a log the file
+        is opened `immutable` (nothing can be writing it)."""
+        if not archive.exists():
+            raise LAMError(f"memory at {self.path} has no {ARCHIVE}")
+        uri = "file:" + quote(str(archive.resolve())) + "?mode=ro"
+        if not os.access(self.path, os.W_OK):
+            wal, shm = archive.with_name(ARCHIVE + "-wal"), archive.with_name(ARCHIVE + "-shm")
+            if not wal.exists() or wal.stat().st_size == 0:
                 uri += "&immutable=1"
-            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
-            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
-            if cols and not {"slot", "status"} <= cols:
-                self._conn.close()
-                raise LAMError(f"memory at {self.path} is in an older format: open it once writable to upgrade it")
-        else:
-            self._conn = sqlite3.connect(str(archive), isolation_level=None, check_same_thread=False, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(f"PRAGMA synchronous={synchronous}")
-            self._upgrade_schema()
-            self._conn.executescript(_SCHEMA + lexical.SCHEMA)
-            self._index_missing()
-            self._remove_stale_tmp()
-        self._conn.execute("PRAGMA busy_timeout=30000")
+            elif not shm.exists():
+                raise LAMError(
+                    f"memory at {self.path} has commits in {wal.name} that cannot be read without {shm.name} on "
+                    "read-only media; open it once with write access (or copy it somewhere writable) to fold them in"
+                )
+        self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        self._check_schema()
+        cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
+        if cols and not {"slot", "status"} <= cols:
+            raise LAMError(f"memory at {self.path} is in an older format: open it once writable to upgrade it")
+
+    def _open_writable(self, archive: Path, synchronous: str) -> None:
+        self._conn = sqlite3.connect(str(archive), isolation_level=None, check_same_thread=False, timeout=30)
+        self._check_schema()  # before anything is written to it
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(f"PRAGMA synchronous={synchronous}")
+        self._upgrade_schema()
+        self._conn.executescript(_SCHEMA + lexical.SCHEMA)
+        self._index_missing()
+        self._remove_stale_tmp()
+
+    def _check_schema(self) -> None:
+        """Refuse an SQLite file that is not an archive: other tables and no `chunks`, or `chunks` without the
+        columns of format 1."""
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "chunks" not in tables:
+            raise LAMError(f"{self.archive} is not the archive of a LAM memory (no chunks table: {sorted(tables)[:4]})")
+        cols = {r[1] for r in self._conn.execute("PRAGMA table_info(chunks)")}
+        missing = sorted(set(_INSERT.replace(" ", "").split(",")) - {"slot"} - cols) if cols else []
+        if missing:
+            raise LAMError(f"{self.archive} has the wrong schema: table chunks lacks {', '.join(missing)}")
 
     # ---------------------------------------------------------------- meta.json
 
@@ -167,14 +354,16 @@ class Store:
         meta_file = d / META
         if d.exists() and not d.is_dir():
             raise LAMError(f"{d} is a file, not a memory directory")
-        if not meta_file.exists():
-            if not d.exists() or not any(d.iterdir()):
+        if not meta_file.exists() and not meta_file.is_symlink():
+            if not d.exists() or (_own_files_only(d) and _archive_rows(d / ARCHIVE) == 0):  # new, or never written
                 if not create:
                     raise LAMError(f"no memory at {d}")
                 d.mkdir(parents=True, exist_ok=True)
                 meta = self._new_meta(encoder_id, config)
                 _atomic_write(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
                 return meta
+            if (d / ARCHIVE).is_file() and _archive_rows(d / ARCHIVE):
+                raise LAMError(f"{d} has an archive but no {META}; `lam repair --memory {d}` writes a new one")
             raise LAMError(f"{d} exists and is not a LAM memory (no {META}); use an empty or new directory")
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
@@ -183,6 +372,8 @@ class Store:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             fmt = meta.get("format") if isinstance(meta, dict) else None
             raise LAMError(f"{d} holds an unknown format {fmt!r}, not a LAM memory ({FORMAT!r})")
+        if not isinstance(meta.get("config", {}), dict):
+            raise LAMError(f"{meta_file} is damaged: its config is a {type(meta['config']).__name__}, not an object")
         version = meta.get("format_version")
         if not isinstance(version, int) or version < 1:
             raise LAMError(f"{d} has an invalid format_version {version!r}")
@@ -230,12 +421,85 @@ class Store:
                 pass
 
     def _writable(self) -> None:
+        """Every write starts here: refused when read-only, else under the writer lock (taken if not held)."""
         if self.readonly:
-            raise LAMError(f"memory at {self.path} is open read-only")
+            raise LAMError(f"memory at {self.path} is read-only ({self._why_readonly})")
+        self.acquire_writer()
+
+    # ---------------------------------------------------------------- one writer at a time
+
+    @property
+    def holds_writer(self) -> bool:
+        """Whether this store holds the memory's writer lock."""
+        return self._lock_file is not None
+
+    def acquire_writer(self, timeout: float | None = None) -> bool:
+        """Take the memory's writer lock: an exclusive `flock` on DIR/lock (which names the holder's pid), waited
+        for up to `timeout` seconds (default `lock_timeout`). True when taken now, False when already held here
+        (or in RAM). LAMError when another process keeps it. Readers never take it."""
+        if self.readonly:
+            raise LAMError(f"memory at {self.path} is read-only ({self._why_readonly})")
+        if self.path is None or fcntl is None or self._lock_file is not None:
+            return False
+        try:
+            f = open(self.path / LOCK, "a+")  # noqa: SIM115  (held open until release_writer)
+        except OSError as e:
+            raise LAMError(f"cannot open the writer lock {self.path / LOCK}: {e.strerror or e}") from None
+        deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                    f.seek(0)
+                    pid = f.read().strip() or "unknown"
+                    f.close()
+                    raise LAMError(
+                        f"memory {self.path} is being written by another process (pid {pid}); try again when it "
+                        "is done (readers are not blocked)"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            f.truncate(0)
+            f.write(f"{os.getpid()}\n")
+            f.flush()
+        except OSError:  # a full disk: the lock holds without the pid
+            pass
+        self._lock_file = f
+        return True
+
+    def release_writer(self) -> None:
+        """Let another process write (the lock file stays, unlocked)."""
+        f, self._lock_file = self._lock_file, None
+        if f is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            f.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT) under the writer lock, rolled back on any error (if
+        SQLite has not already: a full disk rolls back by itself); an SQLite error becomes a one-line LAMError."""
+        self._writable()
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as e:
+                raise _db_error(e, self.archive) from None
 
     # ---------------------------------------------------------------- archive
 
     @property
+    @_sqlite_errors
     def dim(self) -> int | None:
         """Key dimension, None while the archive is empty."""
         if self._dim is None:
@@ -256,31 +520,24 @@ class Store:
             return []
         d = keys.shape[1]
         now = time.time()
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._conn.execute("SELECT value FROM info WHERE name = 'dim'").fetchone()
-                if row is None:
-                    self._conn.execute("INSERT INTO info VALUES ('dim', ?)", (str(d),))
-                elif int(row[0]) != d:
-                    raise ValueError(f"keys have dimension {d}, the archive holds dimension {row[0]}")
-                start = self._count()
-                self._conn.executemany(
-                    f"INSERT INTO chunks ({_INSERT}) VALUES ({', '.join('?' * 11)})",
-                    [
-                        (start + i, c.text, c.source, int(c.start_line), int(c.end_line), c.kind, c.role,
-                         json.dumps(c.meta, ensure_ascii=False), keys[i].tobytes(), now, slots[i])
-                        for i, c in enumerate(chunks)
-                    ],
-                )  # fmt: skip
-                lexical.index(
-                    self._conn,
-                    [(start + i, c.text, c.source, c.meta.get("symbol") or "") for i, c in enumerate(chunks)],
-                )
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with self._transaction() as conn:
+            row = conn.execute("SELECT value FROM info WHERE name = 'dim'").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO info VALUES ('dim', ?)", (str(d),))
+            elif int(row[0]) != d:
+                raise ValueError(f"keys have dimension {d}, the archive holds dimension {row[0]}")
+            start = self._count()
+            conn.executemany(
+                f"INSERT INTO chunks ({_INSERT}) VALUES ({', '.join('?' * 11)})",
+                [
+                    (start + i, c.text, c.source, int(c.start_line), int(c.end_line), c.kind, c.role,
+                     json.dumps(c.meta, ensure_ascii=False), keys[i].tobytes(), now, slots[i])
+                    for i, c in enumerate(chunks)
+                ],
+            )  # fmt: skip
+            lexical.index(
+                conn, [(start + i, c.text, c.source, c.meta.get("symbol") or "") for i, c in enumerate(chunks)]
+            )
         self._dim = d
         positions = list(range(start, start + len(chunks)))
         for c, p in zip(chunks, positions, strict=True):
@@ -290,11 +547,13 @@ class Store:
     def _count(self) -> int:
         return self._conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM chunks").fetchone()[0]
 
+    @_sqlite_errors
     def count(self) -> int:
         """Number of chunks (positions are 0..count-1)."""
         with self._lock:
             return self._count()
 
+    @_sqlite_errors
     def keys(self, start: int = 0) -> np.ndarray:
         """Keys of positions start.. as a float32 array (n, d)."""
         with self._lock:
@@ -307,8 +566,10 @@ class Store:
             return np.zeros((0, d), dtype=np.float32)
         return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1).copy()
 
+    @_sqlite_errors
     def get(self, positions: list[int]) -> list[Chunk]:
-        """Chunks at `positions`, in the order asked; KeyError for a position not in the archive."""
+        """Chunks at `positions` (their ids, never row numbers), in the order asked; KeyError for a position not in
+        the archive."""
         want = [int(p) for p in positions]
         found: dict[int, Chunk] = {}
         uniq = sorted(set(want))
@@ -328,15 +589,19 @@ class Store:
         pos = start
         while True:
             with self._lock:
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM chunks WHERE position >= ? ORDER BY position LIMIT ?", (pos, batch)
-                ).fetchall()
+                try:
+                    rows = self._conn.execute(
+                        f"SELECT {_COLUMNS} FROM chunks WHERE position >= ? ORDER BY position LIMIT ?", (pos, batch)
+                    ).fetchall()
+                except sqlite3.Error as e:
+                    raise _db_error(e, self.archive) from None
             if not rows:
                 return
             for row in rows:
                 yield _row_to_chunk(row)
             pos = rows[-1][0] + 1
 
+    @_sqlite_errors
     def last_line(self, source: str) -> int:
         """The largest end line stored under `source` (0 when it holds nothing)."""
         with self._lock:
@@ -357,17 +622,13 @@ class Store:
         after = lexical.indexed_max(self._conn)
         if after + 1 >= self._count():
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            rows = self._conn.execute(
+        with self._transaction() as conn:
+            rows = conn.execute(
                 "SELECT position, text, source, meta FROM chunks WHERE position > ? AND status = 0", (after,)
             )
-            lexical.index(self._conn, ((p, t, s, json.loads(m).get("symbol") or "") for p, t, s, m in rows.fetchall()))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
+            lexical.index(conn, ((p, t, s, _symbol(m)) for p, t, s, m in rows.fetchall()))
 
+    @_sqlite_errors
     def lexical(self, query: str, limit: int, weights: tuple[float, float, float]) -> list[tuple[int, float]]:
         """Live positions matching `query`'s terms in the lexical index, best first, with BM25 scores (higher is
         better); [] when the archive has no index (an old archive opened read-only)."""
@@ -377,6 +638,17 @@ class Store:
             except sqlite3.OperationalError:
                 return []
 
+    @_sqlite_errors
+    def matches(self, query: str, positions: list[int], n_docs: int) -> tuple[dict, dict]:
+        """Which of `query`'s terms each position holds, with the terms' idf (`lexical.matches`); none without an
+        index."""
+        with self._lock:
+            try:
+                return lexical.matches(self._conn, query, positions, n_docs)
+            except sqlite3.OperationalError:
+                return {}, {p: set() for p in positions}
+
+    @_sqlite_errors
     def slots(self, start: int = 0) -> list[str | None]:
         """Version slots of positions start.., in order (None: the chunk has none or is no longer live)."""
         with self._lock:
@@ -385,12 +657,23 @@ class Store:
             ).fetchall()
         return [r[0] for r in rows]
 
+    @_sqlite_errors
+    def positions_of_roles(self, roles: tuple[str, ...]) -> list[int]:
+        """Positions of the chunks whose role is one of `roles` (e.g. the assistant's turns), in order."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT position FROM chunks WHERE role IN ({','.join('?' * len(roles))}) ORDER BY position", roles
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    @_sqlite_errors
     def statuses(self) -> np.ndarray:
         """Status of every position (LIVE, GONE or FORGOTTEN) as an int8 array."""
         with self._lock:
             rows = self._conn.execute("SELECT status FROM chunks ORDER BY position").fetchall()
         return np.array([r[0] for r in rows], dtype=np.int8)
 
+    @_sqlite_errors
     def live_chunks(self, source: str) -> list[Chunk]:
         """The live chunks of `source`, in order, with `meta["slot"]` set where they have one."""
         with self._lock:
@@ -407,39 +690,30 @@ class Store:
 
     def set_status(self, positions: list[int], status: int) -> None:
         """Mark chunks GONE or FORGOTTEN; a forgotten chunk's text and key are wiped (its position stays as an id)."""
-        self._writable()
         if not positions:
             return
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for i in range(0, len(positions), 500):
-                    batch = positions[i : i + 500]
-                    marks = ",".join("?" * len(batch))
-                    if status == FORGOTTEN:
-                        zero = np.zeros(self.dim or 0, dtype=np.float32).tobytes()
-                        wipe = "UPDATE chunks SET status = ?, text = '', meta = '{}', key = ?"
-                        self._conn.execute(f"{wipe} WHERE position IN ({marks})", (status, zero, *batch))
-                    else:
-                        self._conn.execute(
-                            f"UPDATE chunks SET status = ? WHERE position IN ({marks})", (status, *batch)
-                        )
-                lexical.remove(self._conn, positions)
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        zero = np.zeros(self.dim or 0, dtype=np.float32).tobytes()
+        with self._transaction() as conn:
+            for i in range(0, len(positions), 500):
+                batch = positions[i : i + 500]
+                marks = ",".join("?" * len(batch))
+                if status == FORGOTTEN:
+                    wipe = "UPDATE chunks SET status = ?, text = '', meta = '{}', key = ?"
+                    conn.execute(f"{wipe} WHERE position IN ({marks})", (status, zero, *batch))
+                else:
+                    conn.execute(f"UPDATE chunks SET status = ? WHERE position IN ({marks})", (status, *batch))
+            lexical.remove(conn, positions)
 
     def move_lines(self, moves: list[tuple[int, int, int]]) -> None:
         """Set (start_line, end_line) of unchanged chunks that moved within their file: (position, start, end)."""
-        self._writable()
         if moves:
-            with self._lock:
-                self._conn.executemany(
+            with self._transaction() as conn:
+                conn.executemany(
                     "UPDATE chunks SET start_line = ?, end_line = ? WHERE position = ?",
                     [(s, e, p) for p, s, e in moves],
                 )
 
+    @_sqlite_errors
     def source_digest(self, source: str) -> str | None:
         """Digest of the content last ingested whole as `source` (None if never)."""
         with self._lock:
@@ -448,13 +722,13 @@ class Store:
 
     def set_source_digest(self, source: str, digest: str | None) -> None:
         """Record (or with None, drop) the digest of `source`'s whole content."""
-        self._writable()
-        with self._lock:
+        with self._transaction() as conn:
             if digest is None:
-                self._conn.execute("DELETE FROM sources WHERE source = ?", (source,))
+                conn.execute("DELETE FROM sources WHERE source = ?", (source,))
             else:
-                self._conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, digest))
+                conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, digest))
 
+    @_sqlite_errors
     def sources(self) -> dict[str, int]:
         """Chunks per source, sources in order of first arrival."""
         with self._lock:
@@ -463,6 +737,7 @@ class Store:
             ).fetchall()
         return dict(rows)
 
+    @_sqlite_errors
     def bytes(self) -> dict[str, int]:
         """Sizes on disk: {"archive": sqlite file + WAL, "state": state file, "total": both}; RAM sizes in RAM."""
         if self.path is None:
@@ -478,6 +753,184 @@ class Store:
             state = (self.path / STATE).stat().st_size if (self.path / STATE).exists() else 0
         return {"archive": archive, "state": state, "total": archive + state}
 
+    # ---------------------------------------------------------------- consistent reads, checks and repair
+
+    @_sqlite_errors
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another process) commits to the archive."""
+        with self._lock:
+            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @_sqlite_errors
+    def snapshot(self, keys_from: int = 0, chunks_from: int | None = None) -> Snapshot:
+        """Everything a memory loads, read in one transaction (so a writer's commit is in all of it or none):
+        every row's position, status and slot, the keys of positions >= `keys_from` and the chunks of positions
+        >= `chunks_from` (none when None). Damage is reported in `problems`, not raised."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            own = not self._conn.in_transaction  # inside a write transaction (repair), read within it
+            if own:
+                self._conn.execute("BEGIN")
+            try:
+                row = self._conn.execute("SELECT value FROM info WHERE name = 'dim'").fetchone()
+                rows = self._conn.execute(
+                    "SELECT position, status, CASE WHEN status = 0 THEN slot END, CASE WHEN position >= ?1 THEN key "
+                    "END, position < ?1 OR json_valid(meta) FROM chunks ORDER BY position",
+                    (keys_from,),
+                ).fetchall()
+                chunks = []
+                if chunks_from is not None:
+                    q = f"SELECT {_COLUMNS} FROM chunks WHERE position >= ? ORDER BY position"
+                    chunks = [_row_to_chunk(r) for r in self._conn.execute(q, (chunks_from,))]
+            finally:
+                if own and self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+        problems = []
+        try:
+            dim = int(row[0]) if row else None
+        except ValueError:
+            dim, problems = None, [f"the key dimension recorded in the archive is {row[0]!r}"]
+        positions = np.array([r[0] for r in rows], dtype=np.int64)
+        status = np.array([r[1] if r[1] in (LIVE, GONE, FORGOTTEN) else -1 for r in rows], dtype=np.int8)
+        count = int(positions[-1]) + 1 if len(rows) else 0
+        if len(rows) and positions[0] < 0:
+            problems.append(f"{int((positions < 0).sum())} chunks have negative positions")
+        elif len(rows) != count:
+            first = int(np.setdiff1d(np.arange(count), positions)[0])
+            problems.append(
+                f"{count - len(rows)} of {count} chunk positions are missing from the archive (first: {first})"
+            )
+        if (status < 0).any():
+            problems.append(f"{int((status < 0).sum())} chunks have an unknown status")
+        if len(rows) and dim is None:
+            problems.append("the archive holds chunks but no key dimension")
+        if unreadable := [r[0] for r in rows if not r[4]]:
+            problems.append(f"{len(unreadable)} chunks have unreadable metadata (first: position {unreadable[0]})")
+        blobs = [(r[0], r[3]) for r in rows if r[0] >= keys_from]
+        keys = np.zeros((len(blobs), dim or 0), dtype=np.float32)
+        bad = []
+        for i, (p, blob) in enumerate(blobs):
+            if dim and isinstance(blob, bytes) and len(blob) == 4 * dim:
+                keys[i] = np.frombuffer(blob, dtype=np.float32)
+                if np.isfinite(keys[i]).all():
+                    continue
+                keys[i] = 0
+            bad.append(p)
+        if bad:
+            problems.append(f"{len(bad)} chunks have keys of the wrong size or not finite (first: position {bad[0]})")
+        slots = [r[2] for r in rows]
+        return Snapshot(count, positions, status, slots, keys, chunks, dim, version, bad, problems)
+
+    def problems(self) -> list[str]:
+        """Damage in the archive ([] when sound): SQLite's own check, then missing positions, keys of the wrong size
+        or not finite, unknown statuses, unreadable chunk metadata, a lexical index out of step with the live
+        chunks."""
+        try:
+            with self._lock:
+                check = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
+            if check != ["ok"]:
+                return [f"{ARCHIVE} is corrupt: {'; '.join(check)}"]
+            snap = self.snapshot()
+            with self._lock:
+                try:
+                    indexed = {r[0] for r in self._conn.execute("SELECT rowid FROM lexical")}
+                except sqlite3.OperationalError:
+                    indexed = None
+        except sqlite3.Error as e:
+            return [str(_db_error(e, self.archive))]
+        except LAMError as e:
+            return [str(e)]
+        out = list(snap.problems)
+        live = set(snap.positions[snap.status == LIVE].tolist())
+        if indexed is None:
+            out.append("the archive has no lexical index")
+        elif indexed != live:
+            out.append(f"the lexical index is out of step: {len(live - indexed)} live chunks missing from it, "
+                       f"{len(indexed - live)} entries for chunks not in the memory")  # fmt: skip
+        return out
+
+    def repair(self) -> tuple[list[str], list[int]]:
+        """Fix what the archive itself can: a missing position becomes a forgotten chunk (an empty placeholder, so
+        every id stays what it was), unknown statuses become live, unreadable metadata `{}`, and the lexical index
+        is rebuilt from the live chunks. Returns what was done and the positions whose keys must be embedded again
+        (wrong size or not finite). LAMError when SQLite itself finds the file corrupt."""
+        with self._lock:
+            try:
+                check = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
+            except sqlite3.Error as e:
+                check = [str(e)]
+        if check != ["ok"]:
+            raise LAMError(
+                f"{self.archive} is corrupt ({'; '.join(check)}): it cannot be repaired; restore a copy of the memory "
+                "or ingest its sources again into a new one"
+            )
+        snap = self.snapshot()
+        done: list[str] = []
+        dim = snap.dim
+        with self._transaction() as conn:
+            if snap.problems and any("negative positions" in p for p in snap.problems):
+                n = conn.execute("DELETE FROM chunks WHERE position < 0").rowcount
+                done.append(f"removed {n} chunks with negative positions")
+                snap = self.snapshot()
+            sizes = [r[0] for r in conn.execute("SELECT length(key) FROM chunks WHERE status != ?", (FORGOTTEN,))]
+            common = max(set(sizes), key=sizes.count) // 4 if sizes else dim
+            if common != dim and common:
+                conn.execute("INSERT OR REPLACE INTO info VALUES ('dim', ?)", (str(common),))
+                done.append(f"recorded the key dimension the keys have ({common}, not {dim})")
+                dim = common
+                snap = self.snapshot()
+            missing = sorted(set(range(snap.count)) - set(snap.positions.tolist()))
+            if missing:
+                zero, now = np.zeros(dim or 0, dtype=np.float32).tobytes(), time.time()
+                placeholder = "?, '', '', 0, 0, 'text', NULL, '{}', ?, ?, NULL, ?"  # forgotten: no text, zero key
+                conn.executemany(
+                    f"INSERT INTO chunks ({_INSERT}, status) VALUES ({placeholder})",
+                    [(p, zero, now, FORGOTTEN) for p in missing],
+                )
+                done.append(f"{len(missing)} missing chunks (positions {_ranges(missing)}) marked forgotten")
+            n = conn.execute(
+                "UPDATE chunks SET status = ? WHERE status NOT IN (?, ?, ?)", (LIVE, LIVE, GONE, FORGOTTEN)
+            ).rowcount
+            if n:
+                done.append(f"{n} unknown statuses set to live")
+            n = conn.execute("UPDATE chunks SET meta = '{}' WHERE NOT json_valid(meta)").rowcount
+            if n:
+                done.append(f"{n} unreadable chunk metadata reset to {{}}")
+            zero = np.zeros(dim or 0, dtype=np.float32).tobytes()
+            forgotten = [
+                p for p, s in zip(snap.positions.tolist(), snap.status.tolist(), strict=True) if s == FORGOTTEN
+            ]
+            redo = sorted(set(snap.bad_keys) - set(forgotten))
+            wipe = sorted(set(snap.bad_keys) & set(forgotten))  # a forgotten chunk's key is zero; live ones: `redo`
+            conn.executemany("UPDATE chunks SET key = ? WHERE position = ?", [(zero, p) for p in wipe])
+            conn.execute("DROP TABLE IF EXISTS lexical")
+            conn.execute(lexical.SCHEMA.strip().rstrip(";"))
+            rows = conn.execute("SELECT position, text, source, meta FROM chunks WHERE status = ?", (LIVE,)).fetchall()
+            lexical.index(conn, ((p, t, s, _symbol(m)) for p, t, s, m in rows))
+            done.append(f"rebuilt the lexical index ({len(rows)} live chunks)")
+        self._dim = dim
+        return done, redo
+
+    def set_keys(self, positions: list[int], keys: np.ndarray) -> None:
+        """Replace the keys of chunks (float32, shape (len(positions), dim)); for keys embedded again by repair."""
+        keys = np.ascontiguousarray(keys, dtype=np.float32)
+        with self._transaction() as conn:
+            conn.executemany(
+                "UPDATE chunks SET key = ? WHERE position = ?",
+                [(k.tobytes(), int(p)) for p, k in zip(positions, keys, strict=True)],
+            )
+
+    @staticmethod
+    def restore_meta(path: str | Path, encoder_id: str, config: dict) -> bool:
+        """Write a meta.json (format, `encoder_id`, `config`) for an archive that has chunks but lost its meta.json;
+        False when there was nothing to do."""
+        d = Path(path)
+        if (d / META).exists() or not (d / ARCHIVE).is_file() or not _archive_rows(d / ARCHIVE):
+            return False
+        meta = Store._new_meta(encoder_id, config) | {"restored": time.time()}
+        _atomic_write(d / META, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
+        return True
+
     # ---------------------------------------------------------------- state
 
     def save_state(
@@ -492,7 +945,31 @@ class Store:
             return
         from safetensors.torch import save_file
 
-        _atomic_write(self.path / STATE, lambda tmp: save_file(tensors, tmp, metadata=md))
+        try:
+            _atomic_write(self.path / STATE, lambda tmp: save_file(tensors, tmp, metadata=md))
+        except Exception as e:  # OSError, or safetensors' own error type around one
+            full = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT) or "os error 28" in str(e)
+            why = "no space left on device" if full else (e.strerror if isinstance(e, OSError) and e.strerror else e)
+            raise LAMError(
+                f"cannot save {self.path / STATE}: {why} (the archive is committed; the state is rebuilt from it "
+                "when the memory is next opened)"
+            ) from None
+
+    def state_stamp(self) -> tuple[int, int, int] | None:
+        """Identity of the saved state file (inode, mtime, size), None without one: it changes with every save."""
+        try:
+            st = (self.path / STATE).stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
+
+    def discard_state(self) -> None:
+        """Delete the saved state (it is rebuilt from the archive when the memory is next opened)."""
+        self._writable()
+        if self.path is None:
+            self._state = None
+        else:
+            (self.path / STATE).unlink(missing_ok=True)
 
     def load_state(self) -> tuple[dict[str, torch.Tensor], int] | None:
         """(tensors, covered) as last saved, or None if no state was saved yet."""
@@ -510,7 +987,7 @@ class Store:
                 covered = int((f.metadata() or {})["covered"])
                 tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118  (safe_open has no __iter__)
         except Exception as e:  # safetensors raises its own error types for damaged files
-            raise LAMError(f"{file} is unreadable ({e}); delete it to rebuild the state from the archive") from None
+            raise LAMError(f"{file} is unreadable ({e}); `lam repair --memory {self.path}` rebuilds it") from None
         return tensors, covered
 
     # ---------------------------------------------------------------- lifetime
@@ -520,6 +997,7 @@ class Store:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            self.release_writer()
 
     def __enter__(self) -> Store:
         return self

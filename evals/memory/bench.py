@@ -1,23 +1,29 @@
 """`lam bench memory`: ingest throughput, query latency and sizes for memories of 100K and 1M tokens.
 
 The stream mixes code (Python standard library units) and transcript (LoCoMo conversation turns, cycled), as an
-agent's memory would. Each size runs in a fresh process so its peak RSS is its own.
+agent's memory would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
+times `memory_context` and `memory_search` round trips through a real `lam mcp` subprocess over stdio (the official
+SDK's client) on the same memory and queries: what an MCP client (Claude, Cursor) waits for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import statistics
+import sys
 import sysconfig
 import tempfile
 import time
 from pathlib import Path
 
 from evals.data import data_dir
+from lam_memory import LAMError
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
@@ -50,7 +56,48 @@ def mixed_stream(target_tokens: int, seed: int = 0):
                 return
 
 
-def _row(tokens: int, queries: int, seed: int) -> dict:
+def _p50_p95(lat: list[float]) -> tuple[float, float]:
+    lat = sorted(lat)
+    return round(statistics.median(lat), 2), round(lat[int(0.95 * (len(lat) - 1))], 2)
+
+
+async def _mcp_rounds(mem_dir: Path, queries: list[str], budget_tokens: int) -> dict:
+    from mcp import ClientSession, StdioServerParameters, stdio_client
+
+    cmd = [sys.executable, "-m", "lam_memory.cli", "mcp", "--memory", str(mem_dir)]
+    params = StdioServerParameters(command=cmd[0], args=cmd[1:], env=dict(os.environ))
+    calls = {
+        "context": ("memory_context", lambda q: {"question": q, "budget_tokens": budget_tokens}),
+        "search": ("memory_search", lambda q: {"query": q, "k": 5}),
+    }
+    out: dict = {}
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        for name, (tool, arguments) in calls.items():
+            await session.call_tool(tool, arguments(queries[0]))  # warm-up
+            lat = []
+            for q in queries:
+                t0 = time.perf_counter()
+                result = await session.call_tool(tool, arguments(q))
+                lat.append((time.perf_counter() - t0) * 1000)
+                if result.is_error:
+                    raise RuntimeError(f"lam mcp: {tool} failed: {result.content[0].text}")
+            out[f"mcp_{name}_p50_ms"], out[f"mcp_{name}_p95_ms"] = _p50_p95(lat)
+    return out
+
+
+def mcp_latency(mem_dir: Path, queries: list[str], budget_tokens: int = 2000) -> dict:
+    """Round-trip latency (ms, p50/p95) of `memory_context` and `memory_search` (k=5) through a `lam mcp`
+    subprocess over stdio, one call at a time after a warm-up call each."""
+    try:
+        return asyncio.run(_mcp_rounds(mem_dir, queries, budget_tokens))
+    except Exception as e:  # the SDK's task groups wrap what happened; the server's own error is on stderr above
+        while isinstance(e, BaseExceptionGroup) and e.exceptions:
+            e = e.exceptions[0]
+        raise LAMError(f"lam mcp failed during the benchmark ({type(e).__name__}: {e})") from None
+
+
+def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
     import torch
 
     from lam_memory.memory import LAMMemory
@@ -77,6 +124,7 @@ def _row(tokens: int, queries: int, seed: int) -> dict:
         sizes = mem.store.bytes()
         state_bytes = mem.stats()["state_bytes"]  # both delta-rule states: constant whatever the length
         mem.close()
+        through_mcp = mcp_latency(Path(tmp) / "mem", qs) if mcp else {}
     lat.sort()
     return {
         "tokens_ingested": n_tokens,
@@ -89,13 +137,13 @@ def _row(tokens: int, queries: int, seed: int) -> dict:
         "state_file_bytes": sizes["state"],
         "archive_bytes": sizes["archive"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }
+    } | through_mcp
 
 
-def bench_memory(quick: bool = False, queries: int = 100, seed: int = 0) -> dict:
+def bench_memory(quick: bool = False, queries: int = 100, seed: int = 0, mcp: bool = False) -> dict:
     sizes = (20_000, 100_000) if quick else (100_000, 1_000_000)
     rows = []
     for tokens in sizes:
         with mp.get_context("spawn").Pool(1) as pool:
-            rows.append(pool.apply(_row, (tokens, queries, seed)))
+            rows.append(pool.apply(_row, (tokens, queries, seed, mcp)))
     return {"rows": rows}

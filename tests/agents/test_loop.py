@@ -144,7 +144,7 @@ def test_no_memory_and_empty_memory(encoder):
     assert [t["function"]["name"] for t in llm.calls[0]["tools"]] == ["run_python"]  # no memory tools
     with LAMMemory() as empty:
         ans = Agent(empty, ScriptedLLM()).ask("hello?")
-        assert ans.evidence == [] and len(empty) == 2  # the exchange went in
+        assert ans.evidence == [] and len(empty) == 1  # the question went in; the answer is not evidence
 
 
 # ---------------------------------------------------------------- budgets
@@ -259,7 +259,7 @@ def test_bad_tool_calls_become_error_text(memory):
 
 def test_exchange_is_ingested_and_recent_turns_are_in_the_next_prompt(memory):
     llm = ScriptedLLM(lambda m, t, c: ChatResult(text="The parrot's name is Captain Flint."))
-    agent = Agent(memory, llm, session="t1")
+    agent = Agent(memory, llm, session="t1", remember_answers=True)
     n = len(memory)
     agent.ask("What is the parrot called?")
     assert len(memory) == n + 2
@@ -280,6 +280,37 @@ def test_exchange_is_ingested_and_recent_turns_are_in_the_next_prompt(memory):
     assert len(llm.calls[2]["messages"]) == 2 and agent.history[-1]["line"] == 6  # lines go on: 5 and 6, no clash
     lines = sorted(h.start_line for h in memory.search("parrot cat", k=40) if h.source == "chat/t1")
     assert lines == [1, 2, 3, 4, 5, 6]
+
+
+def test_by_default_the_answer_is_not_stored_but_the_question_and_tool_results_are(memory):
+    """The model's answer is not evidence: without remember_answers only the user's turn and what run_python
+    printed reach the memory; the answer stays in this session's turns for the next prompt."""
+    replies = iter([call("run_python", code="print(6 * 7)"), ChatResult(text="The answer is 41, I think.")])
+    llm = ScriptedLLM(lambda *a: next(replies, ChatResult(text="56")))
+    agent = Agent(memory, llm, session="t2")
+    n = len(memory)
+    ans = agent.ask("What is six times seven?", tool_choice="run_python")
+    assert ans.answer == "The answer is 41, I think."
+    stored = memory.messages("chat/t2")
+    assert [m["role"] for m in stored] == ["user", "tool"] and len(memory) == n + 2
+    assert stored[0]["content"] == "What is six times seven?"
+    assert "print(6 * 7)" in stored[1]["content"] and "42" in stored[1]["content"]
+    assert all("41" not in m["content"] for m in stored)
+    assert agent.history[-1] == {"role": "assistant", "content": "The answer is 41, I think."}  # not stored: no line
+    agent.ask("And times eight?")
+    assert llm.calls[-1]["messages"][2]["content"] == "The answer is 41, I think."  # still a turn of the chat
+    assert [m["role"] for m in memory.messages("chat/t2")] == ["user", "tool", "user"]
+
+
+def test_memory_write_notes_are_the_assistants_words(memory):
+    replies = iter([call("memory_write", text="The office plant is called Gerald."), ChatResult(text="noted")])
+    agent = Agent(memory, ScriptedLLM(lambda *a: next(replies)), session="t3")
+    agent.ask("Remember that the office plant is called Gerald.", tool_choice="memory_write")
+    assert memory.messages("chat/t3/notes") == [
+        {"role": "assistant", "content": "The office plant is called Gerald.", "line": 1}
+    ]
+    (best,) = memory.search("what is the office plant called?", k=1)  # the user's turn: evidence first
+    assert best.role == "user" and best.source == "chat/t3"
 
 
 def test_streaming_passes_deltas(memory):

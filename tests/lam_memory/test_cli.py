@@ -1,5 +1,7 @@
-"""`lam ingest`, `lam query`, `lam stats` as a user runs them: exit codes, one-line errors, the --json contract."""
+"""`lam ingest`, `lam query`, `lam stats` as a user runs them: exit codes, one-line errors, the --json contract,
+help for every option, output that a pipe gets whole."""
 
+import argparse
 import json
 import subprocess
 import sys
@@ -84,7 +86,7 @@ def test_stats_json(memory, capsys):
         (["ingest", "{root}/missing.txt"], "missing.txt"),
         (["ingest", "{root}/empty.txt"], "no text found"),
         (["ingest", "{root}/bad.jsonl"], "bad.jsonl:2: invalid JSON"),
-        (["ingest", "{root}/blob.bin"], "binary files skipped"),
+        (["ingest", "{root}/blob.bin"], "1 file skipped"),
         (["query", "what?", "--budget", "5"], "too small"),
         (["query", "   "], "empty query"),
     ],
@@ -98,6 +100,7 @@ def test_bad_input_is_one_line_and_nonzero(memory, tmp_path, capsys, argv, needl
     assert cli.main([a.format(root=tmp_path) for a in argv] + ["--memory", str(target)]) == 1
     line = _error_line(capsys)
     assert line.startswith(f"lam {argv[0]}: error: ") and needle in line, line
+    assert argv[0] != "ingest" or not target.exists()  # a failed first ingest leaves no empty memory behind
 
 
 def test_query_without_a_memory(tmp_path, capsys):
@@ -114,3 +117,52 @@ def test_closed_pipe_is_not_a_traceback(memory):
     proc.stdout.close()  # long before the encoder has loaded
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141 and "Traceback" not in err, err
+
+
+def _subcommands() -> dict:
+    parser = cli.build_parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return action.choices
+
+
+def test_every_option_of_every_command_has_help():
+    commands = _subcommands()
+    assert {"ingest", "query", "forget", "stats", "chat", "ask", "serve", "eval", "bench"} <= set(commands)
+    missing = [
+        f"lam {name} {action.dest}"
+        for name, parser in commands.items()
+        for action in parser._actions
+        if action.help != argparse.SUPPRESS and not (action.help or "").strip()
+    ]
+    assert missing == []
+
+
+def test_help_says_what_ingest_reads_and_what_chat_understands():
+    commands = _subcommands()
+    ingest = commands["ingest"].format_help()
+    assert ".jsonl" in ingest and "chat transcripts" in ingest and "- for stdin" in ingest and "--max-file-mb" in ingest
+    from agents.commands import CHAT_COMMANDS
+
+    chat = commands["chat"].format_help()
+    slash = [line.split()[0] for line in CHAT_COMMANDS.splitlines()]
+    assert len(slash) >= 6 and all(cmd in chat for cmd in slash), slash
+    assert "--remember-answers" in chat and "--remember-answers" in commands["ask"].format_help()
+
+
+def test_piped_query_output_is_neither_wrapped_nor_cut(tmp_path, capsys):
+    """Not a terminal: the context is printed verbatim (a 300-character line stays one line) and the evidence
+    lines name the whole path, however long."""
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-evidence-column-" * 3)
+    folder.mkdir()
+    note = folder / "deploy-window-notes-with-a-long-file-name.md"
+    line = "The staging deploy window is Thursday; " + "the release captain signs off every change, " * 6
+    note.write_text(line.strip() + "\n")
+    mem = str(tmp_path / "mem")
+    assert cli.main(["ingest", str(note), "--memory", mem]) == 0
+    capsys.readouterr()
+    assert cli.main(["query", "when is the staging deploy window?", "--memory", mem]) == 0
+    out, err = capsys.readouterr()
+    assert len(line.strip()) > 300 and line.strip() in out.splitlines()
+    assert f"{note}:1-1" in err.splitlines()[1]  # "evidence (...):", then "path:lines score" per hit
+    assert cli.main(["stats", "--memory", mem]) == 0
+    assert "chunks 1" in capsys.readouterr().out.splitlines()

@@ -111,7 +111,7 @@ def test_round_trip(tmp_path):
         saved = s.load_state()
     meta = json.loads((mem / "meta.json").read_text())
     assert meta["format"] == "lam-memory" and meta["format_version"] == 2 and meta["encoder"] == "lam-v1"
-    assert sorted(os.listdir(mem)) == ["archive.sqlite", "meta.json", "state.safetensors"]
+    assert sorted(os.listdir(mem)) == ["archive.sqlite", "lock", "meta.json", "state.safetensors"]
 
     with Store(mem, encoder_id="lam-v1", create=False) as s:
         assert s.count() == len(chunks) and s.dim == 384
@@ -166,12 +166,12 @@ def test_state_write_is_atomic(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(safetensors.torch, "save_file", torn_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(LAMError, match="cannot save .*state.safetensors: disk full"):
         s.save_state({"S": torch.zeros(4, 4)}, 9)
     monkeypatch.undo()
     assert (mem / "state.safetensors").read_bytes() == before
-    assert sorted(os.listdir(mem)) == ["archive.sqlite", "archive.sqlite-shm", "archive.sqlite-wal", "meta.json",
-                                       "state.safetensors"]  # fmt: skip
+    assert sorted(os.listdir(mem)) == ["archive.sqlite", "archive.sqlite-shm", "archive.sqlite-wal", "lock",
+                                       "meta.json", "state.safetensors"]  # fmt: skip
     tensors, covered = s.load_state()
     assert covered == 3 and torch.equal(tensors["S"], torch.ones(4, 4))
     s.save_state({"S": torch.zeros(4, 4)}, 9)
@@ -274,3 +274,64 @@ def test_formats_and_bad_directories(tmp_path):
     empty.mkdir()
     Store(empty).close()  # an existing empty directory becomes a memory
     assert (empty / "meta.json").exists()
+
+
+def test_one_writer_at_a_time(tmp_path):
+    """The writer lock, within one process for speed (flock locks are per open file, so two stores conflict just as
+    two processes do): the first write takes it, a second writer is refused naming the holder's pid, readers and
+    read-only stores never take it, and releasing it lets the next writer in."""
+    mem = tmp_path / "mem"
+    first, second = Store(mem, lock_timeout=0.1), Store(mem, lock_timeout=0.1)
+    keys = np.ones((1, 8), np.float32)
+    assert first.append([Chunk("a", "x", 1, 1)], keys) == [0] and first.holds_writer
+    assert (mem / "lock").read_text().strip() == str(os.getpid())
+    with pytest.raises(LAMError, match=rf"being written by another process \(pid {os.getpid()}\)"):
+        second.append([Chunk("b", "x", 2, 2)], keys)
+    assert second.count() == 1 and not second.holds_writer  # reading needs no lock
+    with Store(mem, create=False, readonly=True) as reader:
+        assert reader.get([0])[0].text == "a"
+        with pytest.raises(LAMError, match="read-only"):
+            reader.acquire_writer()
+    first.release_writer()
+    assert second.append([Chunk("b", "x", 2, 2)], keys) == [1]
+    first.close()
+    second.close()  # closing releases it too
+    with Store(mem, lock_timeout=0) as third:
+        assert third.acquire_writer() and not third.acquire_writer()  # taken now, then already held
+
+
+def test_snapshot_reads_by_position_and_reports_damage(tmp_path):
+    """snapshot() maps rows to positions (ids), never to row numbers, and reports a gap, a key of the wrong size and
+    an unknown status instead of raising; repair() fills the gap with a forgotten placeholder and rebuilds the
+    lexical index; a foreign SQLite file is refused before anything is written to it."""
+    mem = tmp_path / "mem"
+    with Store(mem) as s:
+        s.append(_chunks(6), np.arange(6 * 4, dtype=np.float32).reshape(6, 4))
+    con = sqlite3.connect(mem / "archive.sqlite")
+    con.execute("DELETE FROM chunks WHERE position = 2")
+    con.execute("UPDATE chunks SET key = x'00' WHERE position = 4")
+    con.execute("UPDATE chunks SET status = 9 WHERE position = 5")
+    con.commit()
+    con.close()
+    with Store(mem) as s:
+        snap = s.snapshot(keys_from=3, chunks_from=3)
+        assert snap.count == 6 and snap.positions.tolist() == [0, 1, 3, 4, 5]
+        assert [c.position for c in snap.chunks] == [3, 4, 5] and snap.bad_keys == [4]
+        assert snap.keys.shape == (3, 4) and snap.keys[0].tolist() == [12, 13, 14, 15]  # position 3's own key
+        assert len(snap.problems) == 3 and "missing" in snap.problems[0]
+        done, redo = s.repair()
+        assert redo == [4] and any("positions 2" in d for d in done)
+        assert s.get([2])[0].text == "" and s.get([3])[0].text == _chunks(6)[3].text
+        assert s.snapshot().status.tolist() == [0, 0, 2, 0, 0, 0]
+        assert s.problems() == ["1 chunks have keys of the wrong size or not finite (first: position 4)"]
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "meta.json").write_text((mem / "meta.json").read_text())
+    con = sqlite3.connect(foreign / "archive.sqlite")
+    con.execute("CREATE TABLE users (id INTEGER)")
+    con.commit()
+    con.close()
+    before = (foreign / "archive.sqlite").read_bytes()
+    with pytest.raises(LAMError, match="not the archive of a LAM memory"):
+        Store(foreign)
+    assert (foreign / "archive.sqlite").read_bytes() == before and not (foreign / "archive.sqlite-wal").exists()

@@ -1,0 +1,142 @@
+"""Facts that change in chat: the latest statement of the query's subject is current, statements about other things
+are never marked superseded by it, and an assistant's turn never replaces the evidence it restates."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import torch
+
+from lam_memory import LAMMemory, lexical
+from lam_memory.lexical import answer_terms
+from lam_memory.subjects import is_statement, subject_groups
+from lam_memory.types import Chunk
+
+# A new user's chat in which a port moves twice (8080 -> 9090 -> 8443), the later statements worded unlike the
+# first and unlike the question.
+PORT_CHAT = [
+    ("user", "Hi! I'm setting up the new billing service this week."),
+    ("assistant", "Great, what stack are you using?"),
+    ("user", "Python with FastAPI, deployed on a small VM."),
+    ("user", "Yes: the billing API listens on port 8080."),
+    ("assistant", "Noted: billing API on port 8080."),
+    ("user", "We also use Postgres 15 for the ledger."),
+    ("user", "The team standup is at 9:30 every morning."),
+    ("user", "Change of plan: port 8080 clashes with Jenkins, so the billing API moved to port 9090."),
+    ("assistant", "Understood, billing API now on 9090."),
+    ("user", "The ledger backups run nightly at 02:00 UTC."),
+    ("user", "Security review says we need TLS, so the billing API is now served on 8443."),
+    ("assistant", "Got it: billing API on 8443 with TLS."),
+    ("user", "We will demo on Friday."),
+]
+
+SERVICES = [
+    "The billing API listens on port 8080.",
+    "Lunch is at noon today.",
+    "The search API listens on port 9200.",
+    "Our Postgres database runs version 15.",
+    "The auth service listens on port 7000.",
+]
+
+
+def chat_memory(turns: list[tuple[str, str]]) -> LAMMemory:
+    mem = LAMMemory()
+    mem.add_messages([{"role": r, "content": c} for r, c in turns], source="chat.jsonl")
+    return mem
+
+
+@pytest.fixture(scope="module")
+def port_chat():
+    return chat_memory(PORT_CHAT)
+
+
+@pytest.mark.parametrize(
+    "query", ["Which port does the billing API listen on?", "what port is the billing service on?"]
+)
+def test_latest_value_ranks_first_and_older_ones_name_it(port_chat, query):
+    hits = port_chat.search(query, k=8)
+    assert "8443" in hits[0].text and hits[0].role == "user" and hits[0].superseded_by is None, hits[0]
+    current = f"chat.jsonl:{hits[0].start_line}-{hits[0].end_line}"
+    stale = [h for h in hits if "8080" in h.text or "9090" in h.text]
+    assert stale and all(h.superseded_by == current for h in stale), [(h.text, h.superseded_by) for h in stale]
+    ctx = port_chat.context(query, budget_tokens=300)
+    assert ctx.text.index("8443") < ctx.text.index("8080")
+    assert f"(superseded by {current})" in ctx.text
+
+
+def test_facts_about_different_things_are_never_one_subject():
+    mem = chat_memory([("user", t) for t in SERVICES])
+    for query, value in [
+        ("Which port does the billing API listen on?", "8080"),
+        ("what port does search use?", "9200"),
+        ("Which port does the auth service listen on?", "7000"),
+    ]:
+        hits = mem.search(query, k=5)
+        assert value in hits[0].text, (query, hits[0].text)
+        assert all(h.superseded_by is None for h in hits), [(h.text, h.superseded_by) for h in hits]
+
+
+def test_an_assistant_answer_never_replaces_the_evidence():
+    mem = chat_memory(
+        [
+            ("user", "The billing API listens on port 8080."),
+            ("user", "Update: the billing API now listens on port 8443."),
+            ("user", "Which port does the billing API listen on?"),
+            ("assistant", "The billing API listens on port 9090."),  # a wrong answer, worded like the evidence
+        ]
+    )
+    hits = mem.search("Which port does the billing API listen on?", k=4)
+    current = next(h for h in hits if "8443" in h.text)
+    wrong = next(h for h in hits if "9090" in h.text)
+    assert current.superseded_by is None and current.rank < wrong.rank
+    assert wrong.superseded_by == f"chat.jsonl:{current.start_line}-{current.end_line}"
+
+
+@pytest.mark.parametrize(
+    "query, asked",
+    [
+        ("Which port does the billing API listen on?", {"port"}),
+        ("what is the current retry timeout?", {"retry"}),
+        ("How many workers run the ingest?", {"workers"}),
+        ("whose laptop is this", {"laptop"}),
+        ("billing API port", set()),
+        ("Where is the office?", set()),
+    ],
+)
+def test_answer_terms(query, asked):
+    assert answer_terms(query) == asked
+
+
+def test_matches_report_idf_and_which_chunks_hold_each_term():
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(lexical.SCHEMA)
+    texts = ["billing port 8080", "billing api", "search api port", "lunch at noon"]
+    lexical.index(conn, [(i, t, "chat", "") for i, t in enumerate(texts)])
+    idf, held = lexical.matches(conn, "which billing port? zebra", [0, 1, 2, 3], n_docs=4)
+    assert set(idf) == {"billing", "port"}  # `which` is not indexed, `zebra` is in no chunk
+    assert held == {0: {"billing", "port"}, 1: {"billing"}, 2: {"port"}, 3: set()}
+    assert idf["billing"] == idf["port"] > 0
+
+
+def test_subject_groups_from_held_terms_alone():
+    """The rule on its own, with orthogonal embeddings (nothing is close): equal subjects are one; a chunk lacking a
+    term the best candidate names is not; a member lacking only the asked word needs closeness; a question and an
+    assistant's turn are never current."""
+    texts = {
+        0: ("user", {"billing", "api", "port"}),  # the first value
+        1: ("user", {"billing", "api", "port"}),  # the update: same subject
+        2: ("user", {"api", "port"}),  # another service's port: lacks `billing`
+        3: ("user", {"billing", "api"}),  # lacks only the asked word, but not close to the others
+        4: ("assistant", {"billing", "api", "port"}),  # an answer, latest
+    }
+    chunks = [Chunk(f"t{p}", "chat", p, p, kind="message", role=r, position=p) for p, (r, _) in texts.items()]
+    held = {p: terms for p, (_, terms) in texts.items()}
+    relevance = {0: 0.9, 1: 0.6, 2: 0.8, 3: 0.5, 4: 0.7}
+    query = "Which port does the billing API use?"
+    groups = subject_groups(query, chunks, held, relevance, torch.eye(5), link=0.6)
+    assert groups == [([0, 1, 4], 1)]
+    close = torch.ones(5, 5)  # everything close: the asked-word member joins, the other service never does
+    assert subject_groups(query, chunks, held, relevance, close, link=0.6) == [([0, 1, 3, 4], 3)]
+    assert not is_statement(Chunk("Which port is it?", "chat", 1, 1)) and is_statement(chunks[0])
+    assert not is_statement(Chunk("PORT = 8080", "app.py", 1, 1, kind="code"))
