@@ -159,6 +159,7 @@ def main(args: argparse.Namespace) -> int:
         result = bench_memory(quick=args.quick, mcp=mcp)
         columns = ["tokens_ingested", "ingest_tokens_per_s", "query_p50_ms", "query_p95_ms", "state_bytes"]
         columns += [f"mcp_{t}_{p}_ms" for t in ("context", "search") for p in ("p50", "p95")] if mcp else []
+        columns += ["cold_lam_query_s"] if mcp else []
         _render(result, "memory benchmark", [*columns, "archive_bytes", "peak_rss_mb"])
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

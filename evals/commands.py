@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", metavar="FILE", help="write the results as JSON")
     s.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
     s.add_argument("--mcp", action="store_true", help="memory: also time memory_context and memory_search round "
-                   "trips through a `lam mcp` subprocess over stdio (p50/p95)")  # fmt: skip
+                   "trips through a `lam mcp` subprocess over stdio (p50/p95), and a whole cold `lam query` "
+                   "process")  # fmt: skip
     s.set_defaults(handler="evals.bench:main")
 
     s = sub.add_parser("train-encoder", help="distil + fine-tune the LAM encoder (see evals/train.py)")

@@ -3,7 +3,8 @@
 The stream mixes code (Python standard library units) and transcript (LoCoMo conversation turns, cycled), as an
 agent's memory would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
 times `memory_context` and `memory_search` round trips through a real `lam mcp` subprocess over stdio (the official
-SDK's client) on the same memory and queries: what an MCP client (Claude, Cursor) waits for.
+SDK's client) on the same memory and queries: what an MCP client (Claude, Cursor) waits for; and the wall time of
+a whole cold `lam query` process, what a client that runs the CLI per question waits for.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -97,6 +99,20 @@ def mcp_latency(mem_dir: Path, queries: list[str], budget_tokens: int = 2000) ->
         raise LAMError(f"lam mcp failed during the benchmark ({type(e).__name__}: {e})") from None
 
 
+def cold_query_seconds(mem_dir: Path, query: str, runs: int = 3) -> float:
+    """Median wall time of a whole `lam query` process (interpreter start, imports, encoder load, one query): what
+    a client that runs the CLI per question pays, against the warm `lam mcp` round trips."""
+    cmd = [sys.executable, "-m", "lam_memory.cli", "query", query, "--memory", str(mem_dir), "--json"]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        times.append(time.perf_counter() - t0)
+        if done.returncode:
+            raise LAMError(f"lam query failed during the benchmark: {done.stderr.strip()[-300:]}")
+    return round(statistics.median(times), 2)
+
+
 def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
     import torch
 
@@ -124,7 +140,10 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
         sizes = mem.store.bytes()
         state_bytes = mem.stats()["state_bytes"]  # both delta-rule states: constant whatever the length
         mem.close()
-        through_mcp = mcp_latency(Path(tmp) / "mem", qs) if mcp else {}
+        through_mcp = {}
+        if mcp:
+            through_mcp = mcp_latency(Path(tmp) / "mem", qs)
+            through_mcp["cold_lam_query_s"] = cold_query_seconds(Path(tmp) / "mem", qs[0])
     lat.sort()
     return {
         "tokens_ingested": n_tokens,
