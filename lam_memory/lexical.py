@@ -11,7 +11,6 @@ the transaction that appends them, so the index and the archive commit or roll b
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -157,22 +156,12 @@ def indexed_max(conn: sqlite3.Connection) -> int:
     return row[0] if row else -1
 
 
-def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int], n_docs: int) -> tuple[dict, dict]:
-    """Which of the query's terms each of `positions` holds: ({term: idf}, {position: set of terms}), for the query
-    terms the index knows. idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)), BM25's, with N = `n_docs` chunks and df
-    the number of chunks holding t."""
+def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int]) -> dict[int, set[str]]:
+    """Which of the query's terms each of `positions` holds (one indexed lookup per query term)."""
     positions = [int(p) for p in positions]
     held: dict[int, set[str]] = {p: set() for p in positions}
-    idf: dict[str, float] = {}
-    marks = ",".join("?" * len(positions))
+    sql = f"SELECT rowid FROM lexical WHERE lexical MATCH ? AND rowid IN ({','.join('?' * len(positions))})"
     for word in query_terms(query):
-        match = '"' + word.replace('"', '""') + '"'
-        df = conn.execute("SELECT count(*) FROM lexical WHERE lexical MATCH ?", (match,)).fetchone()[0]
-        if not df:
-            continue
-        idf[word] = math.log(1 + max(n_docs - df + 0.5, 0.5) / (df + 0.5))
-        sql = f"SELECT rowid FROM lexical WHERE lexical MATCH ? AND rowid IN ({marks})"
-        rows = conn.execute(sql, (match, *positions))
-        for (p,) in rows:
+        for (p,) in conn.execute(sql, ('"' + word.replace('"', '""') + '"', *positions)):
             held[p].add(word)
-    return idf, held
+    return held

@@ -65,27 +65,23 @@ Context. `context(query, budget_tokens)` packs the top hits into the budget with
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import hashlib
 import math
-import operator
 import os
-import re
 import threading
 import warnings
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import torch
 
-from lam_memory import LAMError
+from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.ops import lam_chunkwise
+from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
-from lam_memory.subjects import ANSWER_ROLES, components, is_statement, subject_groups
+from lam_memory.subjects import ANSWER_ROLES, is_statement, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
@@ -95,85 +91,6 @@ __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
 
 Progress = Callable[[int, int], None]  # progress(chunks, tokens), called after each commit
 MAX_FILE_BYTES = 4 << 20  # add_path's default size limit per file (4 MiB, about 1M tokens: minutes to embed)
-
-
-class MemoryState:
-    """The chunk-level fast/slow state: keys, codes and the delta-rule update (see the module doc)."""
-
-    def __init__(self, config: MemoryConfig | None = None, dim: int = 384):
-        self.config = cfg = config or MemoryConfig()
-        g = torch.Generator().manual_seed(cfg.seed)
-        self.proj = torch.randn(cfg.key_dim, dim, generator=g) / math.sqrt(dim)
-        self.S = torch.zeros(1, 1, 2, cfg.key_dim, cfg.value_dim)
-        self.count = 0
-        self.mix = torch.tensor([cfg.mix])
-
-    def keys(self, emb: torch.Tensor) -> torch.Tensor:
-        """Sparse unit keys (n, key_dim) of embeddings (n, dim)."""
-        h = emb.float() @ self.proj.T
-        top = h.topk(self.config.winners, dim=-1)
-        k = torch.zeros_like(h).scatter_(-1, top.indices, top.values.clamp(min=0))
-        return torch.nn.functional.normalize(k, dim=-1)
-
-    def codes(self, positions: torch.Tensor) -> torch.Tensor:
-        """Deterministic +-1/sqrt(d) codes (n, value_dim) of chunk positions."""
-        value_dim = self.config.value_dim
-        bits = torch.arange(value_dim)
-        x = (positions[:, None].long() * 0x9E3779B1 + bits[None, :] * 0x85EBCA77) & 0xFFFFFFFF
-        x = ((x ^ (x >> 15)) * 0x2C1B3C6D) & 0xFFFFFFFF
-        x = ((x ^ (x >> 12)) * 0x297A2D39) & 0xFFFFFFFF
-        x = x ^ (x >> 15)
-        return ((x & 1).float() * 2 - 1) / math.sqrt(value_dim)
-
-    def write(self, emb: torch.Tensor, tokens: torch.Tensor) -> None:
-        """Fold chunks (in order) into the state: embeddings (n, dim), token counts (n,)."""
-        n = emb.shape[0]
-        if n == 0:
-            return
-        cfg = self.config
-        k = self.keys(emb).view(1, 1, n, cfg.key_dim)
-        v = self.codes(torch.arange(self.count, self.count + n)).view(1, 1, n, cfg.value_dim)
-        steps = tokens.float().view(1, 1, 1, n) / cfg.tokens_per_step
-        log_a = -torch.cat((cfg.rate_fast * steps, cfg.rate_slow * steps), dim=2)
-        ones = torch.ones(1, 1, n)
-        _, self.S = lam_chunkwise(
-            k, k, v, ones, log_a, ones, self.mix, self.S, offset=self.count, mix_every=cfg.mix_every
-        )
-        self.count += n
-
-    def read(self, keys: torch.Tensor) -> torch.Tensor:
-        """The state's answer (n, value_dim) for keys (n, key_dim), fast and slow averaged."""
-        return torch.einsum("nk,skv->nv", keys, self.S[0, 0]) / 2
-
-    @staticmethod
-    def held(reads: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
-        """How much of each chunk's association the state still recalls (about 1 = intact, 0 = gone), from its
-        `reads` = `read(keys)` and its `codes`."""
-        return (reads * codes).sum(-1)
-
-    def settle(self, keys: torch.Tensor, reads: torch.Tensor, codes: torch.Tensor) -> list[tuple[list[int], int]]:
-        """Groups of chunks sharing state slots (key overlap >= same_slot), each with the index of its owner;
-        `reads` = `read(keys)`, `codes` = the chunks' codes."""
-        linked = (keys @ keys.T) >= self.config.same_slot
-        votes = reads @ codes.T  # [m, i]: state read at m's key, matched to i's code
-        groups = []
-        for group in components(linked):
-            if len(group) > 1:
-                g = torch.tensor(group)
-                groups.append((group, group[int(votes[g][:, g].sum(0).argmax())]))
-        return groups
-
-    def erase(self, emb: torch.Tensor) -> None:
-        """Erase what the state holds along the keys of embeddings (n, dim): S <- S - k (k^T S), no decay."""
-        for k in self.keys(emb):
-            self.S = self.S - k[:, None] * torch.einsum("k,...kv->...v", k, self.S)[..., None, :]
-
-    def tensors(self) -> dict[str, torch.Tensor]:
-        return {"S": self.S, "count": torch.tensor([self.count])}
-
-    def load(self, tensors: dict[str, torch.Tensor]) -> None:
-        self.S = tensors["S"].float()
-        self.count = int(tensors["count"][0])
 
 
 class LAMMemory:
@@ -189,10 +106,11 @@ class LAMMemory:
     memory is a LAMError on open naming `lam repair`; `LAMMemory.check(path)` lists the damage and
     `LAMMemory.repair(path)` rebuilds what the archive allows.
 
-    Every verb checks its arguments and raises `LAMError` with a one-line message on a bad one (a non-str text,
-    an empty source, k < 1, a budget that is not a positive int, ...), and after `close()` every verb but `close`
-    raises LAMError("memory is closed"). Lone surrogates in text, sources, roles and queries (from a lossy decode:
-    `surrogateescape` file names, JSON "\\ud800") are replaced with U+FFFD, not refused: the text is kept.
+    Every verb checks its arguments (`lam_memory.checks`) and raises `LAMError` with a one-line message on a bad one
+    (a non-str text, an empty source, k < 1, a budget that is not a positive int, ...), and after `close()` every
+    verb but `close` raises LAMError("memory is closed"). Lone surrogates in text, sources, roles and queries (from
+    a lossy decode: `surrogateescape` file names, JSON "\\ud800") are replaced with U+FFFD, not refused: the text is
+    kept.
     """
 
     def __init__(
@@ -259,12 +177,12 @@ class LAMMemory:
         read again): unchanged units are kept, changed ones become revisions of the old, missing ones are marked
         gone, and the same content again adds nothing. Returns the number of chunks added."""
         self._require_open()
-        text, source = _text(text, "text"), _name(source, "source")
+        text, source = checks.as_text(text, "text"), checks.as_source(source, "source")
         if kind not in (None, "code", "text"):
             raise LAMError(f"kind must be 'text', 'code' or None (from the source's name), got {kind!r}")
         if not isinstance(replace, bool):
             raise LAMError(f"replace must be True or False, got {replace!r}")
-        _check_callable(progress, "progress")
+        checks.check_callable(progress, "progress")
         self._begin_write()
         chunks = chunk_source(text, source, kind, chunk_tokens=self.config.chunk_tokens)
         if replace:
@@ -275,11 +193,10 @@ class LAMMemory:
         """Add chat messages ({"role", "content"}), one chunk per message (long ones split). A message's line is
         its place in `source`'s transcript: numbering continues after the messages `source` already holds."""
         self._require_open()
-        source = _name(source, "source")
-        if isinstance(messages, str | bytes | dict) or not isinstance(messages, Iterable):
-            raise LAMError(f"messages must be a list of {{'role', 'content'}} dicts, got {type(messages).__name__}")
-        _check_callable(progress, "progress")
-        messages = [_message(m) for m in messages]
+        source = checks.as_source(source, "source")
+        checks.check_messages(messages)
+        checks.check_callable(progress, "progress")
+        messages = [checks.clean_message(m) for m in messages]
         self._begin_write()  # before reading where `source` ends
         first = self.store.last_line(source) + 1
         lines = list(range(first, first + len(messages)))
@@ -301,20 +218,16 @@ class LAMMemory:
         LAMError naming it. `progress(chunks, tokens)` is called after each commit, `on_file(path)` after each
         file."""
         self._require_open()
-        if not paths:
-            raise LAMError("add_path needs at least one file or folder")
-        for path in paths:
-            if not isinstance(path, str | os.PathLike):
-                raise LAMError(f"paths must be str or Path, got {type(path).__name__}")
-        limit = None if max_file_bytes is None else _positive(max_file_bytes, "max_file_bytes")
-        _check_callable(progress, "progress")
-        _check_callable(on_file, "on_file")
+        checks.check_paths(paths)
+        limit = None if max_file_bytes is None else checks.as_positive(max_file_bytes, "max_file_bytes")
+        checks.check_callable(progress, "progress")
+        checks.check_callable(on_file, "on_file")
         self._begin_write()  # before reading which files are in memory as they are
         added = 0
         try:
             for file in iter_files(paths):
-                data = _read_file(file, limit)
-                source = _text(str(file), "path")  # a file name that is not UTF-8 keeps U+FFFD in its source
+                data = checks.read_file(file, limit)
+                source = checks.as_text(str(file), "path")  # a file name that is not UTF-8 keeps U+FFFD in its source
                 if data is not None and self.store.source_digest(source) != (digest := _digest(data)):
                     with warnings.catch_warnings(record=True) as caught:
                         warnings.simplefilter("always", SkippedFileWarning)
@@ -334,13 +247,9 @@ class LAMMemory:
         """Encode, archive and fold chunks into the state, committing every `config.commit_every` chunks;
         `progress(chunks, tokens)` is called after each commit."""
         self._require_open()
-        if isinstance(chunks, str | bytes) or not isinstance(chunks, Iterable):
-            raise LAMError(f"chunks must be a list of Chunk, got {type(chunks).__name__}")
-        chunks = list(chunks)
-        if bad := [c for c in chunks if not isinstance(c, Chunk)]:
-            raise LAMError(f"chunks must be a list of Chunk, got an item of type {type(bad[0]).__name__}")
-        _check_callable(progress, "progress")
-        chunks = [_clean_chunk(c) for c in chunks]
+        chunks = checks.as_chunks(chunks)
+        checks.check_callable(progress, "progress")
+        chunks = [checks.clean_chunk(c) for c in chunks]
         self._begin_write()
         batch = self.config.commit_every
         for s in range(0, len(chunks), batch):
@@ -369,10 +278,8 @@ class LAMMemory:
         version still in memory. Returns how many chunks were forgotten."""
         self._require_open()
         if source is not None:
-            source = _name(source, "source")
-        if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
-            raise LAMError(f"ids must be a list of chunk ids (ints), got {type(ids).__name__}")
-        ids = list(ids)
+            source = checks.as_source(source, "source")
+        ids = checks.as_ids(ids)
         if source is None and not ids:
             raise LAMError("forget needs a source or chunk ids")
         self._begin_write()
@@ -411,20 +318,11 @@ class LAMMemory:
 
     @staticmethod
     def check(path: str | Path) -> list[str]:
-        """Damage in the memory at `path`, [] when it is sound: the archive's (`Store.problems`: SQLite's own check,
-        missing chunk ids, damaged keys, statuses or metadata, the lexical index) and the saved state's (unreadable,
-        wrong shape, not finite, covering chunks the archive lacks). Reads only, loads no encoder; LAMError when
-        the memory cannot be opened at all."""
-        with Store(path, create=False, readonly=True) as store:
-            problems = store.problems()
-            try:
-                config = MemoryConfig.from_json(store.meta.get("config") or {})
-                saved = store.load_state()
-                if saved is not None:
-                    problems += _state_problems(*saved, store.count(), config)
-            except (LAMError, TypeError) as e:
-                problems.append(str(e))
-        return problems
+        """Damage in the memory at `path`, [] when it is sound: the archive's (SQLite's own check, missing chunk ids,
+        damaged keys, statuses or metadata, the lexical index) and the saved state's (unreadable, wrong shape, not
+        finite, covering chunks the archive lacks); see `lam_memory.integrity`. Reads only, loads no encoder;
+        LAMError when the memory cannot be opened at all."""
+        return integrity.check(path)
 
     @classmethod
     def repair(
@@ -437,29 +335,19 @@ class LAMMemory:
         from lam_memory.encoder import default_encoder
 
         encoder = encoder or default_encoder()
-        encoder_id = getattr(encoder, "encoder_id", "")
-        try:
-            done = [f"found: {p}" for p in cls.check(path)]
-        except LAMError as e:
-            done = [f"found: {e}"]
-        if Store.restore_meta(path, encoder_id, MemoryConfig().to_json()):
-            done.append(f"wrote a new meta.json (the default config, encoder {encoder_id!r})")
-        with Store(path, encoder_id=encoder_id, create=False, lock_timeout=lock_timeout) as store:
-            store.acquire_writer()
-            fixed, redo = store.repair()
-            if redo:
-                chunks = store.get(redo)
-                store.set_keys(redo, encoder.encode([_embed_text(c) for c in chunks], batch_size=32).numpy())
-                fixed.append(f"embedded {len(redo)} chunks again (their keys were missing or damaged)")
-            store.discard_state()
+
+        def embed(chunks: list[Chunk]):  # -> float32 keys (n, dim)
+            return encoder.encode([_embed_text(c) for c in chunks], batch_size=32).numpy()
+
+        done = integrity.repair_files(path, getattr(encoder, "encoder_id", ""), embed, lock_timeout=lock_timeout)
         mem = cls(path, encoder=encoder, count_tokens=count_tokens, create=False, lock_timeout=lock_timeout)
         try:
             mem.save()
-            fixed.append(f"rebuilt the state and the version state from {len(mem)} chunks ({len(mem.store.sources())} "
-                         "sources)")  # fmt: skip
+            done.append(f"rebuilt the state and the version state from {len(mem)} chunks ({len(mem.store.sources())} "
+                        "sources)")  # fmt: skip
         finally:
             mem.close()
-        return done + fixed
+        return done
 
     # -- reading ------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, candidates: int | None = None) -> list[Hit]:
@@ -467,11 +355,9 @@ class LAMMemory:
         `config.candidates`) chunks by similarity are scored with the state. A hit that the state says was
         replaced names its current version in `superseded_by`, and that version ranks above it."""
         self._require_open()
-        query = _text(query, "query")
-        if not query.strip():
-            raise LAMError("empty query")
-        k = _positive(k, "k")
-        candidates = None if candidates is None else _positive(candidates, "candidates")
+        query = checks.as_query(query)
+        k = checks.as_positive(k, "k")
+        candidates = None if candidates is None else checks.as_positive(candidates, "candidates")
         self.refresh()
         live = int(self._live.sum())
         if live == 0:
@@ -536,7 +422,7 @@ class LAMMemory:
         statements = [c for c in self.store.get(free) if is_statement(c)]
         if len(statements) < 2:
             return []
-        _, held = self.store.matches(query, [c.position for c in statements], int(self._live.sum()))
+        held = self.store.matches(query, [c.position for c in statements])
         relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         return subject_groups(query, statements, held, relevance, self._emb, self.config.subject_link)
 
@@ -548,14 +434,8 @@ class LAMMemory:
         start_line), e.g. messages the caller already shows. (k = 64 gave the same LoCoMo recall at 500 tokens as
         16, 0.487, and cost ~5 ms more per query at 1M tokens.)"""
         self._require_open()
-        if isinstance(budget_tokens, bool) or not isinstance(budget_tokens, int) or budget_tokens <= 0:
-            raise LAMError(f"budget must be a positive number of tokens, got {budget_tokens!r}")
-        if isinstance(exclude, str | bytes) or not isinstance(exclude, Iterable):
-            raise LAMError(f"exclude must be a collection of (source, start_line) pairs, got {type(exclude).__name__}")
-        try:
-            exclude = {(s, line) for s, line in exclude}
-        except (TypeError, ValueError):
-            raise LAMError("exclude must be a collection of (source, start_line) pairs") from None
+        checks.check_budget(budget_tokens)
+        exclude = checks.as_exclude(exclude)
         hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
@@ -564,7 +444,7 @@ class LAMMemory:
         messages rejoined)."""
         self._require_open()
         out: list[dict] = []
-        for c in self.store.live_chunks(_name(source, "source")):
+        for c in self.store.live_chunks(checks.as_source(source, "source")):
             if c.kind != "message":
                 continue
             if out and out[-1]["line"] == c.start_line and out[-1]["role"] == c.role and c.meta.get("part", 1) > 1:
@@ -647,7 +527,7 @@ class LAMMemory:
         n = snap.count
         problems = list(snap.problems)
         if tensors is not None:
-            problems += _state_problems(tensors, covered, n, cfg)
+            problems += integrity.state_problems(tensors, covered, n, cfg)
         if n and snap.dim not in (None, dim):
             problems.append(f"the archive's keys have dimension {snap.dim}, the encoder's have {dim}")
         if n < start:
@@ -767,30 +647,6 @@ class LAMMemory:
         return [max(1, self.count_tokens(c.text)) for c in chunks]
 
 
-def _state_problems(tensors: dict[str, torch.Tensor], covered: int, n: int, cfg: MemoryConfig) -> list[str]:
-    """What is wrong with a saved state (`Store.load_state`) for a memory of config `cfg` whose archive holds `n`
-    chunk ids: coverage beyond the archive, tensors of the wrong shape or not finite."""
-    out = []
-    if covered < 0:
-        out.append(f"the state claims to cover {covered} chunks")
-    elif covered > n:
-        out.append(f"the state covers {covered} chunks but the archive holds {n}: chunks were lost from the archive")
-    shapes = {"S": (1, 1, 2, cfg.key_dim, cfg.value_dim), "V": (cfg.version_dim, cfg.value_dim)}
-    for name, shape in shapes.items():
-        t = tensors.get(name)
-        if t is None and name == "V":  # saved before versions existed: rebuilt on load
-            continue
-        if t is None or tuple(t.shape) != shape or not t.is_floating_point():
-            got = "missing" if t is None else f"{list(t.shape)} {t.dtype}"
-            out.append(f"the {'version ' if name == 'V' else ''}state has the wrong shape ({got}, not {list(shape)})")
-        elif not torch.isfinite(t.sum()):  # a NaN or inf anywhere makes the sum one (and costs no copy)
-            out.append(f"the {'version ' if name == 'V' else ''}state holds values that are not finite")
-    count = tensors.get("count")
-    if count is None or count.numel() != 1 or int(count.flatten()[0]) != covered:
-        out.append(f"the state's chunk count does not match its coverage ({covered})")
-    return out
-
-
 _THREADS_LOCK = threading.Lock()
 
 
@@ -817,73 +673,3 @@ def _digest(data: bytes) -> str:
 def _embed_text(chunk: Chunk) -> str:
     """What the encoder sees: the text, prefixed by the role for messages."""
     return f"{chunk.role}: {chunk.text}" if chunk.role else chunk.text
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def _text(value: object, what: str) -> str:
-    """`value` as memory text: a str, else LAMError; lone surrogates (a lossy decode's) become U+FFFD."""
-    if not isinstance(value, str):
-        hint = " (decode bytes first: data.decode('utf-8', 'replace'))" if isinstance(value, bytes | bytearray) else ""
-        raise LAMError(f"{what} must be a str, got {type(value).__name__}{hint}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", value)
-    return value
-
-
-def _name(value: object, what: str) -> str:
-    """A source name: non-empty text."""
-    value = _text(value, what)
-    if not value.strip():
-        raise LAMError(f"{what} must not be empty")
-    return value
-
-
-def _positive(value: object, what: str) -> int:
-    """An integer >= 1 (a bool or float is refused), else LAMError."""
-    if not isinstance(value, bool):
-        with contextlib.suppress(TypeError):
-            if (n := operator.index(value)) >= 1:
-                return n
-    raise LAMError(f"{what} must be a positive integer, got {value!r}")
-
-
-def _check_callable(fn: object, what: str) -> None:
-    if fn is not None and not callable(fn):
-        raise LAMError(f"{what} must be a function or None, got {type(fn).__name__}")
-
-
-def _message(m: object) -> object:
-    """A message with its text fields cleaned like `_text` (not a dict: left for chunk_messages to refuse)."""
-    if not isinstance(m, dict):
-        return m
-    return {k: _text(v, k) if isinstance(v, str) else v for k, v in m.items()}
-
-
-def _clean_chunk(c: Chunk) -> Chunk:
-    """`c` with lone surrogates in its text, source and role replaced (`_text`); the same object when clean."""
-    fields = {"text": c.text, "source": c.source, "role": c.role}
-    for name, value in fields.items():
-        if not isinstance(value, str) and (value is not None or name != "role"):
-            raise LAMError(f"Chunk.{name} must be a str, got {type(value).__name__}")
-    cleaned = {k: _text(v, k) for k, v in fields.items() if v is not None}
-    return c if all(cleaned[k] is fields[k] for k in cleaned) else dataclasses.replace(c, **cleaned)
-
-
-def _read_file(file: Path, limit: int | None) -> bytes | None:
-    """The bytes of `file`, or None (with a SkippedFileWarning) when it is over `limit` bytes or cannot be read."""
-    try:
-        with open(file, "rb") as f:
-            data = f.read() if limit is None else f.read(limit + 1)
-    except OSError as e:
-        warnings.warn(f"skipping {file}: {e.strerror or e}", SkippedFileWarning, stacklevel=3)
-        return None
-    if limit is not None and len(data) > limit:
-        size = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit:,} bytes"
-        warnings.warn(f"skipping {file}: larger than the {size} limit per file (max_file_bytes; `lam ingest "
-                      "--max-file-mb N` raises it)", SkippedFileWarning, stacklevel=3)  # fmt: skip
-        return None
-    return data

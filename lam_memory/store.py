@@ -20,15 +20,15 @@
   a crash before meta.json leaves (an archive without chunks, temporary files), which is started afresh. `encoder`
   is the id of the weights that embedded the chunks (their keys are only comparable with that encoder's); `config`
   is the memory's `MemoryConfig`, which the state's meaning depends on.
-- `lock`: one writer at a time. Every write takes an exclusive `flock` on this file (it holds the writer's pid) and
-  keeps it until `release_writer` (LAMMemory: `save` or `close`); another process waits `lock_timeout` seconds, then
-  gets a LAMError naming the pid. Readers take no lock.
+- `lock`: one writer at a time (`lam_memory.lock`). Every write takes an exclusive `flock` on this file (it holds
+  the writer's pid) and keeps it until `release_writer` (LAMMemory: `save` or `close`); another process waits
+  `lock_timeout` seconds, then gets a LAMError naming the pid. Readers take no lock.
 
 Errors. Every SQLite error becomes a one-line LAMError that says what it means (a full disk: "no space left on
 device"; a read-only memory; a damaged file), a failed transaction is rolled back only if SQLite has not already
 done so (so the real cause is never hidden behind "cannot rollback"), and an SQLite file that is not an archive (no
-`chunks` table, missing columns) is refused before anything is written to it. `problems` lists the damage `lam
-check` reports; `repair` fixes what the archive itself allows (`lam repair`, `LAMMemory.repair`).
+`chunks` table, missing columns) is refused before anything is written to it. The damage `lam check` reports and
+`lam repair` fixes: `lam_memory.integrity`.
 
 Format versions. 1: no `config` (the memory was written with the constants that became `MemoryConfig`'s defaults
 in version 2); opening one upgrades meta.json in place (read-only: in RAM only). A newer version than this code
@@ -56,12 +56,8 @@ from urllib.parse import quote
 
 import numpy as np
 
-try:
-    import fcntl
-except ImportError:  # not POSIX: no writer lock
-    fcntl = None
-
 from lam_memory import LAMError, lexical
+from lam_memory.lock import WriterLock
 from lam_memory.types import Chunk
 
 if TYPE_CHECKING:
@@ -181,18 +177,6 @@ def _db_error(e: sqlite3.Error, archive: Path | None) -> LAMError:
     return LAMError(f"{name}: {msg}")
 
 
-def _ranges(ps: list[int]) -> str:
-    """`1-3, 7` for [1, 2, 3, 7] (the first few runs)."""
-    runs: list[list[int]] = []
-    for p in ps:
-        if runs and p == runs[-1][1] + 1:
-            runs[-1][1] = p
-        else:
-            runs.append([p, p])
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:5])
-    return text + (", ..." if len(runs) > 5 else "")
-
-
 def _sqlite_errors(method):
     """Store method decorator: an SQLite error becomes a one-line LAMError (`_db_error`)."""
 
@@ -264,7 +248,7 @@ class Store:
         self.lock_timeout = lock_timeout
         self._why_readonly = "opened read-only"
         self._lock = threading.RLock()
-        self._lock_file = None  # the writer lock's open file while this store holds it
+        self._writer = WriterLock(self.path / LOCK) if self.path is not None else None  # None in RAM
         self._state: tuple[dict, int] | None = None  # in-RAM state
         self._dim: int | None = None
         self._conn: sqlite3.Connection | None = None
@@ -426,12 +410,12 @@ class Store:
             raise LAMError(f"memory at {self.path} is read-only ({self._why_readonly})")
         self.acquire_writer()
 
-    # ---------------------------------------------------------------- one writer at a time
+    # ---------------------------------------------------------------- one writer at a time (lam_memory.lock)
 
     @property
     def holds_writer(self) -> bool:
         """Whether this store holds the memory's writer lock."""
-        return self._lock_file is not None
+        return self._writer is not None and self._writer.held
 
     def acquire_writer(self, timeout: float | None = None) -> bool:
         """Take the memory's writer lock: an exclusive `flock` on DIR/lock (which names the holder's pid), waited
@@ -439,43 +423,14 @@ class Store:
         (or in RAM). LAMError when another process keeps it. Readers never take it."""
         if self.readonly:
             raise LAMError(f"memory at {self.path} is read-only ({self._why_readonly})")
-        if self.path is None or fcntl is None or self._lock_file is not None:
+        if self._writer is None:
             return False
-        try:
-            f = open(self.path / LOCK, "a+")  # noqa: SIM115  (held open until release_writer)
-        except OSError as e:
-            raise LAMError(f"cannot open the writer lock {self.path / LOCK}: {e.strerror or e}") from None
-        deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
-        while True:
-            try:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as e:
-                if e.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
-                    f.seek(0)
-                    pid = f.read().strip() or "unknown"
-                    f.close()
-                    raise LAMError(
-                        f"memory {self.path} is being written by another process (pid {pid}); try again when it "
-                        "is done (readers are not blocked)"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            f.truncate(0)
-            f.write(f"{os.getpid()}\n")
-            f.flush()
-        except OSError:  # a full disk: the lock holds without the pid
-            pass
-        self._lock_file = f
-        return True
+        return self._writer.acquire(self.lock_timeout if timeout is None else timeout)
 
     def release_writer(self) -> None:
         """Let another process write (the lock file stays, unlocked)."""
-        f, self._lock_file = self._lock_file, None
-        if f is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-            f.close()
+        if self._writer is not None:
+            self._writer.release()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -639,14 +594,13 @@ class Store:
                 return []
 
     @_sqlite_errors
-    def matches(self, query: str, positions: list[int], n_docs: int) -> tuple[dict, dict]:
-        """Which of `query`'s terms each position holds, with the terms' idf (`lexical.matches`); none without an
-        index."""
+    def matches(self, query: str, positions: list[int]) -> dict[int, set[str]]:
+        """Which of `query`'s terms each position holds (`lexical.matches`); none without an index."""
         with self._lock:
             try:
-                return lexical.matches(self._conn, query, positions, n_docs)
+                return lexical.matches(self._conn, query, positions)
             except sqlite3.OperationalError:
-                return {}, {p: set() for p in positions}
+                return {p: set() for p in positions}
 
     @_sqlite_errors
     def slots(self, start: int = 0) -> list[str | None]:
@@ -753,7 +707,7 @@ class Store:
             state = (self.path / STATE).stat().st_size if (self.path / STATE).exists() else 0
         return {"archive": archive, "state": state, "total": archive + state}
 
-    # ---------------------------------------------------------------- consistent reads, checks and repair
+    # ---------------------------------------------------------------- consistent reads
 
     @_sqlite_errors
     def data_version(self) -> int:
@@ -820,116 +774,6 @@ class Store:
             problems.append(f"{len(bad)} chunks have keys of the wrong size or not finite (first: position {bad[0]})")
         slots = [r[2] for r in rows]
         return Snapshot(count, positions, status, slots, keys, chunks, dim, version, bad, problems)
-
-    def problems(self) -> list[str]:
-        """Damage in the archive ([] when sound): SQLite's own check, then missing positions, keys of the wrong size
-        or not finite, unknown statuses, unreadable chunk metadata, a lexical index out of step with the live
-        chunks."""
-        try:
-            with self._lock:
-                check = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
-            if check != ["ok"]:
-                return [f"{ARCHIVE} is corrupt: {'; '.join(check)}"]
-            snap = self.snapshot()
-            with self._lock:
-                try:
-                    indexed = {r[0] for r in self._conn.execute("SELECT rowid FROM lexical")}
-                except sqlite3.OperationalError:
-                    indexed = None
-        except sqlite3.Error as e:
-            return [str(_db_error(e, self.archive))]
-        except LAMError as e:
-            return [str(e)]
-        out = list(snap.problems)
-        live = set(snap.positions[snap.status == LIVE].tolist())
-        if indexed is None:
-            out.append("the archive has no lexical index")
-        elif indexed != live:
-            out.append(f"the lexical index is out of step: {len(live - indexed)} live chunks missing from it, "
-                       f"{len(indexed - live)} entries for chunks not in the memory")  # fmt: skip
-        return out
-
-    def repair(self) -> tuple[list[str], list[int]]:
-        """Fix what the archive itself can: a missing position becomes a forgotten chunk (an empty placeholder, so
-        every id stays what it was), unknown statuses become live, unreadable metadata `{}`, and the lexical index
-        is rebuilt from the live chunks. Returns what was done and the positions whose keys must be embedded again
-        (wrong size or not finite). LAMError when SQLite itself finds the file corrupt."""
-        with self._lock:
-            try:
-                check = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
-            except sqlite3.Error as e:
-                check = [str(e)]
-        if check != ["ok"]:
-            raise LAMError(
-                f"{self.archive} is corrupt ({'; '.join(check)}): it cannot be repaired; restore a copy of the memory "
-                "or ingest its sources again into a new one"
-            )
-        snap = self.snapshot()
-        done: list[str] = []
-        dim = snap.dim
-        with self._transaction() as conn:
-            if snap.problems and any("negative positions" in p for p in snap.problems):
-                n = conn.execute("DELETE FROM chunks WHERE position < 0").rowcount
-                done.append(f"removed {n} chunks with negative positions")
-                snap = self.snapshot()
-            sizes = [r[0] for r in conn.execute("SELECT length(key) FROM chunks WHERE status != ?", (FORGOTTEN,))]
-            common = max(set(sizes), key=sizes.count) // 4 if sizes else dim
-            if common != dim and common:
-                conn.execute("INSERT OR REPLACE INTO info VALUES ('dim', ?)", (str(common),))
-                done.append(f"recorded the key dimension the keys have ({common}, not {dim})")
-                dim = common
-                snap = self.snapshot()
-            missing = sorted(set(range(snap.count)) - set(snap.positions.tolist()))
-            if missing:
-                zero, now = np.zeros(dim or 0, dtype=np.float32).tobytes(), time.time()
-                placeholder = "?, '', '', 0, 0, 'text', NULL, '{}', ?, ?, NULL, ?"  # forgotten: no text, zero key
-                conn.executemany(
-                    f"INSERT INTO chunks ({_INSERT}, status) VALUES ({placeholder})",
-                    [(p, zero, now, FORGOTTEN) for p in missing],
-                )
-                done.append(f"{len(missing)} missing chunks (positions {_ranges(missing)}) marked forgotten")
-            n = conn.execute(
-                "UPDATE chunks SET status = ? WHERE status NOT IN (?, ?, ?)", (LIVE, LIVE, GONE, FORGOTTEN)
-            ).rowcount
-            if n:
-                done.append(f"{n} unknown statuses set to live")
-            n = conn.execute("UPDATE chunks SET meta = '{}' WHERE NOT json_valid(meta)").rowcount
-            if n:
-                done.append(f"{n} unreadable chunk metadata reset to {{}}")
-            zero = np.zeros(dim or 0, dtype=np.float32).tobytes()
-            forgotten = [
-                p for p, s in zip(snap.positions.tolist(), snap.status.tolist(), strict=True) if s == FORGOTTEN
-            ]
-            redo = sorted(set(snap.bad_keys) - set(forgotten))
-            wipe = sorted(set(snap.bad_keys) & set(forgotten))  # a forgotten chunk's key is zero; live ones: `redo`
-            conn.executemany("UPDATE chunks SET key = ? WHERE position = ?", [(zero, p) for p in wipe])
-            conn.execute("DROP TABLE IF EXISTS lexical")
-            conn.execute(lexical.SCHEMA.strip().rstrip(";"))
-            rows = conn.execute("SELECT position, text, source, meta FROM chunks WHERE status = ?", (LIVE,)).fetchall()
-            lexical.index(conn, ((p, t, s, _symbol(m)) for p, t, s, m in rows))
-            done.append(f"rebuilt the lexical index ({len(rows)} live chunks)")
-        self._dim = dim
-        return done, redo
-
-    def set_keys(self, positions: list[int], keys: np.ndarray) -> None:
-        """Replace the keys of chunks (float32, shape (len(positions), dim)); for keys embedded again by repair."""
-        keys = np.ascontiguousarray(keys, dtype=np.float32)
-        with self._transaction() as conn:
-            conn.executemany(
-                "UPDATE chunks SET key = ? WHERE position = ?",
-                [(k.tobytes(), int(p)) for p, k in zip(positions, keys, strict=True)],
-            )
-
-    @staticmethod
-    def restore_meta(path: str | Path, encoder_id: str, config: dict) -> bool:
-        """Write a meta.json (format, `encoder_id`, `config`) for an archive that has chunks but lost its meta.json;
-        False when there was nothing to do."""
-        d = Path(path)
-        if (d / META).exists() or not (d / ARCHIVE).is_file() or not _archive_rows(d / ARCHIVE):
-            return False
-        meta = Store._new_meta(encoder_id, config) | {"restored": time.time()}
-        _atomic_write(d / META, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
-        return True
 
     # ---------------------------------------------------------------- state
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from lam_memory import LAMError
+from lam_memory import LAMError, integrity
 from lam_memory.chunking import chunk_file
 from lam_memory.store import Store
 from lam_memory.types import Chunk
@@ -302,8 +302,8 @@ def test_one_writer_at_a_time(tmp_path):
 
 def test_snapshot_reads_by_position_and_reports_damage(tmp_path):
     """snapshot() maps rows to positions (ids), never to row numbers, and reports a gap, a key of the wrong size and
-    an unknown status instead of raising; repair() fills the gap with a forgotten placeholder and rebuilds the
-    lexical index; a foreign SQLite file is refused before anything is written to it."""
+    an unknown status instead of raising; integrity.repair_archive fills the gap with a forgotten placeholder and
+    rebuilds the lexical index; a foreign SQLite file is refused before anything is written to it."""
     mem = tmp_path / "mem"
     with Store(mem) as s:
         s.append(_chunks(6), np.arange(6 * 4, dtype=np.float32).reshape(6, 4))
@@ -319,11 +319,12 @@ def test_snapshot_reads_by_position_and_reports_damage(tmp_path):
         assert [c.position for c in snap.chunks] == [3, 4, 5] and snap.bad_keys == [4]
         assert snap.keys.shape == (3, 4) and snap.keys[0].tolist() == [12, 13, 14, 15]  # position 3's own key
         assert len(snap.problems) == 3 and "missing" in snap.problems[0]
-        done, redo = s.repair()
+        done, redo = integrity.repair_archive(s)
         assert redo == [4] and any("positions 2" in d for d in done)
         assert s.get([2])[0].text == "" and s.get([3])[0].text == _chunks(6)[3].text
         assert s.snapshot().status.tolist() == [0, 0, 2, 0, 0, 0]
-        assert s.problems() == ["1 chunks have keys of the wrong size or not finite (first: position 4)"]
+        bad_key = "1 chunks have keys of the wrong size or not finite (first: position 4)"
+        assert integrity.archive_problems(s) == [bad_key]
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "meta.json").write_text((mem / "meta.json").read_text())
