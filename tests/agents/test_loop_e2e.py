@@ -249,3 +249,26 @@ def test_endpoint_down_is_one_line_and_nonzero():
         and r.stderr.startswith("lam chat: error: cannot reach the LLM")
         and "Traceback" not in r.stderr
     )
+
+
+def test_readme_langchain_snippet_runs_as_written(memory_dir, server, tmp_path, monkeypatch, capsys):
+    """The README's LangChain block, with only its host, model and memory folder filled in, against the local
+    server: it answers (bounded by its max_tokens), the retriever returns cited Documents, the history reads back."""
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"## LangChain\n\n```python\n(.*?)```", readme, re.S).group(1)
+    for placeholder, value in (
+        ("http://HOST:8000/v1", server.base_url),
+        ("meta-llama/Llama-3.3-70B-Instruct", serve.MODEL_NAME),
+    ):
+        assert placeholder in block
+        block = block.replace(placeholder, value)
+    shutil.copytree(memory_dir[0], tmp_path / "mem")
+    monkeypatch.chdir(tmp_path)  # the block opens "mem/"
+    scope: dict = {}
+    exec(compile(block, "README.md#langchain", "exec"), scope)
+    assert capsys.readouterr().out.strip()  # the chain printed an answer
+    assert scope["docs"] and all(
+        {"source", "start_line", "end_line", "score"} <= d.metadata.keys() for d in scope["docs"]
+    )
+    assert scope["history"].messages == []  # a new session reads back as empty, from the memory
+    scope["mem"].close()

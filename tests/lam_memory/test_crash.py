@@ -19,7 +19,7 @@ import pytest
 from lam_memory import LAMMemory
 
 STDLIB = Path(json.__file__).resolve().parents[1]
-FILES = ("textwrap.py", "shlex.py", "fnmatch.py", "glob.py", "bisect.py", "heapq.py", "colorsys.py", "queue.py")
+FILES = ("fnmatch.py", "bisect.py", "colorsys.py", "glob.py")  # ~6K tokens: start-up is most of an ingest
 TRIALS = 20
 
 
@@ -50,7 +50,7 @@ def test_sigkill_at_random_moments_then_resume_equals_an_uninterrupted_ingest(tm
     full_s = time.perf_counter() - t0
     encoder = LAMMemory().encoder
     want, dupes = contents(reference, encoder)
-    assert not dupes and sum(want.values()) > 100
+    assert not dupes and sum(want.values()) > 40
 
     rng = random.Random(0)
     killed_mid_way = 0
