@@ -89,19 +89,21 @@ def query_terms(text: str) -> list[str]:
 
 
 _WH = frozenset({"what", "which", "whose"})
-_SKIP = frozenset({"is", "are", "was", "were", "the", "a", "an", "our", "my", "your", "its", "their", "current", "now"})
+_SKIP = frozenset("is are was were s the a an our my your its their current now".split())  # `s`: "what's"
+_VERB = frozenset("do does did can could will would should may might".split())  # "what does X ...": X is the subject
 
 
 def answer_terms(query: str) -> frozenset[str]:
     """The terms of the word a question asks for: the first word after `what` / `which` / `whose` (or `how many` /
-    `how much`) that is not an article, a form of `be` or `current` ("Which port does ..." -> port). A statement
-    that answers gives the value and may leave that word out ("it is now on 8443")."""
+    `how much`) that is not an article, a form of `be` or `current` ("Which port does ..." -> port). None when a
+    verb comes first ("What does the search API use?": the words after it name the subject, not the answer). A
+    statement that answers gives the value and may leave that word out ("it is now on 8443")."""
     words = [w.lower() for w in _TOKEN.findall(query)]
     for i, w in enumerate(words):
         if w in _WH or (w == "how" and words[i + 1 : i + 2] in (["many"], ["much"])):
             for nxt in words[i + (2 if w == "how" else 1) :]:
                 if nxt not in _SKIP:
-                    return frozenset(_expand(nxt))
+                    return frozenset() if nxt in _VERB else frozenset(_expand(nxt))
     return frozenset()
 
 
