@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -207,26 +205,6 @@ except LAMError as e:
 """
 
 
-def _unprivileged() -> list[str]:
-    """Run as `nobody` when we are root (root ignores file permissions), else as ourselves."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("root without setpriv: cannot drop privileges to test permissions")
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
-@pytest.fixture
-def shared_dir():
-    """A folder every user can read (pytest's tmp_path is private to its owner)."""
-    d = Path(tempfile.mkdtemp(prefix="lam-ro-"))
-    d.chmod(0o755)
-    yield d
-    for p in [d, *d.rglob("*")]:
-        p.chmod(0o755 if p.is_dir() else 0o644)
-    shutil.rmtree(d)
-
-
 def _killed_writer(mem: Path, at_least: int) -> int:
     """A writer killed (SIGKILL) after `at_least` commits: its commits are in the write-ahead log, not yet in the
     archive's main file. Returns how many chunks it committed."""
@@ -243,14 +221,14 @@ def _killed_writer(mem: Path, at_least: int) -> int:
     return n
 
 
-def _read_as_other_user(mem: Path) -> dict:
-    r = subprocess.run([*_unprivileged(), sys.executable, "-c", READ, str(mem)], capture_output=True, text=True,
+def _read_as_other_user(mem: Path, user: list[str]) -> dict:
+    r = subprocess.run([*user, sys.executable, "-c", READ, str(mem)], capture_output=True, text=True,
                        env=ENV, cwd="/", timeout=600)  # fmt: skip
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     return json.loads(r.stdout)
 
 
-def test_readonly_on_read_only_media_sees_the_write_ahead_log(shared_dir):
+def test_readonly_on_read_only_media_sees_the_write_ahead_log(shared_dir, as_nobody):
     """A fresh memory whose every commit is still in archive.sqlite-wal (the writer was killed), then made
     read-only: a read-only open by another user sees all of it (not "no such table", not one chunk short). Without
     the -shm file SQLite cannot read the log on read-only media: a one-line LAMError says so."""
@@ -259,17 +237,17 @@ def test_readonly_on_read_only_media_sees_the_write_ahead_log(shared_dir):
     assert (mem / "archive.sqlite-wal").stat().st_size > 0
     for p in [*mem.iterdir(), mem]:
         p.chmod(0o555 if p.is_dir() else 0o444)
-    got = _read_as_other_user(mem)
+    got = _read_as_other_user(mem, as_nobody)
     assert got["chunks"] >= n and got["state"] == got["chunks"], got  # a kill may land after a commit, before its print
     assert got["top"] == "Fact 2: sensor 2 in hall 2 reads 6 degrees.", got
     mem.chmod(0o755)
     (mem / "archive.sqlite-shm").unlink()
     mem.chmod(0o555)
-    got = _read_as_other_user(mem)
+    got = _read_as_other_user(mem, as_nobody)
     assert "cannot be read without archive.sqlite-shm on read-only media" in got["error"], got
 
 
-def test_readonly_on_read_only_media_without_a_log(shared_dir, encoder):
+def test_readonly_on_read_only_media_without_a_log(shared_dir, as_nobody, encoder):
     """A memory closed cleanly (no -wal left) on read-only media opens `immutable`: all chunks, no error."""
     mem = shared_dir / "mem"
     with LAMMemory(mem, encoder=encoder) as m:
@@ -279,5 +257,5 @@ def test_readonly_on_read_only_media_without_a_log(shared_dir, encoder):
     assert not (mem / "archive.sqlite-wal").exists()
     for p in [*mem.iterdir(), mem]:
         p.chmod(0o555 if p.is_dir() else 0o444)
-    got = _read_as_other_user(mem)
+    got = _read_as_other_user(mem, as_nobody)
     assert got["chunks"] == n and got["state"] == n, got

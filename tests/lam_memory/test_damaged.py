@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -77,22 +76,26 @@ def _state(mem: Path, **change) -> None:
     save_file(tensors, mem / "state.safetensors", metadata={"covered": str(covered)})
 
 
-def _foreign_sqlite(mem: Path) -> None:
-    (mem / "archive.sqlite").unlink()
-    con = sqlite3.connect(mem / "archive.sqlite")
-    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
-    con.execute("INSERT INTO users VALUES (1, 'ada')")
-    con.commit()
-    con.close()
+def _other_archive(*sql: str):
+    """A damage: archive.sqlite replaced by another SQLite database, made by `sql`."""
+
+    def damage(mem: Path) -> None:
+        (mem / "archive.sqlite").unlink()
+        con = sqlite3.connect(mem / "archive.sqlite")
+        for statement in sql:
+            con.execute(statement)
+        con.commit()
+        con.close()
+
+    return damage
 
 
-def _wrong_columns(mem: Path) -> None:
-    (mem / "archive.sqlite").unlink()
-    con = sqlite3.connect(mem / "archive.sqlite")
-    con.execute("CREATE TABLE chunks (position INTEGER PRIMARY KEY, body TEXT)")
-    con.execute("INSERT INTO chunks VALUES (0, 'x')")
-    con.commit()
-    con.close()
+_foreign_sqlite = _other_archive(
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", "INSERT INTO users VALUES (1, 'ada')"
+)
+_wrong_columns = _other_archive(
+    "CREATE TABLE chunks (position INTEGER PRIMARY KEY, body TEXT)", "INSERT INTO chunks VALUES (0, 'x')"
+)
 
 
 def _truncate(name: str, size) -> callable:
@@ -312,27 +315,6 @@ def test_repair_of_a_sound_memory_changes_no_answer(pristine, tmp_path, capsys):
 # ------------------------------------------------------------------------------------------------ read-only memory
 
 
-def _unprivileged() -> list[str]:
-    """Run as `nobody` when we are root (root ignores file permissions), else as ourselves."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("root without setpriv: cannot drop privileges to test permissions")
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
-@pytest.fixture
-def shared_dir():
-    """A folder every user can read (pytest's tmp_path is private to its owner)."""
-    d = Path(tempfile.mkdtemp(prefix="lam-ro-"))
-    d.chmod(0o755)
-    yield d
-    for p in [d, *d.rglob("*")]:
-        if not p.is_symlink():
-            p.chmod(0o755 if p.is_dir() else 0o644)
-    shutil.rmtree(d)
-
-
 def _lam(*argv: str, user: list[str] | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "HOME": "/tmp", "PYTHONPATH": str(REPO)}
     cmd = [*(user or []), sys.executable, "-m", "lam_memory.cli", *argv]
@@ -344,12 +326,12 @@ def _freeze(d: Path) -> None:
         p.chmod(0o555 if p.is_dir() else 0o444)
 
 
-def test_read_only_memory_reads_and_refuses_writes_in_one_line(pristine, shared_dir):
+def test_read_only_memory_reads_and_refuses_writes_in_one_line(pristine, shared_dir, as_nobody):
     mem = shared_dir / "mem"
     shutil.copytree(pristine, mem)
     (shared_dir / "new.md").write_text("The release train leaves on Mondays.\n")
     _freeze(mem)
-    user = _unprivileged()
+    user = as_nobody
     r = _lam("stats", "--memory", str(mem), "--json", user=user)
     assert r.returncode == 0 and json.loads(r.stdout)["chunks"] > 5, r.stderr
     r = _lam("query", "deploy key", "--memory", str(mem), "--json", user=user)
