@@ -112,7 +112,7 @@ def _validation_line(e: ValidationError) -> str:
 
 def _source_text(mem, source: str) -> str:
     """What the memory holds of `source`: its chunks in order, each headed by its citation (and role)."""
-    chunks = mem.store.live_chunks(source)
+    chunks = mem.chunks(source)
     if not chunks:
         raise ResourceNotFoundError(f"no source {source!r} in the memory (resources/list names them)")
     blocks = []

@@ -127,6 +127,10 @@ def _render(result: dict, title: str, columns: list[str]) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.target == "workloads":
+        from evals.workloads import main as workloads_main
+
+        return workloads_main(args)
     import torch
 
     threads = torch.get_num_threads()

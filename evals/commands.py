@@ -33,10 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--babilong-samples", type=int, default=None, help="memory: bAbI samples per task (default 20)")
     s.set_defaults(handler="evals.run:main")
 
-    s = sub.add_parser("bench", help="benchmarks: encoder, memory")
-    s.add_argument("target", choices=["encoder", "memory"], help="what to measure")
+    s = sub.add_parser("bench", help="benchmarks: encoder, memory, workloads")
+    s.add_argument("target", choices=["encoder", "memory", "workloads"], help="what to measure (workloads: LAM vs "
+                   "MiniLM ingesting code, prose and chat, quiet and under a competing CPU load)")  # fmt: skip
     s.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    s.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
+    s.add_argument("--quick", action="store_true", help="smaller sizes (smoke test; workloads: 8,000 tokens each)")
+    s.add_argument("--tokens", type=int, default=None, metavar="N", help="workloads: cl100k tokens per workload "
+                   "(default 64,000; 8,000 with --quick)")  # fmt: skip
+    s.add_argument("--load", type=int, default=2, metavar="N", help="workloads: busy processes (one torch thread "
+                   "each, multiplying matrices in a loop) competing with each row's second timing (default 2; 0: "
+                   "quiet only)")  # fmt: skip
+    s.add_argument("--models", default=None, metavar="LIST", help="workloads: comma list of lam, minilm-windows, "
+                   "minilm-truncated (default: all)")  # fmt: skip
+    s.add_argument("--workloads", default=None, metavar="LIST", help="workloads: comma list of code, prose, chat "
+                   "(default: all)")  # fmt: skip
     s.add_argument("--mcp", action="store_true", help="memory: also time memory_context and memory_search round "
                    "trips through a `lam mcp` subprocess over stdio (p50/p95), and a whole cold `lam query` "
                    "process")  # fmt: skip

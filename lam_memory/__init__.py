@@ -2,7 +2,7 @@
 
 from typing import Any
 
-__all__ = ["LAMMemory", "Hit", "Context", "LAMError"]
+__all__ = ["LAMMemory", "Chunk", "Hit", "Context", "LAMError"]
 __version__ = "0.1.0"
 
 
@@ -11,7 +11,7 @@ class LAMError(Exception):
 
 
 def __getattr__(name: str) -> Any:  # lazy: `import lam_memory` must not pull in torch
-    if name in ("LAMMemory", "Hit", "Context"):
+    if name in ("LAMMemory", "Chunk", "Hit", "Context"):
         from lam_memory import memory
 
         return getattr(memory, name)

@@ -65,12 +65,13 @@ Context. `context(query, budget_tokens)` packs the top hits into the budget with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import threading
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import torch
@@ -359,11 +360,14 @@ class LAMMemory:
         k = checks.as_positive(k, "k")
         candidates = None if candidates is None else checks.as_positive(candidates, "candidates")
         self.refresh()
-        live = int(self._live.sum())
-        if live == 0:
+        if not self._live.any():
             return []
-        cfg = self.config
-        q = _encode_query(self.encoder, query)
+        with _one_thread():
+            return self._search(query, k, candidates)
+
+    def _search(self, query: str, k: int, candidates: int | None) -> list[Hit]:
+        cfg, live = self.config, int(self._live.sum())
+        q = self.encoder.encode([query])[0]
         sims = (self._emb @ q).masked_fill(~self._live, -math.inf)
         n = min(max(candidates or cfg.candidates, k), live)
         top = sims.topk(n)
@@ -439,12 +443,17 @@ class LAMMemory:
         hits = [h for h in self.search(query, k=k) if (h.source, h.start_line) not in exclude]
         return pack_context(query, hits, budget_tokens, self.count_tokens)
 
+    def chunks(self, source: str) -> list[Chunk]:
+        """What the memory holds of `source`: its chunks not forgotten or gone, in order (empty if unknown)."""
+        self._require_open()
+        self.refresh()
+        return self.store.live_chunks(checks.as_source(source, "source"))
+
     def messages(self, source: str = "chat") -> list[dict]:
         """The messages stored under `source` and not forgotten, in order: {"role", "content", "line"} (split
         messages rejoined)."""
-        self._require_open()
         out: list[dict] = []
-        for c in self.store.live_chunks(checks.as_source(source, "source")):
+        for c in self.chunks(source):
             if c.kind != "message":
                 continue
             if out and out[-1]["line"] == c.start_line and out[-1]["role"] == c.role and c.meta.get("part", 1) > 1:
@@ -650,14 +659,16 @@ class LAMMemory:
 _THREADS_LOCK = threading.Lock()
 
 
-def _encode_query(encoder, query: str) -> torch.Tensor:
-    """One short text: a single thread is faster than waiting on intra-op synchronisation (a lot, on busy CPUs).
-    torch's thread count is process-wide, so concurrent searches take turns switching it (and restore it)."""
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """A search is a short text to encode and small tensors to score: one thread is faster than waiting on intra-op
+    synchronisation (a lot, on busy CPUs). Where torch's thread count is process-wide, concurrent searches take
+    turns switching it (and restore it)."""
     with _THREADS_LOCK:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return encoder.encode([query])[0]
+            yield
         finally:
             torch.set_num_threads(threads)
 

@@ -1,7 +1,8 @@
 """Versions: which chunk is the current version of a unit of code, held by a second delta-rule state.
 
-A chunk that is a unit of code (a Python function, method or class: `meta["unit"]`) has a *slot*: its qualified
-name after the last two components of its source path, e.g. `httpx/_models.py:Response.aiter_raw` (`#2` is
+A chunk that is a unit of code (a Python function, method or class: `meta["unit"]` from `chunk_code`, or, for
+code chunked elsewhere and given to `add_chunks`, a text that is one Python def or class) has a *slot*: its
+qualified name after the last two components of its source path, e.g. `httpx/_models.py:Response.aiter_raw` (`#2` is
 appended to the second part of a function split into parts). The path tail keeps a unit's slot when a project is
 read from another checkout or release folder (`httpx-0.27.0/httpx/_models.py` and `src/httpx/_models.py` name the
 same unit), while two different files rarely share their folder, their file name and a qualified name.
@@ -27,9 +28,11 @@ has the same size whatever the memory's length (8 MiB at the defaults).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import math
 import random
+import textwrap
 
 import torch
 
@@ -38,12 +41,28 @@ from lam_memory.types import Chunk
 
 def slot_of(chunk: Chunk) -> str | None:
     """The chunk's slot (see the module doc), or None when it is not a unit of code."""
-    symbol = chunk.meta.get("symbol")
-    if chunk.kind != "code" or not chunk.meta.get("unit") or not symbol:
+    if chunk.kind != "code":
+        return None
+    symbol = chunk.meta.get("symbol") if chunk.meta.get("unit") else None
+    if "symbol" not in chunk.meta:  # code chunked elsewhere (`add_chunks`): a unit if it is one Python def or class
+        symbol = _python_unit(chunk.text)
+    if not symbol:
         return None
     tail = "/".join(chunk.source.replace("\\", "/").rstrip("/").split("/")[-2:])
     part = chunk.meta.get("part")
     return f"{tail}:{symbol}" + (f"#{part}" if part and part > 1 else "")
+
+
+def _python_unit(text: str) -> str | None:
+    """The name of the one function or class that `text` defines (comments and decorators around it allowed), or
+    None when it is anything else: other statements, several definitions, not Python."""
+    try:
+        body = ast.parse(textwrap.dedent(text)).body
+    except (SyntaxError, ValueError, RecursionError):  # ValueError: a NUL byte
+        return None
+    if len(body) == 1 and isinstance(body[0], ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return body[0].name
+    return None
 
 
 class VersionState:

@@ -215,3 +215,29 @@ def test_span_of_blocks_equals_block_by_block(lam):
     for a, b in zip(whole_states, states, strict=True):
         torch.testing.assert_close(a, b, atol=2e-5, rtol=1e-4)
     assert (fresh - whole[:, BLOCK : 2 * BLOCK]).abs().max() > 0.1  # the carried state matters
+
+
+def test_reused_projection_follows_weight_changes():
+    """Inference reuses the heads' fused projection; a weight changed in place (or moved to bf16) must be seen."""
+    from lam_memory.encoder import Encoder
+
+    torch.manual_seed(0)
+    enc = Encoder("lam", EncoderConfig(layers=1)).eval()
+    text = "the deploy window moved to friday"
+    before = enc.encode(text)
+    assert torch.equal(enc.encode(text), before)  # reused: same result
+    with torch.no_grad():
+        enc.layers[0].mixer.key.weight.mul_(1.5)
+    changed = enc.encode(text)
+    enc.layers[0].mixer._fused = None  # what a fresh build computes
+    assert torch.equal(changed, enc.encode(text)) and not torch.allclose(changed, before)
+    enc.train()
+    loss = enc(*_ids(enc, text)).sum()
+    loss.backward()  # with gradients the projection is built in the graph, never reused
+    assert enc.layers[0].mixer.key.weight.grad is not None and enc.layers[0].mixer._fused is None
+
+
+def _ids(enc, text):
+    from lam_memory.encoder import pad_batch
+
+    return pad_batch(enc.tokenizer([text]))

@@ -274,3 +274,16 @@ def test_newer_format_rejected(tmp_path):
     (tmp_path / "m" / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(LAMError, match="newer|version"):
         LAMMemory(tmp_path / "m")
+
+
+def test_chunks_list_what_a_source_holds_in_order():
+    mem = LAMMemory()
+    mem.add("def a():\n    return 1\n\n\ndef b():\n    return 2\n", source="m.py")
+    mem.add("Unrelated notes.", source="notes.md")
+    got = mem.chunks("m.py")
+    assert [c.text.split("(")[0] for c in got] == ["def a", "def b"] and {c.kind for c in got} == {"code"}
+    assert [c.position for c in got] == sorted(c.position for c in got) and mem.chunks("nothing") == []
+    mem.forget(ids=[got[0].position])
+    assert [c.position for c in mem.chunks("m.py")] == [got[1].position]
+    with pytest.raises(LAMError, match="source must be a str"):
+        mem.chunks(None)

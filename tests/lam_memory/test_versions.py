@@ -90,6 +90,35 @@ def test_slots_name_units_of_code_by_path_tail_and_qualified_name():
     assert slot_of(gap) is None and slot_of(Chunk("text", "a.md", 1, 1)) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("# keep it small\n@cache\ndef g(x):\n    return x\n", "a/b.py:g"),
+        ("    async def h(self):\n        pass\n", "a/b.py:h"),  # a method cut out of its class, indented
+        ("class K:\n    x = 1\n", "a/b.py:K"),
+        ("def g():\n    pass\n\ndef h():\n    pass\n", None),  # two units: which one would it revise?
+        ("import os\nx = 1\n", None),
+        ("function g() { return 1; }\n", None),
+        ("def g(\x00):\n", None),
+    ],
+)
+def test_code_chunked_elsewhere_has_a_slot_when_it_is_one_python_unit(text, slot):
+    assert slot_of(Chunk(text, "repo/a/b.py", 1, 2, kind="code")) == slot
+    assert slot_of(Chunk(text, "repo/a/b.py", 1, 2, kind="text")) is None
+
+
+def test_code_given_to_add_chunks_without_unit_meta_is_versioned_by_name():
+    mem = LAMMemory()
+    old = "def fee(amount):\n    return amount * 0.02\n"
+    new = "def fee(amount, days_late):\n    return amount * 0.02 * days_late\n"
+    other = "def fee(amount):\n    return 0\n"  # same name in another file: another unit
+    mem.add_chunks([Chunk(old, "svc/billing/fees.py", 1, 2, kind="code"), Chunk(other, "svc/shop/fees.py", 1, 2,
+                    kind="code"), Chunk(new, "svc/billing/fees.py", 1, 2, kind="code")])  # fmt: skip
+    hits = {h.text: h for h in mem.search("current implementation of fee in billing/fees.py", k=3)}
+    assert hits[new].rank < hits[old].rank and hits[old].superseded_by == "svc/billing/fees.py:1-2"
+    assert hits[other].superseded_by is None
+
+
 @pytest.fixture()
 def repo(tmp_path):
     (tmp_path / "repo").mkdir()
