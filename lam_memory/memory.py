@@ -376,20 +376,25 @@ class LAMMemory:
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
-        score, replaced_by = self._score(query, pool, sims)
+        chunks: dict[int, Chunk] = {}  # read from the archive once: the subjects step reads most candidates
+        score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
-        chunks = {c.position: c for c in self.store.get(order + [p for p in set(replaced_by.values())])}
+        chunks |= {
+            c.position: c for c in self.store.get([p for p in {*order, *replaced_by.values()} if p not in chunks])
+        }
         return [
             Hit(c.text, c.source, c.start_line, c.end_line, score[p], p, c.kind, c.role, rank=r + 1,
                 superseded_by=_cite(chunks[replaced_by[p]]) if p in replaced_by else None)
             for r, (p, c) in enumerate((p, chunks[p]) for p in order)
         ]  # fmt: skip
 
-    def _score(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> tuple[dict[int, float], dict[int, int]]:
+    def _score(
+        self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
+    ) -> tuple[dict[int, float], dict[int, int]]:
         """Scores of the candidates (position -> relevance, cosine plus lexical) with the state's terms, and which of
         them the states say were replaced (position -> its current version's position, added to the scores when
-        missing)."""
+        missing). The candidates read from the archive on the way are added to `chunks`."""
         cfg = self.config
         positions = torch.tensor(list(pool))
         rel = torch.tensor(list(pool.values()))
@@ -403,7 +408,7 @@ class LAMMemory:
             score[near[owner]] = score[members].max() + 1e-3
             replaced_by |= {int(positions[m]): int(positions[near[owner]]) for m in members if m != near[owner]}
         where = {p: i for i, p in enumerate(positions.tolist())}
-        for group, owner in self._subjects(query, rel, positions):
+        for group, owner in self._subjects(query, rel, positions, chunks):
             score[where[owner]] = score[torch.tensor([where[p] for p in group])].max() + 1e-3
             replaced_by |= {p: owner for p in group if p != owner}
             replaced_by.pop(owner, None)
@@ -419,11 +424,14 @@ class LAMMemory:
             replaced_by.pop(owner, None)
         return out, replaced_by
 
-    def _subjects(self, query: str, rel: torch.Tensor, positions: torch.Tensor) -> list[tuple[list[int], int]]:
+    def _subjects(
+        self, query: str, rel: torch.Tensor, positions: torch.Tensor, chunks: dict[int, Chunk]
+    ) -> list[tuple[list[int], int]]:
         """Candidates outside code slots that state one subject of the query (`lam_memory.subjects`): groups of
-        positions, each with its current member."""
-        free = [p for p in positions.tolist() if self._slots[p] is None]
-        statements = [c for c in self.store.get(free) if is_statement(c)]
+        positions, each with its current member. The chunks it reads are added to `chunks`."""
+        free = self.store.get([p for p in positions.tolist() if self._slots[p] is None])
+        chunks |= {c.position: c for c in free}
+        statements = [c for c in free if is_statement(c)]
         if len(statements) < 2:
             return []
         held = self.store.matches(query, [c.position for c in statements])
