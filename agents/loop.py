@@ -42,7 +42,7 @@ SYSTEM = (
     "use them and cite their [source:start-end]. If they do not, say so. Be concise."
 )
 MEMORY_HEADER = (
-    "# Memory\nExcerpts from your long-term memory, each headed by its citation [source:start-end] "
+    "# Memory\nExcerpts from your long-term memory, each headed by its citation [source:start-end] or [source:line] "
     "(most relevant first within the token budget). An excerpt marked (superseded by X) is an older version: "
     "X replaced it, so answer from X, the current one.\n\n"
 )

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from lam_memory import LAMError
 from lam_memory.chunking import SkippedFileWarning
+from lam_memory.types import cite
 
 try:
     import anyio
@@ -117,7 +118,7 @@ def _source_text(mem, source: str) -> str:
         raise ResourceNotFoundError(f"no source {source!r} in the memory (resources/list names them)")
     blocks = []
     for c in chunks:
-        head = f"[{c.source}:{c.start_line}-{c.end_line}]" + (f" {c.role}" if c.role else "")
+        head = f"[{cite(c.source, c.start_line, c.end_line)}]" + (f" {c.role}" if c.role else "")
         blocks.append(f"{head}\n{c.text}")
     return "\n\n".join(blocks)
 
@@ -144,7 +145,8 @@ def build_server(mem) -> MemoryServer:
         budget_tokens: Annotated[int, Field(description="most tokens of context to return", gt=0)] = 2000,
     ) -> str:
         """Compressed evidence from the memory for a question, within budget_tokens: the best passages (current
-        versions first; replaced ones marked `(superseded by ...)`), each headed `[source:start-end]`."""
+        versions first; replaced ones marked `(superseded by ...)`), each headed `[source:start-end]` (or
+        `[source:line]`)."""
         ctx = await server.run_locked(lambda: mem.context(question, budget_tokens=budget_tokens))
         return ctx.text or "(nothing in the memory matches)"
 

@@ -158,13 +158,15 @@ def main(args: argparse.Namespace) -> int:
         Console().print(f"targets: {checks}")
     else:
         from evals.memory.bench import bench_memory
+        from evals.memory.streams import parse_sizes
 
         mcp = getattr(args, "mcp", False)
-        result = bench_memory(quick=args.quick, mcp=mcp)
+        sizes = tuple(parse_sizes(args.sizes)) if getattr(args, "sizes", None) else None
+        result = bench_memory(quick=args.quick, mcp=mcp, sizes=sizes)
         columns = ["tokens_ingested", "ingest_tokens_per_s", "query_p50_ms", "query_p95_ms", "state_bytes"]
         columns += [f"mcp_{t}_{p}_ms" for t in ("context", "search") for p in ("p50", "p95")] if mcp else []
         columns += ["cold_lam_query_s"] if mcp else []
-        _render(result, "memory benchmark", [*columns, "archive_bytes", "peak_rss_mb"])
+        _render(result, "memory benchmark", [*columns, "archive_bytes", "keys_in_ram_bytes", "peak_rss_mb"])
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 0

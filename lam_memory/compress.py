@@ -3,9 +3,9 @@
 Method (`pack_context`):
 
 1. Selection is greedy by rank. Hits arrive best first (duplicates and empty texts dropped). Each hit becomes an
-   evidence block: a citation header `[source:start-end]` (messages add ` role:`) and its text. A block that fits
-   the budget left is added whole; otherwise it is compressed into exactly the budget left, and lower-ranked hits
-   still get their chance at whatever remains.
+   evidence block: a citation header `[source:start-end]` (`[source:line]` for one line; messages add ` role:`)
+   and its text. A block that fits the budget left is added whole; otherwise it is compressed into exactly the
+   budget left, and lower-ranked hits still get their chance at whatever remains.
 2. Compression splits the text into segments: lines for code, sentences for prose and messages. Each segment gets
    a relevance score, by default the lexical overlap of its words/identifiers with the query
    (sum over shared terms of 1 + min(len, 12)/12; identifiers are also split at `_` and camelCase and lightly
@@ -84,7 +84,7 @@ def _lexical_scores(query: str, segments: list[str]) -> list[float]:
 
 def _header(h: Hit) -> str:
     stale = f" (superseded by {h.superseded_by})" if h.superseded_by else ""
-    return f"[{h.source}:{h.start_line}-{h.end_line}]{stale}" + (f" {h.role}:" if h.role else "")
+    return f"[{h.citation}]{stale}" + (f" {h.role}:" if h.role else "")
 
 
 def _signature_lines(lines: list[str]) -> set[int]:

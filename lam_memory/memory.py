@@ -85,7 +85,7 @@ from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
 from lam_memory.subjects import ANSWER_ROLES, is_statement, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
-from lam_memory.types import Chunk, Context, Hit
+from lam_memory.types import Chunk, Context, Hit, cite
 from lam_memory.versions import VersionState, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
@@ -682,7 +682,7 @@ def _one_thread() -> Iterator[None]:
 
 
 def _cite(c: Chunk) -> str:
-    return f"{c.source}:{c.start_line}-{c.end_line}"
+    return cite(c.source, c.start_line, c.end_line)
 
 
 def _digest(data: bytes) -> str:

@@ -44,7 +44,12 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        return f"{self.source}:{self.start_line}-{self.end_line}"
+        return cite(self.source, self.start_line, self.end_line)
+
+
+def cite(source: str, start_line: int, end_line: int) -> str:
+    """How evidence is cited: `a.py:3-9`, or `chat.jsonl:7` for one line (a message), as grep prints a match."""
+    return f"{source}:{start_line}" if start_line == end_line else f"{source}:{start_line}-{end_line}"
 
 
 @dataclass

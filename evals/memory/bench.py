@@ -1,7 +1,9 @@
-"""`lam bench memory`: ingest throughput, query latency and sizes for memories of 100K and 1M tokens.
+"""`lam bench memory`: ingest throughput, query latency and sizes for memories of 100K and 1M tokens (`sizes`: any,
+e.g. 10M, the slow one-machine row that CI does not run).
 
-The stream mixes code (Python standard library units) and transcript (LoCoMo conversation turns, cycled), as an
-agent's memory would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
+The stream mixes code (Python standard library units; past the standard library's ~3.5M tokens, the pure-Python
+packages installed beside this interpreter) and transcript (LoCoMo conversation turns, cycled), as an agent's memory
+would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
 times `memory_context` and `memory_search` round trips through a real `lam mcp` subprocess over stdio (the official
 SDK's client) on the same memory and queries: what an MCP client (Claude, Cursor) waits for; and the wall time of
 a whole cold `lam query` process, what a client that runs the CLI per question waits for.
@@ -28,6 +30,19 @@ from evals.data import data_dir
 from lam_memory import LAMError
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
+SITE = Path(sysconfig.get_paths()["purelib"])
+DEFAULT_SIZES = (100_000, 1_000_000)
+QUICK_SIZES = (20_000, 100_000)
+
+
+def _code_files(rng: random.Random) -> list[tuple[Path, Path]]:
+    """(root, file) of every Python file outside tests: the standard library's, shuffled, then site-packages'."""
+    out = []
+    for root, skip in ((STDLIB, {"test", "site-packages"}), (SITE, {"test", "tests"})):
+        files = sorted(p for p in root.rglob("*.py") if not skip & set(p.relative_to(root).parts))
+        rng.shuffle(files)
+        out += [(root, p) for p in files]
+    return out
 
 
 def mixed_stream(target_tokens: int, seed: int = 0):
@@ -41,12 +56,11 @@ def mixed_stream(target_tokens: int, seed: int = 0):
         conv = json.load(gzip.open(f, "rt"))
         for key in sorted(k for k in conv if k.startswith("session_") and isinstance(conv[k], list)):
             turns += [{"role": t["speaker"], "content": t["text"]} for t in conv[key] if t.get("text")]
-    files = sorted(p for p in STDLIB.rglob("*.py") if "test" not in p.parts and "site-packages" not in p.parts)
-    rng.shuffle(files)
     total, t = 0, 0
-    for i, path in enumerate(files):
+    for i, (root, path) in enumerate(_code_files(rng)):
+        name = str(path.relative_to(root)) if root == STDLIB else f"site-packages/{path.relative_to(root)}"
         try:
-            code = chunk_code(path.read_text(encoding="utf-8", errors="replace"), str(path.relative_to(STDLIB)))
+            code = chunk_code(path.read_text(encoding="utf-8", errors="replace"), name)
         except (OSError, ValueError):
             continue
         conv = chunk_messages(turns[t % len(turns) : t % len(turns) + 12], f"chat/session-{i}.jsonl")
@@ -123,10 +137,18 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
     chunks = list(mixed_stream(tokens, seed))
     n_tokens = sum(count_tokens(c.text) for c in chunks)
     rng = random.Random(seed)
-    with tempfile.TemporaryDirectory() as tmp:
+    done = [0, 0]  # tokens ingested, tenths reported
+
+    def progress(_chunks: int, tokens: int) -> None:  # a line per tenth on stderr: a 10M row runs for most of an hour
+        done[0] += tokens
+        if done[0] * 10 >= (done[1] + 1) * n_tokens:
+            done[1] = done[0] * 10 // n_tokens
+            print(f"bench memory: {done[0]:,} of {n_tokens:,} tokens ingested", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(dir=os.environ.get("LAM_BENCH_DIR")) as tmp:
         mem = LAMMemory(Path(tmp) / "mem")
         start = time.perf_counter()
-        mem.add_chunks(chunks)
+        mem.add_chunks(chunks, progress=progress)
         mem.save()
         ingest_s = time.perf_counter() - start
         picks = rng.sample(chunks, min(queries, len(chunks)))
@@ -138,7 +160,9 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
             mem.context(q, budget_tokens=2000)
             lat.append((time.perf_counter() - t0) * 1000)
         sizes = mem.store.bytes()
+        lexical_bytes = mem.store.lexical_bytes()
         state_bytes = mem.stats()["state_bytes"]  # both delta-rule states: constant whatever the length
+        keys_bytes = mem._emb.numel() * mem._emb.element_size()  # the chunk keys: the one part held in RAM that grows
         mem.close()
         through_mcp = {}
         if mcp:
@@ -155,12 +179,19 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
         "state_bytes": state_bytes,
         "state_file_bytes": sizes["state"],
         "archive_bytes": sizes["archive"],
+        "lexical_index_bytes": lexical_bytes,
+        "keys_in_ram_bytes": keys_bytes,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),  # at the row's end: how busy the machine was
     } | through_mcp
 
 
-def bench_memory(quick: bool = False, queries: int = 100, seed: int = 0, mcp: bool = False) -> dict:
-    sizes = (20_000, 100_000) if quick else (100_000, 1_000_000)
+def bench_memory(
+    quick: bool = False, queries: int = 100, seed: int = 0, mcp: bool = False, sizes: tuple[int, ...] | None = None
+) -> dict:
+    """One row per size in `sizes` (cl100k tokens; default 100K and 1M, or 20K and 100K when `quick`), each in a
+    fresh process. `LAM_BENCH_DIR` chooses where the memories are written (default: the system's temp folder)."""
+    sizes = sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)
     rows = []
     for tokens in sizes:
         with mp.get_context("spawn").Pool(1) as pool:

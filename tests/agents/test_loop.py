@@ -276,7 +276,7 @@ def test_exchange_is_ingested_and_recent_turns_are_in_the_next_prompt(memory):
     agent.history.clear()  # a new session over the same memory: the old exchange now comes back as evidence
     agent.ask("What is the parrot called?")
     system = llm.calls[2]["messages"][0]["content"]
-    assert "[chat/t1:2-2] assistant:\nThe parrot's name is Captain Flint." in system
+    assert "[chat/t1:2] assistant:\nThe parrot's name is Captain Flint." in system
     assert len(llm.calls[2]["messages"]) == 2 and agent.history[-1]["line"] == 6  # lines go on: 5 and 6, no clash
     lines = sorted(h.start_line for h in memory.search("parrot cat", k=40) if h.source == "chat/t1")
     assert lines == [1, 2, 3, 4, 5, 6]
@@ -335,7 +335,7 @@ def test_chat_commands_scripted(memory, tmp_path, capsys):
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines[0].startswith("ingested 1 chunks")
-    assert "extra.md:1-1" in lines[1]  # best hit first
+    assert "extra.md:1" in lines[1]  # best hit first
     assert "Thursday." in lines and "evidence: " in err and "notes/ops.md" in err
     stats = json.loads(lines[-1])
     assert stats["session_turns"] == 1 and stats["model"] == "scripted-model" and stats["chunks"] == len(memory)

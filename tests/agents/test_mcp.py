@@ -116,7 +116,7 @@ def test_add_text_then_context_and_search_find_it(mcp, mem_dir):
     assert _covered(mem_dir) == covered + 1  # saved before the tool answered
 
     ctx = _text(mcp.tool("memory_context", question="Which failover region does the Zephyr cluster use?"))
-    assert "[infra.md:1-1]" in ctx and "eu-north-1" in ctx
+    assert "[infra.md:1]" in ctx and "eu-north-1" in ctx
 
     hits = mcp.tool("memory_search", query="Zephyr failover region", k=3).structured_content["hits"]
     assert hits[0]["source"] == "infra.md" and hits[0]["rank"] == 1 and "eu-north-1" in hits[0]["text"]
@@ -147,7 +147,7 @@ def test_messages_are_added_and_read_back_as_a_resource(mcp):
     uri = listed["chat/boat"].uri
     assert uri == "lam://source/chat%2Fboat"
     body = mcp("read_resource", uri).contents[0].text
-    assert body == "[chat/boat:1-1] user\nRemind me: the boat is moored at pier 7."
+    assert body == "[chat/boat:1] user\nRemind me: the boat is moored at pier 7."
     templates = mcp("list_resource_templates").resource_templates
     assert [t.uri_template for t in templates] == ["lam://source/{source}"]
     with pytest.raises(MCPError, match="no source 'nowhere.md'"):
@@ -243,7 +243,7 @@ def test_streamable_http(tmp_path):
             assert session.tool("memory_stats").structured_content["chunks"] == 1
             session.tool("memory_add", text="Backups run nightly at 02:30 to the Oslo bucket.", source="backup.md")
             ctx = _text(session.tool("memory_context", question="When do backups run?", budget_tokens=200))
-            assert "[backup.md:1-1]" in ctx and "02:30" in ctx
+            assert "[backup.md:1]" in ctx and "02:30" in ctx
             assert session.tool("memory_search", query="x", k=0).is_error
             assert [r.name for r in session("list_resources").resources] == ["plants.md", "backup.md"]
         finally:

@@ -45,7 +45,7 @@ def test_query_json_is_exactly_the_contract(memory, capsys):
     assert sorted(h["rank"] for h in out["hits"]) == list(range(1, len(out["hits"]) + 1))
     best = max(out["hits"], key=lambda h: h["score"])  # hits come in context order: by source, then line
     assert best["text"].endswith("every 7 days.") and best["start_line"] == 3  # the update outranks the stale fact
-    assert "chat.jsonl:3-3" in out["context"]
+    assert "chat.jsonl:3]" in out["context"]
 
 
 def test_forget_and_reingest(tmp_path, capsys):
@@ -163,6 +163,6 @@ def test_piped_query_output_is_neither_wrapped_nor_cut(tmp_path, capsys):
     assert cli.main(["query", "when is the staging deploy window?", "--memory", mem]) == 0
     out, err = capsys.readouterr()
     assert len(line.strip()) > 300 and line.strip() in out.splitlines()
-    assert f"{note}:1-1" in err.splitlines()[1]  # "evidence (...):", then "path:lines score" per hit
+    assert err.splitlines()[1].startswith(f"{note}:1  ")  # "evidence (...):", then "path:line score" per hit
     assert cli.main(["stats", "--memory", mem]) == 0
     assert "chunks 1" in capsys.readouterr().out.splitlines()

@@ -148,7 +148,7 @@ def test_prose_and_messages_compressed_by_sentences():
     assert "finally" in ctx.text and "..." in ctx.text and ctx.tokens <= count_tokens(target) + 30
     msg = Hit(hit.text, "chat.jsonl", 7, 7, 1.0, kind="message", role="assistant")
     ctx = pack_context("what does finally do", [msg], 80)
-    assert ctx.text.startswith("[chat.jsonl:7-7] assistant:\n") and "finally" in ctx.text and ctx.tokens <= 80
+    assert ctx.text.startswith("[chat.jsonl:7] assistant:\n") and "finally" in ctx.text and ctx.tokens <= 80
 
 
 def test_whole_hits_verbatim_and_in_rank_order():

@@ -57,7 +57,7 @@ def port_chat():
 def test_latest_value_ranks_first_and_older_ones_name_it(port_chat, query):
     hits = port_chat.search(query, k=8)
     assert "8443" in hits[0].text and hits[0].role == "user" and hits[0].superseded_by is None, hits[0]
-    current = f"chat.jsonl:{hits[0].start_line}-{hits[0].end_line}"
+    current = f"chat.jsonl:{hits[0].start_line}"  # one message: one line
     stale = [h for h in hits if "8080" in h.text or "9090" in h.text]
     assert stale and all(h.superseded_by == current for h in stale), [(h.text, h.superseded_by) for h in stale]
     ctx = port_chat.context(query, budget_tokens=300)
@@ -90,7 +90,7 @@ def test_an_assistant_answer_never_replaces_the_evidence():
     current = next(h for h in hits if "8443" in h.text)
     wrong = next(h for h in hits if "9090" in h.text)
     assert current.superseded_by is None and current.rank < wrong.rank
-    assert wrong.superseded_by == f"chat.jsonl:{current.start_line}-{current.end_line}"
+    assert wrong.superseded_by == current.citation
 
 
 @pytest.mark.parametrize(

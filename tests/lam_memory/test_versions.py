@@ -136,6 +136,7 @@ def test_rewritten_function_reingested_supersedes_the_old_body(repo, tmp_path):
     assert "capped exponential" in hits[0].text and hits[0].superseded_by is None and hits[0].rank == 1
     stale = [h for h in hits if "return 2 ** attempt" in h.text]
     assert stale and stale[0].superseded_by == f"{hits[0].source}:{hits[0].start_line}-{hits[0].end_line}"
+    assert hits[0].start_line < hits[0].end_line  # a multi-line unit is cited by its range
     ctx = mem.context("backoff_seconds retry wait", budget_tokens=400)
     assert ctx.text.index("capped exponential") < ctx.text.index("return 2 ** attempt")
     assert "(superseded by " in ctx.text and ctx.hits[0].superseded_by is None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from evals.memory.bench import mixed_stream
+import argparse
+import json
+import random
+
+from evals.bench import main as bench_main
+from evals.memory.bench import SITE, STDLIB, _code_files, mixed_stream
 from lam_memory.tokens import count_tokens
 
 
@@ -11,3 +16,25 @@ def test_mixed_stream_stops_at_the_target():
     assert [c.text for c in mixed_stream(5000, seed=1)] == [c.text for c in chunks]
     total = sum(count_tokens(c.text) for c in chunks)
     assert total >= 5000 and total - count_tokens(chunks[-1].text) < 5000
+
+
+def test_code_files_take_the_standard_library_first_and_leave_tests_out():
+    files = _code_files(random.Random(0))
+    roots = [root for root, _ in files]
+    assert roots[0] == STDLIB and roots == sorted(roots, key=lambda r: r != STDLIB)  # site-packages only after
+    assert not any({"test", "tests"} & set(p.relative_to(root).parts) for root, p in files if root == SITE)
+    assert not any("test" in p.relative_to(root).parts for root, p in files)
+
+
+def test_bench_memory_row_through_the_command(tmp_path, capfd):
+    """`lam bench memory --sizes 3k`: one row in a fresh process with the sizes a 10M row is judged by."""
+    out = tmp_path / "bench.json"
+    args = argparse.Namespace(target="memory", sizes="3k", quick=False, mcp=False, json=str(out))
+    assert bench_main(args) == 0
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["tokens_ingested"] >= 3 * 1024
+    assert row["keys_in_ram_bytes"] == row["chunks"] * 384 * 4
+    assert 0 < row["lexical_index_bytes"] < row["archive_bytes"]
+    assert row["state_bytes"] > 0 and row["query_p50_ms"] <= row["query_p95_ms"]
+    assert row["load_average_1m"] >= 0
+    assert f"{row['tokens_ingested']:,} of {row['tokens_ingested']:,} tokens ingested" in capfd.readouterr().err
