@@ -471,7 +471,8 @@ class LAMMemory:
         return out
 
     def stats(self) -> dict:
-        """What the memory holds: chunks, sources (and chunks per source), sizes, encoder id and config."""
+        """What the memory holds: chunks, sources (and chunks per source), sizes (the states, the chunk keys held in
+        RAM, the archive), encoder id and config."""
         self._require_open()
         self.refresh()
         sizes = self.store.bytes() if self.path else {"archive": 0, "state": 0, "total": 0}
@@ -484,6 +485,7 @@ class LAMMemory:
             "state_shape": list(self.state.S.shape),
             "version_state_shape": list(self.versions.V.shape),
             "state_bytes": sum(t.numel() * t.element_size() for t in (self.state.S, self.versions.V)),
+            "keys_bytes": self._emb.numel() * self._emb.element_size(),  # in RAM: the one part that grows with length
             "archive_bytes": sizes["archive"],
             "encoder": self.store.meta.get("encoder"),
             "config": self.config.to_json(),

@@ -1,7 +1,7 @@
 """`lam bench memory`: ingest throughput, query latency and sizes for memories of 100K and 1M tokens (`sizes`: any,
 e.g. 10M, the slow one-machine row that CI does not run).
 
-The stream mixes code (Python standard library units; past the standard library's ~3.5M tokens, the pure-Python
+The stream mixes code (Python standard library units; past the standard library's ~13 MB of code, the pure-Python
 packages installed beside this interpreter) and transcript (LoCoMo conversation turns, cycled), as an agent's memory
 would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
 times `memory_context` and `memory_search` round trips through a real `lam mcp` subprocess over stdio (the official
@@ -161,8 +161,7 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
             lat.append((time.perf_counter() - t0) * 1000)
         sizes = mem.store.bytes()
         lexical_bytes = mem.store.lexical_bytes()
-        state_bytes = mem.stats()["state_bytes"]  # both delta-rule states: constant whatever the length
-        keys_bytes = mem._emb.numel() * mem._emb.element_size()  # the chunk keys: the one part held in RAM that grows
+        stats = mem.stats()  # state_bytes: both delta-rule states, constant whatever the length
         mem.close()
         through_mcp = {}
         if mcp:
@@ -176,11 +175,11 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
         "ingest_tokens_per_s": round(n_tokens / ingest_s, 1),
         "query_p50_ms": round(statistics.median(lat), 2),
         "query_p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 2),
-        "state_bytes": state_bytes,
+        "state_bytes": stats["state_bytes"],
         "state_file_bytes": sizes["state"],
         "archive_bytes": sizes["archive"],
         "lexical_index_bytes": lexical_bytes,
-        "keys_in_ram_bytes": keys_bytes,
+        "keys_in_ram_bytes": stats["keys_bytes"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "load_average_1m": round(os.getloadavg()[0], 2),  # at the row's end: how busy the machine was
     } | through_mcp
