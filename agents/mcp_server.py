@@ -25,7 +25,6 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from lam_memory import LAMError
 from lam_memory.chunking import SkippedFileWarning
-from lam_memory.types import cite
 
 try:
     import anyio
@@ -118,7 +117,7 @@ def _source_text(mem, source: str) -> str:
         raise ResourceNotFoundError(f"no source {source!r} in the memory (resources/list names them)")
     blocks = []
     for c in chunks:
-        head = f"[{cite(c.source, c.start_line, c.end_line)}]" + (f" {c.role}" if c.role else "")
+        head = f"[{c.citation}]" + (f" {c.role}" if c.role else "")
         blocks.append(f"{head}\n{c.text}")
     return "\n\n".join(blocks)
 

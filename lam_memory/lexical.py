@@ -152,6 +152,14 @@ def search(
     return [(position, -score) for position, score in rows]
 
 
+def index_bytes(conn: sqlite3.Connection) -> int:
+    """Bytes of the pages that the index's tables (FTS5's shadow tables of `lexical`) take in the database;
+    sqlite3.OperationalError where SQLite lacks the `dbstat` table."""
+    sql = "SELECT SUM(pgsize) FROM dbstat('main') WHERE name = ?"
+    tables = ("lexical_data", "lexical_idx", "lexical_content", "lexical_docsize", "lexical_config")
+    return sum(conn.execute(sql, (t,)).fetchone()[0] or 0 for t in tables)
+
+
 def indexed_max(conn: sqlite3.Connection) -> int:
     """The largest indexed position, or -1 when the index is empty (the caller backfills the positions after it)."""
     row = conn.execute("SELECT rowid FROM lexical ORDER BY rowid DESC LIMIT 1").fetchone()

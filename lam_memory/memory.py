@@ -85,7 +85,7 @@ from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
 from lam_memory.subjects import ANSWER_ROLES, is_statement, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
-from lam_memory.types import Chunk, Context, Hit, cite
+from lam_memory.types import Chunk, Context, Hit
 from lam_memory.versions import VersionState, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
@@ -385,7 +385,7 @@ class LAMMemory:
         }
         return [
             Hit(c.text, c.source, c.start_line, c.end_line, score[p], p, c.kind, c.role, rank=r + 1,
-                superseded_by=_cite(chunks[replaced_by[p]]) if p in replaced_by else None)
+                superseded_by=chunks[replaced_by[p]].citation if p in replaced_by else None)
             for r, (p, c) in enumerate((p, chunks[p]) for p in order)
         ]  # fmt: skip
 
@@ -681,10 +681,6 @@ def _one_thread() -> Iterator[None]:
             yield
         finally:
             torch.set_num_threads(threads)
-
-
-def _cite(c: Chunk) -> str:
-    return cite(c.source, c.start_line, c.end_line)
 
 
 def _digest(data: bytes) -> str:

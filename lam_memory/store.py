@@ -694,14 +694,9 @@ class Store:
     @_sqlite_errors
     def lexical_bytes(self) -> int:
         """Bytes of the archive's pages that the lexical index's tables take (0 where SQLite lacks `dbstat`)."""
-        tables = ("lexical_data", "lexical_idx", "lexical_content", "lexical_docsize", "lexical_config")
         with self._lock:
             try:
-                return sum(
-                    self._conn.execute("SELECT SUM(pgsize) FROM dbstat(?) WHERE name = ?", ("main", t)).fetchone()[0]
-                    or 0
-                    for t in tables
-                )
+                return lexical.index_bytes(self._conn)
             except sqlite3.OperationalError:
                 return 0
 

@@ -21,6 +21,10 @@ class Chunk:
     position: int = -1
     meta: dict = field(default_factory=dict)
 
+    @property
+    def citation(self) -> str:
+        return cite(self.source, self.start_line, self.end_line)
+
 
 @dataclass
 class Hit:
