@@ -61,6 +61,7 @@ class MemoryConfig:
     version_winners: int = 8  # non-zero entries of a slot's key
     chunk_tokens: int = 256  # largest chunk, in the memory's tokens (cl100k by default)
     candidates: int = 64  # chunks scored by the state per query
+    link_df: int = 16  # a name links evidence to a statement if at most this many chunks hold it (1: no links)
     commit_every: int = 256  # chunks per archive transaction during ingest
 
     def to_json(self) -> dict:
@@ -84,7 +85,7 @@ class MemoryConfig:
 
     def __post_init__(self) -> None:
         positive = ("key_dim", "value_dim", "winners", "tokens_per_step", "mix_every", "chunk_tokens")
-        positive += ("candidates", "commit_every", "version_dim", "version_winners")
+        positive += ("candidates", "commit_every", "version_dim", "version_winners", "link_df")
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -107,6 +107,34 @@ def answer_terms(query: str) -> frozenset[str]:
     return frozenset()
 
 
+_MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
+_INNER_CAPITAL = re.compile(r".[A-Z]")
+
+
+def names(text: str) -> list[str]:
+    """The names `text` mentions, as index terms, in order: identifiers and proper names, not plain words. A raw
+    token is a name when it is not a number and has `_ . / :` inside (`foo_bar`, `a.b`, `x/y.py`), mixes letters
+    and digits (`Dune2-31`, `utf8`), has a capital after its first letter (`CircleCI`, `HTTPServer`), or starts
+    with a capital inside a sentence (after a word or a comma: "by Amy Ellis", "in Boston"; after a number it is
+    a date or a unit, "9 April")."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if _NUMBER.fullmatch(token):
+            continue
+        before = text[max(0, m.start() - 16) : m.start()].rstrip()[-1:]
+        if (
+            any(c in token for c in "_./:")
+            or _MIXED.search(token)
+            or _INNER_CAPITAL.search(token)
+            or (token[0].isupper() and (before.isalpha() or before == ","))
+        ):
+            whole = _expand(token)[:1]
+            if whole and whole[0] == token.lower() and whole[0] not in STOP_WORDS:
+                out.append(whole[0])
+    return list(dict.fromkeys(out))
+
+
 def _document(text: str) -> str:
     return " ".join(t for t in terms(text) if t not in STOP_WORDS)
 
@@ -175,3 +203,30 @@ def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int]) -> d
         for (p,) in conn.execute(sql, ('"' + word.replace('"', '""') + '"', *positions)):
             held[p].add(word)
     return held
+
+
+_VOCAB = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_terms USING fts5vocab(main, lexical, row)"
+
+
+def document_counts(conn: sqlite3.Connection, words: Iterable[str]) -> dict[str, int]:
+    """How many indexed chunks hold each of `words` (terms as `terms` makes them; 0 for a term nowhere)."""
+    conn.execute(_VOCAB)  # a per-connection view of the index's vocabulary (TEMP: the file's schema is unchanged)
+    words = list(dict.fromkeys(words))
+    counts = dict.fromkeys(words, 0)
+    for word in words:
+        row = conn.execute("SELECT doc FROM temp.lexical_terms WHERE term = ?", (word,)).fetchone()
+        counts[word] = row[0] if row else 0
+    return counts
+
+
+def holding(conn: sqlite3.Connection, word: str, any_of: Iterable[str], limit: int) -> list[int]:
+    """Positions (best BM25 first, at most `limit`) of the chunks that hold `word` and any of the terms `any_of`."""
+    quote = lambda w: '"' + w.replace('"', '""') + '"'  # noqa: E731
+    rest = " OR ".join(quote(w) for w in any_of)
+    if not rest or limit <= 0:
+        return []
+    rows = conn.execute(
+        "SELECT rowid FROM lexical WHERE lexical MATCH ? ORDER BY bm25(lexical), rowid LIMIT ?",
+        (f"{quote(word)} AND ({rest})", int(limit)),
+    ).fetchall()
+    return [r[0] for r in rows]

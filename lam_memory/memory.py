@@ -26,6 +26,10 @@ source path and the qualified name weighted above the text); each gets
     rel_j   = cos(q, e_j) + mu * bm25_j / max_i bm25_i         mu = 0.2; bm25 = 0 for chunks without a match
     score_j = rel_j + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
 
+A question that spans two facts ("which database does Ximena's project use?") also gets the statements that the
+best evidence links it to by a rare name (`lam_memory.links`: the project's name, held by the evidence and by a
+statement that gives the asked-for "database"); they join the candidates as relevant as that evidence.
+
 The lexical term is scaled by the query's best match so that its weight does not depend on the corpus: the chunk
 that matches the query's words best gets mu, about one STS-B point of the encoder's cosine scale (its STS-B
 fine-tuning maps a 0-5 similarity score s to a cosine of about s / 5), so naming an identifier moves its
@@ -80,6 +84,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
+from lam_memory.links import linked, may_link
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
 from lam_memory.subjects import ANSWER_ROLES, is_statement, subject_groups
@@ -376,6 +381,8 @@ class LAMMemory:
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
+        for p, by in self._links(query, pool).items():  # as relevant as the evidence that names them
+            pool[p] = max(pool.get(p, -math.inf), pool[by])
         chunks: dict[int, Chunk] = {}  # read from the archive once: the subjects step reads most candidates
         score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
@@ -388,6 +395,16 @@ class LAMMemory:
                 superseded_by=chunks[replaced_by[p]].citation if p in replaced_by else None)
             for r, (p, c) in enumerate((p, chunks[p]) for p in order)
         ]  # fmt: skip
+
+    def _links(self, query: str, pool: dict[int, float]) -> dict[int, int]:
+        """Statements that the evidence links the question to by a rare name (`lam_memory.links`): {position: the
+        evidence's position}; chunks outside code slots only, live ones."""
+        if not may_link(query):
+            return {}
+        best = max(pool.values())
+        near = [p for p, r in pool.items() if r >= best - self.config.relevant_within and self._slots[p] is None]
+        found = linked(query, self.store.get(near), self.store, self.config.link_df)
+        return {p: by for p, by in found.items() if p < len(self._slots) and self._live[p] and self._slots[p] is None}
 
     def _score(
         self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]

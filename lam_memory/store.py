@@ -594,6 +594,24 @@ class Store:
                 return []
 
     @_sqlite_errors
+    def document_counts(self, words: list[str]) -> dict[str, int]:
+        """How many indexed chunks hold each term (`lexical.document_counts`); all 0 without an index."""
+        with self._lock:
+            try:
+                return lexical.document_counts(self._conn, words)
+            except sqlite3.OperationalError:
+                return dict.fromkeys(words, 0)
+
+    @_sqlite_errors
+    def holding(self, word: str, any_of: list[str], limit: int) -> list[int]:
+        """Chunks holding `word` and any of `any_of`, best first (`lexical.holding`); none without an index."""
+        with self._lock:
+            try:
+                return lexical.holding(self._conn, word, any_of, limit)
+            except sqlite3.OperationalError:
+                return []
+
+    @_sqlite_errors
     def matches(self, query: str, positions: list[int]) -> dict[int, set[str]]:
         """Which of `query`'s terms each position holds (`lexical.matches`); none without an index."""
         with self._lock:

@@ -262,3 +262,24 @@ def test_caller_owns_the_transaction(tmp_path):
     conn.close()
     conn = sqlite3.connect(tmp_path / "archive.sqlite")
     assert indexed_max(conn) == 7 and search(conn, "kept", limit=1)[0][0] == 7
+
+
+def test_document_counts_and_holding_follow_the_index():
+    conn = _connect()
+    texts = [
+        "Ximena is on project Willow2-17.",
+        "The Willow2-17 project's database is Neo4j.",
+        "Willow2-17 had its kickoff.",
+        "The Quartz-63 database is Cassandra.",
+    ]
+    lexical.index(conn, [(p, t, "chat", "") for p, t in enumerate(texts)])
+    assert lexical.document_counts(conn, ["willow2-17", "database", "nowhere"]) == {
+        "willow2-17": 3,
+        "database": 2,
+        "nowhere": 0,
+    }
+    assert lexical.holding(conn, "willow2-17", ["database", "db"], limit=5) == [1]
+    assert lexical.holding(conn, 'a "quoted" word', ["NEAR(x y)"], limit=5) == []  # user text is never syntax
+    remove(conn, [1])
+    assert lexical.document_counts(conn, ["willow2-17"]) == {"willow2-17": 2}
+    assert lexical.holding(conn, "willow2-17", ["database"], limit=5) == []

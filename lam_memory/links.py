@@ -1,0 +1,77 @@
+"""Links: one hop between the two statements that a question about a named subject needs.
+
+"Which database does Ximena's project use?" is answered by two statements: "Ximena is now a developer on project
+Willow2-17" and, maybe thousands of messages away inside a long paste, "The Willow2-17 project's database is Neo4j".
+The second shares with the question only the word it asks for, so neither similarity nor BM25 ranks it near the
+top; the first may be buried as well. What ties them is a name both hold. So, when a question asks for something
+(`lexical.answer_terms`: the word after which / what / whose, "database") about a named subject (`lexical.names`
+of the question, apart from the asked word: "Ximena"):
+
+- the *evidence* are the candidates nearly as relevant as the best (relevance within `relevant_within`, the band in
+  which versions are settled too) that hold one of the two and lack the other: a statement about the subject
+  without the asked thing, or a statement of the asked thing about something else ("the Willow2-17 project's
+  database is Neo4j": whose project?). One holding both may be the answer itself and links nothing; a question
+  states nothing and links nothing. Code takes no part (it is found by its own names);
+- its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words)
+  and that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16,
+  does not single out one thing), one of which also holds what the evidence lacks;
+- those chunks join the candidates as relevant as the evidence that named them, so they rank beside it; the
+  state's terms, subjects and versions then score them like any candidate (of two statements of the project's
+  database, the later ranks first). Code units (chunks with a version slot) are not linked to either.
+
+Why it holds on data it was not tuned on: nothing in it depends on wording beyond the question's own asked word
+and names and the names the evidence holds, and it adds a chunk only when three things meet (the evidence holds
+one half of the question, the link is a rare name, the linked chunk holds the link and the other half). On
+LoCoMo, whose two-fact questions are about events rather than names, a first form of the rule that followed any
+rare word, not only names, lost evidence in 44 of 1,540 questions, and one that asked the linked chunk for any
+missing query word instead of the asked word lost it in 3 (throw-away prototypes). Where it fails: a link written
+differently in the two statements ("Willow 2" vs "Willow2-17"), questions with no asked word ("Where is the
+football?") or no named subject ("which database do we use?"), and evidence outside the relevance band.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lam_memory.lexical import answer_terms, names, query_terms, terms
+from lam_memory.subjects import is_statement
+from lam_memory.types import Chunk
+
+
+class Index(Protocol):
+    def document_counts(self, words: list[str]) -> dict[str, int]: ...
+    def holding(self, word: str, any_of: list[str], limit: int) -> list[int]: ...
+
+
+def may_link(query: str) -> bool:
+    """Whether `query` asks for something about a named subject, the only questions that follow links."""
+    return bool(answer_terms(query)) and bool(set(names(query)) - answer_terms(query))
+
+
+def linked(query: str, evidence: list[Chunk], index: Index, max_df: int) -> dict[int, int]:
+    """Chunks the evidence links the question to (see the module doc): {linked position: evidence position}."""
+    if not may_link(query) or max_df < 2:
+        return {}
+    asked, named = answer_terms(query), set(query_terms(query))
+    subject = set(names(query)) - asked
+    out: dict[int, int] = {}
+    for chunk in evidence:
+        if not is_statement(chunk):
+            continue  # a question states nothing to follow
+        held = set(terms(chunk.text))
+        if subject & held and not asked & held:
+            lacks = sorted(asked)  # it names the subject: the answer is elsewhere
+        elif asked & held and not subject & held:
+            lacks = sorted(subject)  # it gives the asked thing of something: is that the subject's?
+        else:
+            continue  # both (it may be the answer itself) or neither (it is about something else)
+        candidates = [n for n in names(chunk.text) if n not in named]
+        counts = index.document_counts(candidates)
+        rare = sorted((counts[n], i, n) for i, n in enumerate(candidates) if 2 <= counts[n] <= max_df)
+        for _, _, name in rare:  # the rarest name that leads to a chunk holding what this one lacks
+            found = [p for p in index.holding(name, lacks, max_df) if p != chunk.position]
+            for p in found:
+                out.setdefault(p, chunk.position)
+            if found:
+                break
+    return out

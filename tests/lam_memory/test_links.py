@@ -1,0 +1,159 @@
+"""Links: a question spanning two facts finds the second through a rare name the first holds, and nothing else is
+linked (`lam_memory.links`)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import textwrap
+
+import pytest
+
+from lam_memory import LAMMemory, lexical
+from lam_memory.config import MemoryConfig
+from lam_memory.links import linked
+from lam_memory.types import Chunk
+
+QUESTION = "Which database does Ximena Haddad's project use?"
+
+
+def _filler() -> list[str]:
+    """Real prose that says nothing about projects: paragraphs of standard-library docstrings."""
+    docs = [inspect.getdoc(o) or "" for o in (json, json.JSONDecoder, json.JSONEncoder, textwrap, textwrap.TextWrapper)]
+    return [p.replace("\n", " ") for d in docs for p in d.split("\n\n") if len(p) > 200]
+
+
+def _chat(link: str = "Willow2-17") -> list[dict]:
+    filler = _filler()
+    buried = f"{filler[0]} FYI: The {link} project's database is Neo4j. {filler[1]} {filler[2]}"
+    turns = [
+        f"Quick note: Ximena Haddad is now a developer on project {link}.",
+        "Ximena Haddad is out of office on Friday.",
+        "Ximena Petrov asked about the release notes.",
+        "The Quartz-63 project's database is Cassandra.",
+        "For the record: the Umbra-14 project's database is MySQL.",
+        *filler[3:9],
+        buried,
+        *filler[9:],
+    ]
+    return [{"role": "user", "content": t} for t in turns]
+
+
+@pytest.fixture(scope="module")
+def memories():
+    linked_on, linked_off = LAMMemory(), LAMMemory(config=MemoryConfig(link_df=1))
+    for mem in (linked_on, linked_off):
+        mem.add_messages(_chat(), source="chat.jsonl")
+    yield linked_on, linked_off
+    for mem in (linked_on, linked_off):
+        mem.close()
+
+
+def test_the_second_fact_is_found_through_the_name_the_first_holds(memories):
+    on, off = memories
+    ctx = on.context(QUESTION, budget_tokens=500)
+    assert "Neo4j" in ctx.text and "developer on project Willow2-17" in ctx.text, ctx.text
+    hits = on.search(QUESTION, k=4)
+    assert any("Neo4j" in h.text for h in hits), [h.text[:60] for h in hits]
+    # Without links the buried statement is not among the best hits: the link is what finds it.
+    assert not any("Neo4j" in h.text for h in off.search(QUESTION, k=4))
+
+
+def test_a_later_statement_of_the_linked_fact_ranks_above_the_earlier():
+    chat = _chat()
+    chat.append({"role": "user", "content": "Update: the Willow2-17 project's database moved to Postgres."})
+    with LAMMemory() as mem:
+        mem.add_messages(chat, source="chat.jsonl")
+        hits = mem.search(QUESTION, k=8)
+        ranks = {("Postgres" if "Postgres" in h.text else "Neo4j"): h for h in hits if "Willow2-17 project" in h.text}
+        assert set(ranks) == {"Postgres", "Neo4j"}, [h.text[:60] for h in hits]
+        assert ranks["Postgres"].rank < ranks["Neo4j"].rank
+
+
+class FakeIndex:
+    """Document counts and co-occurrence over a few texts, as the lexical index computes them."""
+
+    def __init__(self, texts: list[str]):
+        self.terms = [set(lexical.terms(t)) for t in texts]
+
+    def document_counts(self, words):
+        return {w: sum(w in t for t in self.terms) for w in words}
+
+    def holding(self, word, any_of, limit):
+        return [p for p, t in enumerate(self.terms) if word in t and t & set(any_of)][:limit]
+
+
+def _chunks(texts: list[str]) -> list[Chunk]:
+    return [Chunk(t, "chat", i + 1, i + 1, position=i) for i, t in enumerate(texts)]
+
+
+TEXTS = [
+    "Ximena Haddad is now a developer on project Willow2-17 with Bob.",  # 0: the evidence
+    "The Willow2-17 project's database is Neo4j.",  # 1: linked
+    "Bob likes tea.",
+    "Bob reviewed the parser.",
+    "Willow2-17 had its kickoff on Monday.",  # holds the link but not the asked word: not linked
+]
+
+
+def test_linked_follows_the_rarest_name_to_chunks_holding_the_asked_word():
+    chunks = _chunks(TEXTS)
+    assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=16) == {1: 0}
+    # Willow2-17 and Bob are each in 3 chunks: with max_df = 2 neither singles out one thing, so nothing is linked.
+    assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=2) == {}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where does Ximena Haddad work?",  # no asked word
+        "Which database does the Willow2-17 project use?",  # the question holds the name itself
+        "Which database does the project use?",  # the question names no subject
+    ],
+)
+def test_no_link_without_an_asked_word_a_subject_or_when_the_question_holds_the_name(question):
+    assert linked(question, _chunks(TEXTS)[:1], FakeIndex(TEXTS), max_df=16) == {}
+
+
+def test_evidence_that_holds_the_asked_word_links_nothing():
+    texts = ["Ximena Haddad's database notes mention project Willow2-17.", *TEXTS[1:]]
+    assert linked(QUESTION, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {}
+
+
+def test_names_are_identifiers_and_proper_names_not_words_numbers_or_dates():
+    text = (
+        "[9:55 am on 22 October, 2023] Note: Viktor Novak joined Dune2-31; it runs on CircleCI, see foo_bar.py "
+        "and port 8080. I read a self-help book by Amy Ellis."
+    )
+    assert lexical.names(text) == ["novak", "dune2-31", "circleci", "foo_bar.py", "amy", "ellis"]
+
+
+def test_a_question_links_nothing():
+    asking = Chunk("Is Ximena Haddad on project Willow2-17?", "chat", 1, 1, position=0)
+    assert linked(QUESTION, [asking], FakeIndex([asking.text, *TEXTS[1:]]), max_df=16) == {}
+
+
+def test_links_work_on_a_memory_opened_read_only(tmp_path):
+    with LAMMemory(tmp_path / "m") as mem:
+        mem.add_messages(_chat(), source="chat.jsonl")
+    with LAMMemory(tmp_path / "m", readonly=True) as mem:
+        assert any("Neo4j" in h.text for h in mem.search(QUESTION, k=4))
+
+
+def test_a_statement_of_the_asked_thing_links_back_to_the_subject():
+    """Found the other way round: the database statement (whose project?) leads to the statement naming Ximena."""
+    chunks = _chunks(TEXTS)
+    assert linked(QUESTION, [chunks[1]], FakeIndex(TEXTS), max_df=16) == {0: 1}
+
+
+def test_the_rarest_name_that_leads_somewhere_is_followed():
+    """A rarer name from a pasted text (tkinter, in 2 chunks) leads to nothing that holds the asked word; the project's
+    name (in 3) does."""
+    texts = [
+        "Ximena Haddad works on project Orchid-94; the pasted text says the Tkinter window is not altered.",
+        "See the tkinter docs.",
+        "The Orchid-94 project's database is Neo4j.",
+        "Orchid-94 kickoff is on Monday.",
+    ]
+    assert "tkinter" in lexical.names(texts[0])
+    assert linked(QUESTION, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {2: 0}
