@@ -172,12 +172,17 @@ def search(
     words = query_terms(query)
     if not words or limit <= 0:
         return []
-    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    match = " OR ".join(_quote(w) for w in words)
     rows = conn.execute(
         "SELECT rowid, bm25(lexical, ?, ?, ?) AS s FROM lexical WHERE lexical MATCH ? ORDER BY s, rowid LIMIT ?",
         (*map(float, weights), match, int(limit)),
     ).fetchall()
     return [(position, -score) for position, score in rows]
+
+
+def _quote(word: str) -> str:
+    """One term as an FTS5 string: user text is never read as query syntax (quotes, NEAR, *, -, column filters)."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def index_bytes(conn: sqlite3.Connection) -> int:
@@ -200,7 +205,7 @@ def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int]) -> d
     held: dict[int, set[str]] = {p: set() for p in positions}
     sql = f"SELECT rowid FROM lexical WHERE lexical MATCH ? AND rowid IN ({','.join('?' * len(positions))})"
     for word in query_terms(query):
-        for (p,) in conn.execute(sql, ('"' + word.replace('"', '""') + '"', *positions)):
+        for (p,) in conn.execute(sql, (_quote(word), *positions)):
             held[p].add(word)
     return held
 
@@ -221,12 +226,11 @@ def document_counts(conn: sqlite3.Connection, words: Iterable[str]) -> dict[str,
 
 def holding(conn: sqlite3.Connection, word: str, any_of: Iterable[str], limit: int) -> list[int]:
     """Positions (best BM25 first, at most `limit`) of the chunks that hold `word` and any of the terms `any_of`."""
-    quote = lambda w: '"' + w.replace('"', '""') + '"'  # noqa: E731
-    rest = " OR ".join(quote(w) for w in any_of)
+    rest = " OR ".join(_quote(w) for w in any_of)
     if not rest or limit <= 0:
         return []
     rows = conn.execute(
         "SELECT rowid FROM lexical WHERE lexical MATCH ? ORDER BY bm25(lexical), rowid LIMIT ?",
-        (f"{quote(word)} AND ({rest})", int(limit)),
+        (f"{_quote(word)} AND ({rest})", int(limit)),
     ).fetchall()
     return [r[0] for r in rows]

@@ -583,42 +583,35 @@ class Store:
             )
             lexical.index(conn, ((p, t, s, _symbol(m)) for p, t, s, m in rows.fetchall()))
 
+    def _index(self, read, *args, default):
+        """`read(connection, *args)` from `lam_memory.lexical`, or `default` when the archive has no index (an old
+        archive opened read-only) or SQLite lacks a table the read needs (`dbstat`)."""
+        with self._lock:
+            try:
+                return read(self._conn, *args)
+            except sqlite3.OperationalError:
+                return default
+
     @_sqlite_errors
     def lexical(self, query: str, limit: int, weights: tuple[float, float, float]) -> list[tuple[int, float]]:
         """Live positions matching `query`'s terms in the lexical index, best first, with BM25 scores (higher is
-        better); [] when the archive has no index (an old archive opened read-only)."""
-        with self._lock:
-            try:
-                return lexical.search(self._conn, query, limit, weights)
-            except sqlite3.OperationalError:
-                return []
+        better); [] without an index."""
+        return self._index(lexical.search, query, limit, weights, default=[])
 
     @_sqlite_errors
     def document_counts(self, words: list[str]) -> dict[str, int]:
         """How many indexed chunks hold each term (`lexical.document_counts`); all 0 without an index."""
-        with self._lock:
-            try:
-                return lexical.document_counts(self._conn, words)
-            except sqlite3.OperationalError:
-                return dict.fromkeys(words, 0)
+        return self._index(lexical.document_counts, words, default=dict.fromkeys(words, 0))
 
     @_sqlite_errors
     def holding(self, word: str, any_of: list[str], limit: int) -> list[int]:
         """Chunks holding `word` and any of `any_of`, best first (`lexical.holding`); none without an index."""
-        with self._lock:
-            try:
-                return lexical.holding(self._conn, word, any_of, limit)
-            except sqlite3.OperationalError:
-                return []
+        return self._index(lexical.holding, word, any_of, limit, default=[])
 
     @_sqlite_errors
     def matches(self, query: str, positions: list[int]) -> dict[int, set[str]]:
         """Which of `query`'s terms each position holds (`lexical.matches`); none without an index."""
-        with self._lock:
-            try:
-                return lexical.matches(self._conn, query, positions)
-            except sqlite3.OperationalError:
-                return {p: set() for p in positions}
+        return self._index(lexical.matches, query, positions, default={p: set() for p in positions})
 
     @_sqlite_errors
     def slots(self, start: int = 0) -> list[str | None]:
@@ -712,11 +705,7 @@ class Store:
     @_sqlite_errors
     def lexical_bytes(self) -> int:
         """Bytes of the archive's pages that the lexical index's tables take (0 where SQLite lacks `dbstat`)."""
-        with self._lock:
-            try:
-                return lexical.index_bytes(self._conn)
-            except sqlite3.OperationalError:
-                return 0
+        return self._index(lexical.index_bytes, default=0)
 
     @_sqlite_errors
     def bytes(self) -> dict[str, int]:
