@@ -162,7 +162,7 @@ def main(args: argparse.Namespace) -> int:
 
         mcp = getattr(args, "mcp", False)
         sizes = tuple(parse_sizes(args.sizes)) if getattr(args, "sizes", None) else None
-        result = bench_memory(quick=args.quick, mcp=mcp, sizes=sizes)
+        result = bench_memory(quick=args.quick, mcp=mcp, sizes=sizes, keep=getattr(args, "keep", None))
         columns = ["tokens_ingested", "ingest_tokens_per_s", "query_p50_ms", "query_p95_ms", "state_bytes"]
         columns += [f"mcp_{t}_{p}_ms" for t in ("context", "search") for p in ("p50", "p95")] if mcp else []
         columns += ["cold_lam_query_s"] if mcp else []

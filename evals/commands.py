@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--mcp", action="store_true", help="memory: also time memory_context and memory_search round "
                    "trips through a `lam mcp` subprocess over stdio (p50/p95), and a whole cold `lam query` "
                    "process")  # fmt: skip
+    s.add_argument("--keep", default=None, metavar="DIR", help="memory: keep each size's memory in "
+                   "DIR/tokens-<n>/mem for later study instead of removing it (DIR/tokens-<n> must not "
+                   "exist)")  # fmt: skip
     s.set_defaults(handler="evals.bench:main")
 
     s = sub.add_parser("train-encoder", help="distil + fine-tune the LAM encoder (see evals/train.py)")

@@ -62,6 +62,7 @@ class MemoryConfig:
     chunk_tokens: int = 256  # largest chunk, in the memory's tokens (cl100k by default)
     candidates: int = 64  # chunks scored by the state per query
     link_df: int = 16  # a name links evidence to a statement if at most this many chunks hold it (1: no links)
+    link_from: int = 16  # links start from the statements among this many most relevant candidates (a context's k)
     commit_every: int = 256  # chunks per archive transaction during ingest
 
     def to_json(self) -> dict:
@@ -85,7 +86,7 @@ class MemoryConfig:
 
     def __post_init__(self) -> None:
         positive = ("key_dim", "value_dim", "winners", "tokens_per_step", "mix_every", "chunk_tokens")
-        positive += ("candidates", "commit_every", "version_dim", "version_winners", "link_df")
+        positive += ("candidates", "commit_every", "version_dim", "version_winners", "link_df", "link_from")
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

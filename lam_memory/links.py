@@ -7,17 +7,21 @@ top; the first may be buried as well. What ties them is a name both hold. So, wh
 (`lexical.answer_terms`: the word after which / what / whose, "database") about a named subject (`lexical.names`
 of the question, apart from the asked word: "Ximena"):
 
-- the *evidence* are the candidates nearly as relevant as the best (relevance within `relevant_within`, the band in
-  which versions are settled too) that hold one of the two and lack the other: a statement about the subject
-  without the asked thing, or a statement of the asked thing about something else ("the Willow2-17 project's
-  database is Neo4j": whose project?). One holding both may be the answer itself and links nothing; a question
-  states nothing and links nothing. Code takes no part (it is found by its own names);
+- the *evidence* are the statements among the `link_from` most relevant candidates (16: what one context shows)
+  that hold one of the two and lack the other: a statement about the subject without the asked thing, or a
+  statement of the asked thing about something else ("the Willow2-17 project's database is Neo4j": whose
+  project?). One holding both may be the answer itself and links nothing; a question states nothing and links
+  nothing. Code takes no part (it is found by its own names). Not only those near the best: the best is often a
+  short message that repeats the subject's name ("Ximena is out of office on Friday"), close to the question and
+  silent on the asked thing, while the statement that ties the subject to the link is longer and ranks far below
+  it (a relevance band of 0.15 under the best missed 3 of the 4 multi-hop misses of the synthetic suite at 32K);
 - its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words)
   and that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16,
   does not single out one thing), one of which also holds what the evidence lacks;
-- those chunks join the candidates as relevant as the evidence that named them, so they rank beside it; the
-  state's terms, subjects and versions then score them like any candidate (of two statements of the project's
-  database, the later ranks first). Code units (chunks with a version slot) are not linked to either.
+- those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
+  far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
+  candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
+  version slot) are not linked to either.
 
 Why it holds on data it was not tuned on: nothing in it depends on wording beyond the question's own asked word
 and names and the names the evidence holds, and it adds a chunk only when three things meet (the evidence holds
@@ -26,7 +30,8 @@ LoCoMo, whose two-fact questions are about events rather than names, a first for
 rare word, not only names, lost evidence in 44 of 1,540 questions, and one that asked the linked chunk for any
 missing query word instead of the asked word lost it in 3 (throw-away prototypes). Where it fails: a link written
 differently in the two statements ("Willow 2" vs "Willow2-17"), questions with no asked word ("Where is the
-football?") or no named subject ("which database do we use?"), and evidence outside the relevance band.
+football?") or no named subject ("which database do we use?"), and evidence that is not among the `link_from`
+most relevant candidates (both statements buried in long pastes).
 """
 
 from __future__ import annotations

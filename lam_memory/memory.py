@@ -27,7 +27,7 @@ source path and the qualified name weighted above the text); each gets
     score_j = rel_j + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
 
 A question that spans two facts ("which database does Ximena's project use?") also gets the statements that the
-best evidence links it to by a rare name (`lam_memory.links`: the project's name, held by the evidence and by a
+most relevant evidence links it to by a rare name (`lam_memory.links`: the project's name, held by the evidence and by a
 statement that gives the asked-for "database"); they join the candidates as relevant as that evidence.
 
 The lexical term is scaled by the query's best match so that its weight does not depend on the corpus: the chunk
@@ -401,9 +401,9 @@ class LAMMemory:
         evidence's position}; chunks outside code slots only, live ones."""
         if not may_link(query):
             return {}
-        best = max(pool.values())
-        near = [p for p, r in pool.items() if r >= best - self.config.relevant_within and self._slots[p] is None]
-        found = linked(query, self.store.get(near), self.store, self.config.link_df)
+        free = [p for p in pool if self._slots[p] is None]
+        evidence = sorted(free, key=pool.__getitem__, reverse=True)[: self.config.link_from]
+        found = linked(query, self.store.get(evidence), self.store, self.config.link_df)
         return {p: by for p, by in found.items() if p < len(self._slots) and self._live[p] and self._slots[p] is None}
 
     def _score(

@@ -12,6 +12,7 @@ a whole cold `lam query` process, what a client that runs the CLI per question w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import multiprocessing as mp
@@ -24,6 +25,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from evals.data import data_dir
@@ -127,7 +129,7 @@ def cold_query_seconds(mem_dir: Path, query: str, runs: int = 3) -> float:
     return round(statistics.median(times), 2)
 
 
-def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
+def _row(tokens: int, queries: int, seed: int, mcp: bool = False, keep: str | None = None) -> dict:
     import torch
 
     from lam_memory.memory import LAMMemory
@@ -145,7 +147,7 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
             done[1] = done[0] * 10 // n_tokens
             print(f"bench memory: {done[0]:,} of {n_tokens:,} tokens ingested", file=sys.stderr, flush=True)
 
-    with tempfile.TemporaryDirectory(dir=os.environ.get("LAM_BENCH_DIR")) as tmp:
+    with _folder(keep, tokens) as tmp:
         mem = LAMMemory(Path(tmp) / "mem")
         start = time.perf_counter()
         mem.add_chunks(chunks, progress=progress)
@@ -185,14 +187,36 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False) -> dict:
     } | through_mcp
 
 
+@contextlib.contextmanager
+def _folder(keep: str | None, tokens: int) -> Iterator[str]:
+    """Where a row's memory is written: `keep`/tokens-<n>, kept for later study, or a temporary folder (in
+    `LAM_BENCH_DIR` when set) removed after the row."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("LAM_BENCH_DIR")) as tmp:
+            yield tmp
+        return
+    folder = Path(keep) / f"tokens-{tokens}"
+    folder.mkdir(parents=True)
+    yield str(folder)
+
+
 def bench_memory(
-    quick: bool = False, queries: int = 100, seed: int = 0, mcp: bool = False, sizes: tuple[int, ...] | None = None
+    quick: bool = False,
+    queries: int = 100,
+    seed: int = 0,
+    mcp: bool = False,
+    sizes: tuple[int, ...] | None = None,
+    keep: str | None = None,
 ) -> dict:
     """One row per size in `sizes` (cl100k tokens; default 100K and 1M, or 20K and 100K when `quick`), each in a
-    fresh process. `LAM_BENCH_DIR` chooses where the memories are written (default: the system's temp folder)."""
+    fresh process. `LAM_BENCH_DIR` chooses where the memories are written (default: the system's temp folder);
+    `keep` keeps them, in `keep`/tokens-<n>/mem."""
     sizes = sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)
+    taken = [f for f in (Path(keep) / f"tokens-{n}" for n in sizes if keep is not None) if f.exists()]
+    if taken:
+        raise LAMError(f"{taken[0]} already exists: --keep writes new memories, choose another folder")
     rows = []
     for tokens in sizes:
         with mp.get_context("spawn").Pool(1) as pool:
-            rows.append(pool.apply(_row, (tokens, queries, seed, mcp)))
+            rows.append(pool.apply(_row, (tokens, queries, seed, mcp, keep)))
     return {"rows": rows}

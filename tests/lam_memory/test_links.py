@@ -3,8 +3,13 @@ linked (`lam_memory.links`)."""
 
 from __future__ import annotations
 
+import argparse
+import collections
+import csv
+import functools
 import inspect
 import json
+import string
 import textwrap
 
 import pytest
@@ -68,6 +73,23 @@ def test_a_later_statement_of_the_linked_fact_ranks_above_the_earlier():
         ranks = {("Postgres" if "Postgres" in h.text else "Neo4j"): h for h in hits if "Willow2-17 project" in h.text}
         assert set(ranks) == {"Postgres", "Neo4j"}, [h.text[:60] for h in hits]
         assert ranks["Postgres"].rank < ranks["Neo4j"].rank
+
+
+def test_evidence_far_below_a_closer_distractor_still_links():
+    """The statement naming Ximena's project is itself buried in a paste, so the short "out of office" message is far
+    closer to the question (0.44 of relevance above it: outside the band where versions are settled); it is among
+    the `link_from` most relevant candidates, and its link puts the database statement beside it."""
+    filler = _filler()
+    chat = _chat()
+    chat[0] = {"role": "user", "content": f"{filler[4]} Ximena Haddad has joined the Willow2-17 project. {filler[5]}"}
+    docs = [inspect.getdoc(o) or "" for o in (argparse, collections, functools, string, csv, inspect)]
+    chat += [{"role": "user", "content": p.replace("\n", " ")} for d in docs for p in d.split("\n\n") if len(p) > 200]
+    for link_from, found in ((16, True), (1, False)):
+        with LAMMemory(config=MemoryConfig(link_from=link_from)) as mem:
+            mem.add_messages(chat, source="chat.jsonl")
+            top = mem.search(QUESTION, k=6)
+            assert "out of office" in top[0].text, [h.text[:60] for h in top]
+            assert any("Neo4j" in h.text for h in top) is found, [h.text[:60] for h in top]
 
 
 class FakeIndex:

@@ -6,8 +6,11 @@ import argparse
 import json
 import random
 
+import pytest
+
 from evals.bench import main as bench_main
 from evals.memory.bench import SITE, STDLIB, _code_files, mixed_stream
+from lam_memory import LAMError, LAMMemory
 from lam_memory.tokens import count_tokens
 
 
@@ -27,9 +30,10 @@ def test_code_files_take_the_standard_library_first_and_leave_tests_out():
 
 
 def test_bench_memory_row_through_the_command(tmp_path, capfd):
-    """`lam bench memory --sizes 3k`: one row in a fresh process with the sizes a 10M row is judged by."""
-    out = tmp_path / "bench.json"
-    args = argparse.Namespace(target="memory", sizes="3k", quick=False, mcp=False, json=str(out))
+    """`lam bench memory --sizes 3k --keep DIR`: one row in a fresh process with the sizes a 10M row is judged by,
+    its memory kept for later study."""
+    out, kept = tmp_path / "bench.json", tmp_path / "kept"
+    args = argparse.Namespace(target="memory", sizes="3k", quick=False, mcp=False, json=str(out), keep=str(kept))
     assert bench_main(args) == 0
     (row,) = json.loads(out.read_text())["rows"]
     assert row["tokens_ingested"] >= 3 * 1024
@@ -38,3 +42,7 @@ def test_bench_memory_row_through_the_command(tmp_path, capfd):
     assert row["state_bytes"] > 0 and row["query_p50_ms"] <= row["query_p95_ms"]
     assert row["load_average_1m"] >= 0
     assert f"{row['tokens_ingested']:,} of {row['tokens_ingested']:,} tokens ingested" in capfd.readouterr().err
+    with LAMMemory(kept / "tokens-3072" / "mem", readonly=True) as mem:
+        assert len(mem) == row["chunks"]
+    with pytest.raises(LAMError, match="already exists"):
+        bench_main(args)  # refused before any work: a kept memory is never overwritten
