@@ -195,9 +195,14 @@ def _folder(keep: str | None, tokens: int) -> Iterator[str]:
         with tempfile.TemporaryDirectory(dir=os.environ.get("LAM_BENCH_DIR")) as tmp:
             yield tmp
         return
-    folder = Path(keep) / f"tokens-{tokens}"
+    folder = _kept(keep, tokens)
     folder.mkdir(parents=True)
     yield str(folder)
+
+
+def _kept(keep: str, tokens: int) -> Path:
+    """The folder that `--keep` gives the row of `tokens`."""
+    return Path(keep) / f"tokens-{tokens}"
 
 
 def bench_memory(
@@ -212,7 +217,7 @@ def bench_memory(
     fresh process. `LAM_BENCH_DIR` chooses where the memories are written (default: the system's temp folder);
     `keep` keeps them, in `keep`/tokens-<n>/mem."""
     sizes = sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)
-    taken = [f for f in (Path(keep) / f"tokens-{n}" for n in sizes if keep is not None) if f.exists()]
+    taken = [_kept(keep, n) for n in sizes if _kept(keep, n).exists()] if keep is not None else []
     if taken:
         raise LAMError(f"{taken[0]} already exists: --keep writes new memories, choose another folder")
     rows = []

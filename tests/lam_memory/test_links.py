@@ -22,9 +22,11 @@ from lam_memory.types import Chunk
 QUESTION = "Which database does Ximena Haddad's project use?"
 
 
-def _filler() -> list[str]:
-    """Real prose that says nothing about projects: paragraphs of standard-library docstrings."""
-    docs = [inspect.getdoc(o) or "" for o in (json, json.JSONDecoder, json.JSONEncoder, textwrap, textwrap.TextWrapper)]
+def _filler(*objects) -> list[str]:
+    """Real prose that says nothing about projects: paragraphs of standard-library docstrings (of `objects`, by
+    default json's and textwrap's)."""
+    objects = objects or (json, json.JSONDecoder, json.JSONEncoder, textwrap, textwrap.TextWrapper)
+    docs = [inspect.getdoc(o) or "" for o in objects]
     return [p.replace("\n", " ") for d in docs for p in d.split("\n\n") if len(p) > 200]
 
 
@@ -82,8 +84,7 @@ def test_evidence_far_below_a_closer_distractor_still_links():
     filler = _filler()
     chat = _chat()
     chat[0] = {"role": "user", "content": f"{filler[4]} Ximena Haddad has joined the Willow2-17 project. {filler[5]}"}
-    docs = [inspect.getdoc(o) or "" for o in (argparse, collections, functools, string, csv, inspect)]
-    chat += [{"role": "user", "content": p.replace("\n", " ")} for d in docs for p in d.split("\n\n") if len(p) > 200]
+    chat += [{"role": "user", "content": p} for p in _filler(argparse, collections, functools, string, csv, inspect)]
     for link_from, found in ((16, True), (1, False)):
         with LAMMemory(config=MemoryConfig(link_from=link_from)) as mem:
             mem.add_messages(chat, source="chat.jsonl")
