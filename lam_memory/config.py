@@ -26,6 +26,7 @@ class EncoderConfig:
     block: int = 512  # backward heads' window; a multiple of mix_every so every block starts on a mix boundary
     span_blocks: int = 4  # blocks per call on long inputs (SPAN = span_blocks * block tokens)
     batch_tokens: int = 2048  # padded tokens per `encode` batch (`lam bench memory` ingest measured it)
+    short_chunk: int = 8  # the recurrence's chunk length on rows of at most one block (speed only; see encoder.py)
     softmax_max_length: int = 512  # MiniLM's position table: the softmax teacher truncates here
 
     @property

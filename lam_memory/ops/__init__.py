@@ -6,8 +6,8 @@ its chunk-boundary mix) is not written yet, and the CUDA path has not been run: 
 that wrote this. Until it is measured, treat GPU use as untested.
 """
 
-from lam_memory.ops.delta_rule import MIX_EVERY, lam_chunkwise, lam_recurrent, mix_states
+from lam_memory.ops.delta_rule import CHUNK, MIX_EVERY, lam_chunkwise, lam_recurrent, mix_states
 
 lam_attention = lam_chunkwise
 
-__all__ = ["MIX_EVERY", "lam_attention", "lam_chunkwise", "lam_recurrent", "mix_states"]
+__all__ = ["CHUNK", "MIX_EVERY", "lam_attention", "lam_chunkwise", "lam_recurrent", "mix_states"]

@@ -43,7 +43,8 @@ import torch
 from torch import Tensor
 
 MIX_EVERY = 64
-CHUNK = 16  # chunk length of the chunkwise form (speed only; any power of two dividing MIX_EVERY)
+CHUNK = 16  # default chunk length of the chunkwise form (speed only; any power of two dividing MIX_EVERY); the
+# encoder passes 8 for rows of at most one block, where padding to a multiple of 16 costs more (encoder.py)
 SLICE = 48 * 1024  # batch rows per chunkwise pass are capped at this many head-tokens (B' H T): the per-chunk
 # intermediates then stay in CPU cache (1.6x faster than one pass at 32 x 512 tokens x 12 heads)
 

@@ -1,5 +1,6 @@
 """The LAM encoder: shapes, normalisation, teacher parity, streaming == whole, constant memory, save/load."""
 
+import dataclasses
 import json
 import sysconfig
 from pathlib import Path
@@ -67,6 +68,16 @@ def test_batch_composition_does_not_change_embeddings(lam):
     torch.testing.assert_close(batched, alone, atol=bound, rtol=0)
     leaked = lam.encode([f"{texts[0]} {texts[1]}"])[0]
     assert (leaked - alone[0]).abs().max() > 20 * bound  # the bound would catch a leak of that size
+
+
+def test_short_chunk_is_a_speed_knob_only():
+    """Rows of at most one block run the recurrence in chunks of `short_chunk`, longer spans in the op's 16: the
+    embeddings are the same either way (float32, to rounding), for short texts and for a text of several blocks."""
+    texts = ["hi", "A man is playing a guitar.", "def area(r):\n    return 3.14159 * r * r", "x " * 700]
+    assert EncoderConfig().short_chunk == 8
+    outs = [_with_config(load_encoder(bf16=False), short_chunk=chunk).encode(texts) for chunk in (8, 16, 64)]
+    torch.testing.assert_close(outs[0], outs[1], atol=1e-5, rtol=0)
+    torch.testing.assert_close(outs[0], outs[2], atol=1e-5, rtol=0)
 
 
 def test_length_batches_group_similar_lengths_within_the_budget():
@@ -198,7 +209,11 @@ def test_padding_does_not_leak_into_real_tokens(lam):
 
 def test_span_of_blocks_equals_block_by_block(lam):
     """One call over several blocks (backward heads restart per block, forward heads carry on) equals feeding the
-    blocks one at a time with the carried state, for a full row and a padded row that ends mid-span."""
+    blocks one at a time with the carried state, for a full row and a padded row that ends mid-span. Both run the
+    recurrence in chunks of 16 here: one-block calls would take `short_chunk` otherwise, which changes the rounding
+    only (`test_short_chunk_is_a_speed_knob_only`), but with bf16 dense layers a last-bit change can flip a bf16
+    rounding and grow over six layers, which would hide what this test checks."""
+    lam = _with_config(load_encoder(bf16=lam.layers[0].ffn_in.weight.dtype == torch.bfloat16), short_chunk=16)
     torch.manual_seed(0)
     T = 3 * BLOCK - 100
     ids, lengths = torch.randint(1000, 20_000, (2, T)), torch.tensor([T, 2 * BLOCK + 7])
@@ -235,6 +250,14 @@ def test_reused_projection_follows_weight_changes():
     loss = enc(*_ids(enc, text)).sum()
     loss.backward()  # with gradients the projection is built in the graph, never reused
     assert enc.layers[0].mixer.key.weight.grad is not None and enc.layers[0].mixer._fused is None
+
+
+def _with_config(enc, **changes):
+    """`enc` with its config changed (the encoder and its mixers share one config)."""
+    enc.config = dataclasses.replace(enc.config, **changes)
+    for layer in enc.layers:
+        layer.mixer.cfg = enc.config
+    return enc
 
 
 def _ids(enc, text):
