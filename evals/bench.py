@@ -46,16 +46,15 @@ def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: s
     import torch
 
     torch.set_num_threads(threads)
-    from lam_memory.encoder import Tokenizer, load_encoder, minilm_dir, pad_batch, tune_malloc
+    from evals.memory.methods import load_minilm_st
+    from lam_memory.encoder import Tokenizer, load_encoder, pad_batch, tune_malloc
 
     tune_malloc()  # what load_encoder does for LAM, for the MiniLM rows too
 
     tok = Tokenizer()
     bf16 = precision == "bf16"
     if model == "minilm":
-        from sentence_transformers import SentenceTransformer
-
-        st = SentenceTransformer(str(minilm_dir()), device="cpu")
+        st = load_minilm_st()
         st.max_seq_length = tokens
         texts = [tok.tok.decode(ids) for ids in _texts_of_tokens(tok, tokens, batch)]
         counted = sum(len(ids) for ids in tok(texts))

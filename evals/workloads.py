@@ -42,9 +42,10 @@ import torch
 
 from evals.data import data_dir
 from evals.memory.filler import prose_sentences
+from evals.memory.methods import load_minilm_st
 from lam_memory import LAMError
 from lam_memory.chunking import chunk_code, chunk_messages, chunk_source
-from lam_memory.encoder import Tokenizer, default_encoder, minilm_dir, native_bf16, tune_malloc
+from lam_memory.encoder import Tokenizer, default_encoder, native_bf16, tune_malloc
 from lam_memory.memory import LAMMemory, _embed_text
 from lam_memory.tokens import count_tokens
 from lam_memory.types import Chunk
@@ -195,10 +196,8 @@ def _make_run(model: str) -> Callable[[list[Chunk]], float]:
                 return time.perf_counter() - start
 
         return run
-    from sentence_transformers import SentenceTransformer
-
     tune_malloc()
-    st = SentenceTransformer(str(minilm_dir()), device="cpu")
+    st = load_minilm_st()
     tok = Tokenizer()
     continues = continuation_ids(tok)
 

