@@ -140,3 +140,110 @@ def test_subject_groups_from_held_terms_alone():
     assert subject_groups(query, chunks, held, relevance, close, link=0.6) == [([0, 1, 3, 4], 3)]
     assert not is_statement(Chunk("Which port is it?", "chat", 1, 1)) and is_statement(chunks[0])
     assert not is_statement(Chunk("PORT = 8080", "app.py", 1, 1, kind="code"))
+
+
+# Facts that change, worded as a user would (hand-written for this test, not by the suite's generator), each version
+# a message of its own among 300 real LoCoMo chat turns: (question, versions oldest first, the current value).
+CHANGES = [
+    (
+        "Who is my manager?",
+        ["My manager is Dana Whitfield.", "Dana Whitfield left the company, so Priya Raman is my manager now."],
+        "Priya",
+    ),
+    (
+        "How often do the API keys rotate?",
+        ["API keys rotate every 30 days.", "Security changed it: API keys now rotate weekly."],
+        "weekly",
+    ),
+    (
+        "What time is the standup?",
+        ["Standup is at 9:30 every morning.", "We moved standup to 10:15 starting Monday."],
+        "10:15",
+    ),
+    (
+        "Which database does the ledger service use?",
+        ["The ledger service uses PostgreSQL 13.", "We migrated the ledger service to CockroachDB last sprint."],
+        "CockroachDB",
+    ),
+    (
+        "What is the staging URL?",
+        ["staging lives at https://stg.acme.dev", "new staging URL is https://staging2.acme.io, the old one is gone"],
+        "staging2",
+    ),
+    (
+        "What's the max upload size?",
+        [
+            "Uploads are capped at 10 MB.",
+            "We raised the upload cap to 25 MB.",
+            "Actually the upload limit is 50 MB now after the infra change.",
+        ],
+        "50 MB",
+    ),
+    (
+        "What version of Python does the build use?",
+        ["Our build runs on Python 3.10.", "Bumped the build to Python 3.12 today."],
+        "3.12",
+    ),
+    (
+        "Which channel should alerts go to?",
+        ["Send alerts to #ops-alerts.", "Alerts should go to #sre-pager from now on."],
+        "sre-pager",
+    ),
+]
+# Known misses (see the module doc of lam_memory.subjects): an inflected subject word ("deploy" in the question and
+# the first statement, "deployment" in the update) and an update that drops a qualifier ("team offsite" -> "offsite").
+MISSES = [
+    (
+        "Which region do we deploy the API to?",
+        ["We deploy the API to us-east-1 for now.", "Heads up: the API deployment moved to eu-west-2 this morning."],
+        "eu-west-2",
+    ),
+    (
+        "Where is the team offsite?",
+        ["The team offsite will be in Lisbon.", "Change of plans, the offsite is in Porto instead."],
+        "Porto",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def changing_chat():
+    import gzip
+    import json
+    import random
+
+    from evals.data import data_dir
+
+    path = sorted((data_dir() / "locomo").glob("*.json.gz"))[0]
+    conv = json.load(gzip.open(path, "rt", encoding="utf-8"))
+    sessions = sorted(
+        (k for k in conv if k.startswith("session_") and isinstance(conv[k], list)), key=lambda k: int(k.split("_")[1])
+    )
+    turns = [t["text"] for k in sessions for t in conv[k] if t.get("text")][:300]
+    rng = random.Random(0)
+    for _, versions, _ in CHANGES + MISSES:  # oldest first, at random places in the chat
+        at = sorted(rng.sample(range(len(turns)), len(versions)))
+        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
+            turns.insert(i + offset, text)
+    return chat_memory([("user", t) for t in turns])
+
+
+def _latest_first(mem: LAMMemory, query: str, versions: list[str], current: str) -> None:
+    """The current value ranks first, and the version before it is among the hits, marked superseded by it. (An
+    older version may be left unmarked: "Uploads are capped at 10 MB" holds no query term, since "uploads" is not
+    "upload"; it still ranks below the current one.)"""
+    hits = mem.search(query, k=8)
+    assert current in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+    previous = [h for h in hits if h.text == versions[-2]]  # the version just before the current one
+    assert previous and previous[0].superseded_by == hits[0].citation, [(h.text, h.superseded_by) for h in hits]
+
+
+@pytest.mark.parametrize("query, versions, current", CHANGES, ids=[q for q, _, _ in CHANGES])
+def test_changed_facts_in_real_chat_latest_first_and_the_previous_one_names_it(changing_chat, query, versions, current):
+    _latest_first(changing_chat, query, versions, current)
+
+
+@pytest.mark.xfail(strict=True, reason="known limit of subjects: inflected or dropped subject words")
+@pytest.mark.parametrize("query, versions, current", MISSES, ids=[q for q, _, _ in MISSES])
+def test_known_misses_stay_documented(changing_chat, query, versions, current):
+    _latest_first(changing_chat, query, versions, current)
