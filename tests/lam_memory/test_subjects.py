@@ -208,18 +208,11 @@ MISSES = [
 
 @pytest.fixture(scope="module")
 def changing_chat():
-    import gzip
-    import json
     import random
 
-    from evals.data import data_dir
+    from evals.memory.locomo import load_locomo
 
-    path = sorted((data_dir() / "locomo").glob("*.json.gz"))[0]
-    conv = json.load(gzip.open(path, "rt", encoding="utf-8"))
-    sessions = sorted(
-        (k for k in conv if k.startswith("session_") and isinstance(conv[k], list)), key=lambda k: int(k.split("_")[1])
-    )
-    turns = [t["text"] for k in sessions for t in conv[k] if t.get("text")][:300]
+    turns = [c.text for c in load_locomo()[0].chunks[:300]]  # "[date] Speaker: text"
     rng = random.Random(0)
     for _, versions, _ in CHANGES + MISSES:  # oldest first, at random places in the chat
         at = sorted(rng.sample(range(len(turns)), len(versions)))
