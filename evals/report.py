@@ -18,6 +18,7 @@ MEMORY_HEADER = [
     "evidence recall",
     "latest wins",
     "latest in ctx",
+    "top is evidence",
     "ctx tokens",
     "ingest s",
     "query ms",
@@ -84,7 +85,7 @@ def _sts_section(out: Path) -> list[str]:
 
 def _memory_row(r: dict) -> list[str]:
     size = r.get("size_label") or str(r.get("size"))
-    if r.get("family") == "locomo" and r.get("size"):
+    if r.get("size_label") in ("conv", "fixed") and r.get("size"):  # "conv": JSON written before code-lookup
         size = f"~{r['size'] / 1024:.0f}k"
     ok = r.get("recall") is not None
     return [
@@ -94,6 +95,7 @@ def _memory_row(r: dict) -> list[str]:
         _f(r.get("recall")),
         _f(r.get("latest_wins")),
         _f(r.get("latest_in_context")),
+        _f(r.get("top_is_evidence")),
         _f(r.get("context_tokens") if ok else None, ".0f"),
         _f(r.get("ingest_s"), ".2f"),
         _f(r.get("query_ms"), ".1f"),

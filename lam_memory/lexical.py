@@ -108,6 +108,7 @@ def answer_terms(query: str) -> frozenset[str]:
 
 
 _MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
+_CODE_SPAN = re.compile(r"`+([^`]+)`+")  # Markdown code spans
 _INNER_CAPITAL = re.compile(r".[A-Z]")
 
 
@@ -123,16 +124,29 @@ def names(text: str) -> list[str]:
         if _NUMBER.fullmatch(token):
             continue
         before = text[max(0, m.start() - 16) : m.start()].rstrip()[-1:]
-        if (
-            any(c in token for c in "_./:")
-            or _MIXED.search(token)
-            or _INNER_CAPITAL.search(token)
-            or (token[0].isupper() and (before.isalpha() or before == ","))
-        ):
+        if _is_identifier(token) or (token[0].isupper() and (before.isalpha() or before == ",")):
             whole = _expand(token)[:1]
             if whole and whole[0] == token.lower() and whole[0] not in STOP_WORDS:
                 out.append(whole[0])
     return list(dict.fromkeys(out))
+
+
+def identifiers(query: str) -> list[str]:
+    """The identifiers a query names, as written, `::` and `:` read as `.`: tokens shaped like code (`_ . :` inside,
+    a capital after the first letter, letters mixed with digits: `get_backoff_time`, `Retry.increment`,
+    `HTTPServer`), words marked as code (in backticks: "What does `triplewise` do?"), or the whole query when it is
+    one token (`lam query escape` looks a name up, as grep does). Capitalized words are not identifiers here: "a
+    Task" in a question is a word, `Task.advance` is a name. Numbers and paths (`src/app.py` names a file) are
+    neither."""
+    tokens = _TOKEN.findall(query)
+    marked = {t for span in _CODE_SPAN.findall(query) for t in _TOKEN.findall(span)}
+    picked = [t for t in tokens if len(tokens) == 1 or t in marked or _is_identifier(t)]
+    picked = [t for t in picked if not _NUMBER.fullmatch(t) and "/" not in t]
+    return list(dict.fromkeys(t.replace("::", ".").replace(":", ".") for t in picked))
+
+
+def _is_identifier(token: str) -> bool:
+    return any(c in token for c in "_./:") or bool(_MIXED.search(token) or _INNER_CAPITAL.search(token))
 
 
 def _document(text: str) -> str:

@@ -53,6 +53,47 @@ def slot_of(chunk: Chunk) -> str | None:
     return f"{tail}:{symbol}" + (f"#{part}" if part and part > 1 else "")
 
 
+def definition(chunk: Chunk | None, slot: str | None) -> tuple[str, str] | None:
+    """(source, qualified name) when the chunk opens the definition of a unit of code: the first part of a unit
+    (its slot has no `#`), or the first piece of a class too long to be one unit (the piece holding `class X`).
+    None for anything else: later parts, other pieces, prose."""
+    if slot is not None:
+        tail, symbol = slot.rsplit(":", 1)
+        return None if "#" in symbol else (tail, symbol)
+    if chunk is None or chunk.kind != "code":
+        return None
+    symbol, signature = chunk.meta.get("symbol"), chunk.meta.get("signature", "")
+    if not symbol or not signature:
+        return None
+    return (chunk.source, symbol) if signature.split("(")[0].rstrip(":") in chunk.text else None
+
+
+def names_symbol(names: list[str], source: str, symbol: str, whole: bool = False) -> bool:
+    """Whether one of `names` (a query's identifiers: `lexical.identifiers`) names `symbol` defined in `source`.
+    The name itself must match exactly (Python names are case-sensitive: `Capture` is not `capture`), its
+    qualifiers in any case, and as far as they go: `get_backoff_time`, `Retry.get_backoff_time`,
+    `retry.get_backoff_time` and `urllib3.util.retry.Retry.get_backoff_time` all name `Retry.get_backoff_time` in
+    `urllib3/util/retry.py` (qualifiers past the symbol must end like the source's module path); `Retry` names only
+    the class. A `whole` unit (one chunk: a class short enough to keep its methods) is also named by its members'
+    names when they qualify it fully: `Namespace.__init__` is inside `Namespace` (but `json.loads` is not inside
+    `Response.json`)."""
+    parts = symbol.split(".")
+    module = [m for m in source.replace("\\", "/").removesuffix(".py").lower().split("/") if m != "__init__"]
+    for name in names:
+        full = name.split(".")
+        for asked in (full, full[:-1]) if whole and len(full) > len(parts) else (full,):
+            if asked[-1] != parts[-1]:
+                continue
+            n = min(len(asked), len(parts))
+            if [a.lower() for a in asked[-n:-1]] != [p.lower() for p in parts[-n:-1]]:
+                continue
+            extra = [a.lower() for a in asked[: len(asked) - n]]  # module qualifiers, if any
+            m = min(len(extra), len(module))
+            if extra[len(extra) - m :] == module[len(module) - m :]:
+                return True
+    return False
+
+
 def _python_unit(text: str) -> str | None:
     """The name of the one function or class that `text` defines (comments and decorators around it allowed), or
     None when it is anything else: other statements, several definitions, not Python."""

@@ -14,9 +14,12 @@ Families, each deterministic for a seed:
 - `locomo`: the 10 LoCoMo conversations, questions of categories 1-4 (`locomo`);
 - `code-history`: four releases each of more-itertools, toolz and click, oldest first, later ones as the new versions
   of changed functions among unchanged filler; questions ask for a function's current version by name or by its
-  docstring's first sentence (`code_history`).
+  docstring's first sentence (`code_history`);
+- `code-lookup`: the newest of those releases whole (one stream per seed, about 150k tokens); questions name a
+  function, method or class (`Group.get_command`, `sliding_window`, "Where is `X` defined?") and the gold is its
+  definition; `top_is_evidence` says whether it comes first (`code_lookup`).
 
-Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,babilong,locomo,code-history]
+Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,babilong,locomo,code-history,code-lookup]
 [--methods bm25,lam] [--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`)
 measures LAM memory's ingest and query speed instead.
 """

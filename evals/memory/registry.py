@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
-from evals.memory.methods import BM25, DenseMiniLM, FullContext, HybridRRF, Method, Recency, bm25_ident
+from evals.memory.methods import BM25, DenseMiniLM, FullContext, Grep, HybridRRF, Method, Recency, bm25_ident
 from lam_memory import LAMError
 
 MethodFactory = Callable[[SuiteConfig], Method]
@@ -38,6 +38,11 @@ def _bm25(config: SuiteConfig) -> Method:
 @register("bm25-ident")
 def _bm25_ident(config: SuiteConfig) -> Method:
     return bm25_ident()
+
+
+@register("grep")
+def _grep(config: SuiteConfig) -> Method:
+    return Grep()
 
 
 @register("dense-minilm")

@@ -27,6 +27,7 @@ def render_table(result: dict) -> Table:
         ("recall", "right"),
         ("latest wins", "right"),
         ("latest in ctx", "right"),
+        ("top is evidence", "right"),
         ("ctx tokens", "right"),
         ("ingest s", "right"),
         ("query ms", "right"),
@@ -39,7 +40,7 @@ def render_table(result: dict) -> Table:
         if prev is not None and group != prev:
             t.add_section()
         prev = group
-        size = r["size_label"] if r["family"] != "locomo" else f"~{r['size'] / 1024:.0f}k"
+        size = r["size_label"] if r["size_label"] != "fixed" else f"~{r['size'] / 1024:.0f}k"
         t.add_row(
             r["family"],
             size,
@@ -47,6 +48,7 @@ def render_table(result: dict) -> Table:
             _fmt(r["recall"], ".3f"),
             _fmt(r["latest_wins"], ".3f"),
             _fmt(r["latest_in_context"], ".3f"),
+            _fmt(r.get("top_is_evidence"), ".3f"),
             _fmt(r["context_tokens"] if r["recall"] is not None else None, ".0f"),
             _fmt(r["ingest_s"], ".2f"),
             _fmt(r["query_ms"], ".1f"),

@@ -3,7 +3,8 @@
 Per (family, size, method): each question's ranking is packed into the budget by `evals.memory.methods.pack`;
 `recall` = gold chunks inside the packed context / all gold (micro-averaged over questions; `recall_macro` is the
 mean of per-question recall); `latest_wins` (updates, revisions) = the latest statement ranks above every stale
-one; `latest_in_context` = the latest statement is packed and no stale one is packed ahead of it;
+one; `latest_in_context` = the latest statement is packed and no stale one is packed ahead of it; `top_is_evidence` =
+the method's first chunk is a gold chunk (what a reader, or a model, sees first);
 `context_tokens` = mean packed tokens; `ingest_s` = mean seconds to ingest one stream from cold caches;
 `query_ms` = mean milliseconds per `rank` call. A method with `full_context = True` is scored only on streams that
 fit the budget, else reported as n/a. A method with `context(query, budget)` (`lam-context`) is scored on the
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from evals.memory.babilong import babilong_samples, babilong_stream
 from evals.memory.code_history import code_history_stream
+from evals.memory.code_lookup import code_lookup_stream
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
 from evals.memory.filler import stdlib_root
 from evals.memory.locomo import load_locomo, locomo_streams
@@ -40,7 +42,7 @@ def score_question(q: Question, ranked: list[int], packed: list[int]) -> dict:
     """Recall and latest-wins numbers of one question for one method."""
     inside = set(packed)
     hits = sum(p in inside for p in q.gold)
-    out = {"hits": hits, "gold": len(q.gold) + q.missing}
+    out = {"hits": hits, "gold": len(q.gold) + q.missing, "top_is_evidence": bool(ranked) and ranked[0] in q.gold}
     if q.stale:
         rank = {p: i for i, p in enumerate(ranked)}
         latest = q.gold[-1]
@@ -110,6 +112,8 @@ def iter_streams(
         elif fam == "code-history":
             for size in sizes:
                 yield fam, size, code_history_stream(size, seed, config), True
+        elif fam == "code-lookup":  # one stream whatever the sizes: the newest releases whole
+            yield fam, 0, code_lookup_stream(seed, config), True
         else:
             raise LAMError(f"unknown family {fam!r} (choose from {', '.join(FAMILIES)})")
 
@@ -127,6 +131,7 @@ class _Acc:
     q_recall: list[float] = field(default_factory=list)
     wins: list[bool] = field(default_factory=list)
     in_ctx: list[bool] = field(default_factory=list)
+    top: list[bool] = field(default_factory=list)
     ctx_tokens: list[int] = field(default_factory=list)
     query_ms: list[float] = field(default_factory=list)
     ingest_s: list[float] = field(default_factory=list)
@@ -155,6 +160,7 @@ class _Acc:
             if "latest_wins" in s:
                 self.wins.append(s["latest_wins"])
                 self.in_ctx.append(s["latest_in_context"])
+            self.top.append(s["top_is_evidence"])
             self.ctx_tokens.append(s["tokens"])
             self.query_ms.append(s["ms"])
 
@@ -164,12 +170,13 @@ class _Acc:
         row = {
             "family": fam,
             "size": size or (round(tokens) if tokens else 0),
-            "size_label": size_label(size) if size else "conv",
+            "size_label": size_label(size) if size else "fixed",  # LoCoMo, code-lookup: their own length
             "method": name,
             "recall": (self.hits / self.gold) if self.gold else None,
             "recall_macro": _mean(self.q_recall),
             "latest_wins": _mean(self.wins) if self.wins else None,
             "latest_in_context": _mean(self.in_ctx) if self.in_ctx else None,
+            "top_is_evidence": _mean(self.top),
             "context_tokens": _mean(self.ctx_tokens),
             "ingest_s": _mean(self.ingest_s),
             "query_ms": _mean(self.query_ms),

@@ -14,6 +14,7 @@ from evals.memory.methods import (
     BM25,
     RRF_K,
     FullContext,
+    Grep,
     HybridRRF,
     Method,
     Recency,
@@ -60,7 +61,7 @@ def test_pack_respects_budget_and_skips():
 
 
 def test_baselines_follow_the_protocol():
-    for name in (*BASELINES, "bm25-ident", "hybrid-rrf"):
+    for name in (*BASELINES, "bm25-ident", "grep", "hybrid-rrf"):
         m = METHODS[name](SuiteConfig())
         assert isinstance(m, Method) and m.name == name and not hasattr(m, "context")
 
@@ -68,8 +69,8 @@ def test_baselines_follow_the_protocol():
 def test_registry_lists_lam_without_loading_torch():
     code = (
         "import sys; from evals.memory.registry import METHODS, make_factory; make_factory(['lam', 'bm25']); "
-        "assert list(METHODS) == ['recency', 'bm25', 'bm25-ident', 'dense-minilm', 'hybrid-rrf', 'full', 'lam', "
-        "'lam-context'], list(METHODS); "
+        "assert list(METHODS) == ['recency', 'bm25', 'bm25-ident', 'grep', 'dense-minilm', 'hybrid-rrf', 'full', "
+        "'lam', 'lam-context'], list(METHODS); "
         "assert 'torch' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -83,6 +84,15 @@ def test_recency_and_full_context():
         m.ingest(_chunks(["x", "y", "z"]))
     assert r.rank("q", 2) == [2, 1] and r.rank("q", 10) == [2, 1, 0]
     assert f.rank("q", 10) == [0, 1, 2] and f.full_context
+
+
+def test_grep_shows_whole_word_matches_in_stream_order():
+    g = Grep()
+    g.ingest(_chunks(["r = x.get_backoff_time()", "my_get_backoff_time = 0", "def get_backoff_time(self):", "hello"]))
+    assert g.rank("How does Retry.get_backoff_time work?", 10) == [0, 2]  # by the last part, as the def line says
+    assert g.rank("How does `backoff` work?", 10) == []  # a whole word only: `get_backoff_time` is another word
+    assert g.rank("say hello", 10) == [3]  # no identifier: the longest word
+    assert g.rank("get_backoff_time", 1) == [0] and g.rank("?", 5) == []
 
 
 def test_bm25_scores_equal_rank_bm25(small_stream):

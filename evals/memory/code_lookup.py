@@ -1,0 +1,87 @@
+"""The `code-lookup` family: find a definition in real code from its name, as grep or go-to-definition would.
+
+Data: the newest vendored release of each `code-history` package (more-itertools, toolz, click: real code this
+project did not write; `evals/data/code_history/`, licences beside the archives), chunked by
+`lam_memory.chunking.chunk_code`, the files in a seeded order. One stream per seed, whatever `--sizes` says (about
+150k cl100k tokens). Questions: a seeded sample of the definitions (functions, methods and classes; the chunk that
+holds the `def` or `class` line), asked three ways, one each:
+
+- `name`: the qualified name alone (`Group.get_command`, or with its module: `toolz.itertoolz.sliding_window`);
+- `bare`: the last name alone (`sliding_window`), only for names defined once in the stream;
+- `mention`: the qualified name inside a question ("Where is `Group.get_command` defined?").
+
+Gold: the definition's chunk. `top_is_evidence` (the first hit is the definition) is what this family measures;
+recall says whether the definition is in the context at all.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from evals.memory.code_history import CODE_HISTORY, load_release
+from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
+from evals.memory.streams import Question, Stream
+from lam_memory.chunking import chunk_code
+from lam_memory.types import Chunk
+
+QUESTIONS = 60  # per seed, a third of each kind
+_MENTION = (
+    "Where is `{name}` defined?",
+    "What does {name} do?",
+    "Show me the code of {name}.",
+    "What arguments does `{name}` take?",
+)
+
+
+def _opens_definition(c: Chunk) -> bool:
+    """The chunk holds a `def` / `class` line of its unit (a whole unit, a first part, or a long class's first
+    piece); other named chunks (`f.__doc__ = ...`) are not definitions."""
+    symbol, signature = c.meta.get("symbol"), c.meta.get("signature", "")
+    head = signature.split("(")[0].rstrip(":")
+    is_def = signature.startswith(("def ", "async def ", "class "))
+    return bool(symbol) and is_def and c.meta.get("part", 1) == 1 and head in c.text
+
+
+def _chunks(seed: int, config: SuiteConfig) -> list[Chunk]:
+    files = [
+        (f"{package}/{path}", text)
+        for package, releases in CODE_HISTORY.items()
+        for path, text in load_release(package, releases[-1]).items()
+    ]
+    random.Random(f"code-lookup:{seed}").shuffle(files)
+    out = []
+    for path, text in files:
+        for c in chunk_code(text, path.split("/", 1)[1], chunk_tokens=config.code_chunk_tokens):
+            c.position = len(out)
+            out.append(c)
+    return out
+
+
+def _module(source: str) -> str:
+    return source.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def code_lookup_stream(seed: int = 0, config: SuiteConfig = DEFAULT_CONFIG, questions: int = QUESTIONS) -> Stream:
+    """The stream for `seed` (see the module doc)."""
+    chunks = _chunks(seed, config)
+    defs = [c for c in chunks if _opens_definition(c)]
+    last = Counter(c.meta["symbol"].rsplit(".", 1)[-1] for c in defs)
+    rng = random.Random(f"code-lookup-questions:{seed}")
+    out: list[Question] = []
+    for c in rng.sample(defs, len(defs)):
+        symbol = c.meta["symbol"]
+        bare = symbol.rsplit(".", 1)[-1]
+        kind = ("name", "bare", "mention")[len(out) % 3]
+        if kind == "bare" and last[bare] > 1:
+            continue  # a bare name defined twice has two right answers
+        if kind == "name":
+            query = symbol if rng.random() < 0.5 else f"{_module(c.source)}.{symbol}"
+        elif kind == "bare":
+            query = bare
+        else:
+            query = rng.choice(_MENTION).format(name=symbol)
+        out.append(Question(query, kind, [c.position], c.meta.get("signature", symbol), meta={"source": c.source}))
+        if len(out) == questions:
+            break
+    return Stream("code-lookup", f"code-lookup-s{seed}", 0, chunks, out)
