@@ -306,7 +306,8 @@ def chunk_messages(
     """One chunk per message (`role`, `content`), long messages split by paragraphs into chunks with the same role.
 
     start_line = end_line = `line_numbers[i]` when given (the JSONL line), else i + 1. Scalar extra fields of a
-    message (name, timestamp, ...) go into `meta`. Messages with empty content yield no chunk.
+    message (name, timestamp, ...) go into `meta`, and `meta["pasted_code"]` marks every chunk of a message that is
+    mostly code (`mostly_code`). Messages with empty content yield no chunk.
     """
     _check_budget(chunk_tokens, None, 1)
     if line_numbers is not None and len(line_numbers) != len(messages):
@@ -335,12 +336,29 @@ def chunk_messages(
         else:
             clines = _split_lines(content)
             parts = [p.text for p in _prose_pieces(clines, 0, len(clines) - 1, chunk_tokens, chunk_tokens)]
+        pasted = mostly_code(text)
         for n, part in enumerate(parts):
             meta = dict(extra)
             if len(parts) > 1:
                 meta.update(part=n + 1, parts=len(parts))
+            if pasted:  # every piece of it, also those without a fence of their own
+                meta["pasted_code"] = True
             chunks.append(Chunk(part, source, line, line, kind="message", role=role.strip(), meta=meta))
     return chunks
+
+
+def mostly_code(text: str) -> bool:
+    """Whether more than half of the text's characters (blanks aside) are inside Markdown code fences: a paste with
+    a caption ("here is retry.py: ```...```"), not a statement with a snippet ("Bumped the build to Python 3.12:
+    ```python = "3.12"```")."""
+    inside, fenced, total = False, 0, 0
+    for line in text.splitlines():
+        fence = line.lstrip().startswith(("```", "~~~"))
+        size = len(line.strip())
+        total += size
+        fenced += size if inside or fence else 0
+        inside ^= fence
+    return 2 * fenced > total
 
 
 # ---------------------------------------------------------------- code

@@ -19,11 +19,11 @@ says what the subject is:
 Why it holds on data it was not tuned on: two facts about different things differ in a term the query names ("the
 *search* API listens on 9200" vs "the *auth* service on 7000"), so they are never one subject however close their
 wording, and the rule has no threshold on the query's own wording, only set equality over the terms it names. A
-question (a chunk ending in "?") states nothing and takes no part, and code takes no part either: its versions are
-found by name. An assistant's turn restates evidence and is not
-evidence: it is current only in a group with no other member. Arrival order, not the chunk state's vote, decides
-who is current: that vote sums key overlaps, which rewards the member sharing most words with the others (on the
-port chat above it picked the 9090 statement over the later 8443 one).
+question (a chunk ending in "?") states nothing and takes no part, and code takes no part either, pasted into a
+chat message or not (`chunking.mostly_code`): its versions are found by name. An assistant's turn restates
+evidence and is not evidence: it is current only in a group with no other member. Arrival order, not the chunk
+state's vote, decides who is current: that vote sums key overlaps, which rewards the member sharing most words with
+the others (on the port chat above it picked the 9090 statement over the later 8443 one).
 
 Where it fails: a statement-style query ("billing API port") has no asked word, so an update that leaves out
 "port" is not linked; a question whose subject words an update paraphrases ("listens" vs "served") links only
@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import torch
 
+from lam_memory.chunking import mostly_code
 from lam_memory.lexical import answer_terms
 from lam_memory.types import Chunk
 
@@ -47,11 +48,14 @@ ANSWER_ROLES = ("assistant",)  # chunks by these roles are answers: they restate
 
 
 def is_statement(chunk: Chunk) -> bool:
-    """Whether a chunk can state a fact of prose or chat: a message or text that is not a question. Code has its
-    own versions, by name (`lam_memory.versions`); two pieces of code naming the same query terms are not versions
-    of each other (on the real code history family, seed 0, grouping them cost 1.5 points of recall and 2 of
-    latest-wins in the context)."""
-    return chunk.kind != "code" and not chunk.text.rstrip().endswith("?")
+    """Whether a chunk can state a fact of prose or chat: a message or text that is not a question and not mostly
+    code. Code has its own versions, by name (`lam_memory.versions`); two pieces of code naming the same query terms
+    are not versions of each other (on the real code history family, seed 0, grouping them cost 1.5 points of
+    recall and 2 of latest-wins in the context). Code pasted into a chat message is code too: a paste of
+    `_aix_support.py` holds "build" and "python" like "Bumped the build to Python 3.12", and, being later, had
+    superseded it."""
+    pasted = chunk.meta.get("pasted_code") or mostly_code(chunk.text)  # the flag: every piece of a long paste
+    return chunk.kind != "code" and not chunk.text.rstrip().endswith("?") and not pasted
 
 
 def subject_groups(

@@ -19,6 +19,7 @@ from lam_memory.chunking import (
     chunk_text,
     file_kind,
     iter_files,
+    mostly_code,
     parse_jsonl,
 )
 from lam_memory.tokens import count_tokens, decode_tokens, encode_tokens
@@ -196,6 +197,32 @@ def test_messages_one_chunk_each_long_split_same_role():
     assert all(count_tokens(c.text) <= 128 for c in parts)
     assert [c.meta["part"] for c in parts] == list(range(1, len(parts) + 1))
     assert chunks[-1].start_line == 4 and chunks[-1].text == "Thanks."  # the blank message yields no chunk
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("here is retry.py:\n```python\ndef backoff(n):\n    return 2 ** n\n```", True),
+        ('Bumped the build to Python 3.12:\n```\npython = "3.12"\n```', False),  # a statement with a snippet
+        ("~~~\nSELECT * FROM jobs WHERE state = 'queued';\n~~~", True),
+        ("The deploy window moved to Friday.", False),
+        ("", False),
+    ],
+)
+def test_mostly_code(text, code):
+    assert mostly_code(text) is code
+
+
+def test_every_piece_of_a_pasted_file_is_marked_as_code():
+    import inspect
+    import textwrap as real_module  # a real file, pasted into chat as users do
+
+    paste = f"here is textwrap.py:\n```python\n{inspect.getsource(real_module)}\n```"
+    chunks = chunk_messages([{"role": "user", "content": paste}, {"role": "user", "content": "Thanks."}], "chat")
+    pieces = [c for c in chunks if c.start_line == 1]
+    assert len(pieces) > 3 and all(c.meta["pasted_code"] for c in pieces)  # middle pieces hold no fence at all
+    assert any("```" not in c.text for c in pieces)
+    assert "pasted_code" not in chunks[-1].meta
 
 
 @pytest.mark.parametrize(

@@ -240,3 +240,72 @@ def test_changed_facts_in_real_chat_latest_first_and_the_previous_one_names_it(c
 @pytest.mark.parametrize("query, versions, current", MISSES, ids=[q for q, _, _ in MISSES])
 def test_known_misses_stay_documented(changing_chat, query, versions, current):
     _latest_first(changing_chat, query, versions, current)
+
+
+def test_a_later_code_paste_is_not_a_newer_statement():
+    """Found at 150K tokens of chat with standard-library code pasted in: a paste of a function of `_aix_support.py`
+    held "build" (in its code) and "python" (its fence), as the two statements do, came later, and had superseded
+    the current one. Pasted code is code, not a statement (`subjects.is_statement`); the current one stays first."""
+    import _aix_support  # real code, pasted as users paste it
+    import ast
+    import inspect
+
+    from evals.memory.locomo import load_locomo
+
+    source = inspect.getsource(_aix_support)
+    pastes = [
+        f"here is _aix_support.py:\n```python\n{ast.get_source_segment(source, node)}\n```"
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+    ]
+    turns = [c.text for c in load_locomo()[1].chunks[:60]]
+    turns[10:10] = ["Our build runs on Python 3.10."]
+    turns[40:40] = ["Bumped the build to Python 3.12 today."]
+    mem = chat_memory([("user", t) for t in [*turns, *pastes]])
+    hits = mem.search("What version of Python does the build use?", k=8)
+    assert "3.12" in hits[0].text and hits[0].superseded_by is None, [(h.text[:40], h.superseded_by) for h in hits]
+    stale = next(h for h in hits if "3.10" in h.text)
+    assert stale.superseded_by == hits[0].citation
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_changed_facts_among_150k_tokens_of_chat_with_pasted_code(seed):
+    """The changes above at scale, as users meet them: each version placed at random among ~150K cl100k tokens of
+    LoCoMo turns and standard-library functions pasted into chat (`here is x.py:` and a fenced block), 40% pastes.
+    Every change's current value ranks first and is in a 1,500-token context ahead of the values it replaced."""
+    import ast
+    import random
+    import sysconfig
+    from pathlib import Path
+
+    from evals.memory.locomo import load_locomo
+    from lam_memory.tokens import count_tokens
+
+    rng = random.Random(seed)
+    turns = [c.text for conv in load_locomo()[:6] for c in conv.chunks]
+    pastes = []
+    for path in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:80]:
+        source = path.read_text(encoding="utf-8", errors="replace")
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                segment = ast.get_source_segment(source, node) or ""
+                if 20 < len(segment) < 3000:
+                    pastes.append(f"here is {path.name}:\n```python\n{segment}\n```")
+    rng.shuffle(pastes)
+    chat, tokens = [], 0
+    while tokens < 150_000:
+        pick = rng.random() < 0.6
+        text = turns[len(chat) % len(turns)] if pick else pastes[len(chat) % len(pastes)]
+        chat.append(text)
+        tokens += count_tokens(text)
+    for _, versions, _ in CHANGES:
+        at = sorted(rng.sample(range(len(chat)), len(versions)))
+        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
+            chat.insert(i + offset, text)
+    mem = chat_memory([("user", t) for t in chat])
+    for query, versions, current in CHANGES:
+        hits = mem.search(query, k=8)
+        assert current in hits[0].text and hits[0].superseded_by is None, (query, [h.text[:50] for h in hits])
+        text = mem.context(query, budget_tokens=1500).text
+        assert all(text.index(current) < text.index(v) for v in versions[:-1] if v in text), query
