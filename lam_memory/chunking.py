@@ -11,7 +11,8 @@
   falls back to blocks. `meta["symbol"]` names the unit ("func", "Class", "Class.method"), `meta["signature"]` holds
   its def/class line, `meta["parent"]` the enclosing class's line for methods, `meta["part"]`/`meta["parts"]` number
   the parts of a split unit, and `meta["unit"]` is true on a def/class (not on the class-level code between
-  methods, which carries the class's symbol too).
+  methods, which carries the class's symbol too). A name defined again in the same file (an `@overload` stub, a
+  property's setter after its getter) is numbered: `meta["occurrence"]` = 2, 3, ... on the later definitions.
 - Other code: blank-line blocks merged up to `chunk_tokens // 2` and capped at `chunk_tokens`; `meta["symbol"]` when a
   declaration (function, class, struct, ...) starts the block.
 - Transcripts (`chunk_messages`): one chunk per message (text = its content, `role` set); a message over
@@ -45,6 +46,7 @@ import os
 import re
 import stat
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -386,6 +388,7 @@ class _PyChunker:
     def __init__(self, lines: list[str], source: str, chunk_tokens: int, min_tokens: int):
         self.lines, self.source, self.chunk_tokens, self.min_tokens = lines, source, chunk_tokens, min_tokens
         self.out: list[Chunk] = []
+        self.defined: Counter[str] = Counter()  # qualified name -> definitions of it seen so far
 
     def emit(self, p: _Piece, meta: dict) -> None:
         if not _BLANK.match(p.text):
@@ -421,6 +424,9 @@ class _PyChunker:
 
     def unit(self, node: ast.AST, s: int, e: int, prefix: str, parent: str | None) -> None:
         meta = {"symbol": prefix + node.name, "signature": _signature(node, self.lines), "unit": True}
+        self.defined[meta["symbol"]] += 1
+        if self.defined[meta["symbol"]] > 1:  # an overload or a property's setter: a sibling, not a new version
+            meta["occurrence"] = self.defined[meta["symbol"]]
         if parent:
             meta["parent"] = parent
         text = _join(self.lines, s, e)

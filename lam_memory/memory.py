@@ -35,9 +35,11 @@ that matches the query's words best gets mu, about one STS-B point of the encode
 fine-tuning maps a 0-5 similarity score s to a cosine of about s / 5), so naming an identifier moves its
 definition up by as much as one grade of similarity, not more. h_j ("held") is what the state still recalls of
 chunk j: about 1 for a recent chunk nothing overwrote, lower as it decays or once later chunks about the same
-thing overwrote its slot. Then the state settles versions: among the candidates nearly as relevant as the best
-(rel within 0.15), chunks whose keys overlap (k_i . k_j >= 0.2: the delta rule treated them as one slot) form a
-group, and the group asks the state who owns its slots now:
+thing overwrote its slot. Then the state settles versions: among the statements (prose and chat, not questions or
+code: `subjects.is_statement`) nearly as relevant as the best candidate (rel within 0.15), chunks whose keys overlap
+(k_i . k_j >= 0.2: the delta rule treated them as one slot) form a group, and the group asks the state who owns its
+slots now (two functions with close embeddings share slots too, but neither is a version of the other: code is
+versioned by name, below):
 
     votes_i = sum_{m in group} c_i . (S^T k_m)        (the state read with each member's key, matched to i's code)
 
@@ -390,7 +392,7 @@ class LAMMemory:
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
         for p, by in self._links(query, pool).items():  # as relevant as the evidence that names them
             pool[p] = max(pool.get(p, -math.inf), pool[by])
-        chunks: dict[int, Chunk] = {}  # read from the archive once: the subjects step reads most candidates
+        chunks: dict[int, Chunk] = {}  # read from the archive once: `_score` reads those outside code slots
         score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
         self._lift_named(query, score, chunks)
@@ -450,7 +452,11 @@ class LAMMemory:
         reads, codes = self.state.read(keys), self.state.codes(positions)
         score = rel + cfg.held_weight * self.state.held(reads, codes)  # the state read once for both uses
         replaced_by: dict[int, int] = {}
-        near = (rel >= rel.max() - cfg.relevant_within).nonzero().flatten()
+        chunks |= {c.position: c for c in self.store.get([p for p in pool if self._slots[p] is None])}
+        # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
+        # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
+        stated = torch.tensor([p in chunks and is_statement(chunks[p]) for p in pool])
+        near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
         for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
@@ -476,10 +482,8 @@ class LAMMemory:
         self, query: str, rel: torch.Tensor, positions: torch.Tensor, chunks: dict[int, Chunk]
     ) -> list[tuple[list[int], int]]:
         """Candidates outside code slots that state one subject of the query (`lam_memory.subjects`): groups of
-        positions, each with its current member. The chunks it reads are added to `chunks`."""
-        free = self.store.get([p for p in positions.tolist() if self._slots[p] is None])
-        chunks |= {c.position: c for c in free}
-        statements = [c for c in free if is_statement(c)]
+        positions, each with its current member. `chunks`: the candidates outside code slots, read by `_score`."""
+        statements = [c for p in positions.tolist() if (c := chunks.get(p)) is not None and is_statement(c)]
         if len(statements) < 2:
             return []
         held = self.store.matches(query, [c.position for c in statements])

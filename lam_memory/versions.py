@@ -3,9 +3,11 @@
 A chunk that is a unit of code (a Python function, method or class: `meta["unit"]` from `chunk_code`, or, for
 code chunked elsewhere and given to `add_chunks`, a text that is one Python def or class) has a *slot*: its
 qualified name after the last two components of its source path, e.g. `httpx/_models.py:Response.aiter_raw` (`#2` is
-appended to the second part of a function split into parts). The path tail keeps a unit's slot when a project is
-read from another checkout or release folder (`httpx-0.27.0/httpx/_models.py` and `src/httpx/_models.py` name the
-same unit), while two different files rarely share their folder, their file name and a qualified name.
+appended to the second part of a function split into parts, `@2` to a name's second definition in one file: an
+`@overload` stub or a property's setter is a sibling of the first, not its new version). The path tail keeps a
+unit's slot when a project is read from another checkout or release folder (`httpx-0.27.0/httpx/_models.py` and
+`src/httpx/_models.py` name the same unit), while two different files rarely share their folder, their file name
+and a qualified name.
 
 Each slot has a fixed sparse unit key k_s: `winners` of `dim` coordinates picked by hashing the slot, each
 1/sqrt(winners). A chunk j in slot s is written into the version state V (dim x d_v) with the delta rule, beta = 1
@@ -49,8 +51,8 @@ def slot_of(chunk: Chunk) -> str | None:
     if not symbol:
         return None
     tail = "/".join(chunk.source.replace("\\", "/").rstrip("/").split("/")[-2:])
-    part = chunk.meta.get("part")
-    return f"{tail}:{symbol}" + (f"#{part}" if part and part > 1 else "")
+    part, again = chunk.meta.get("part"), chunk.meta.get("occurrence")
+    return f"{tail}:{symbol}" + (f"@{again}" if again else "") + (f"#{part}" if part and part > 1 else "")
 
 
 def definition(chunk: Chunk | None, slot: str | None) -> tuple[str, str] | None:
@@ -59,7 +61,7 @@ def definition(chunk: Chunk | None, slot: str | None) -> tuple[str, str] | None:
     None for anything else: later parts, other pieces, prose."""
     if slot is not None:
         tail, symbol = slot.rsplit(":", 1)
-        return None if "#" in symbol else (tail, symbol)
+        return None if "#" in symbol else (tail, symbol.split("@")[0])
     if chunk is None or chunk.kind != "code":
         return None
     symbol, signature = chunk.meta.get("symbol"), chunk.meta.get("signature", "")
