@@ -419,9 +419,8 @@ class LAMMemory:
             return
         named = set()
         for p in score:
-            slot = self._slots[p]
-            found = definition(chunks.get(p), slot) if slot is not None or p in chunks else None
-            if found and names_symbol(names, *found, whole=slot is not None):
+            found = definition(chunks.get(p), self._slots[p])
+            if found and names_symbol(names, *found, whole=self._slots[p] is not None):
                 named.add(p)
         others = [score[p] for p in score if p not in named]
         if named and others:
@@ -455,14 +454,16 @@ class LAMMemory:
         chunks |= {c.position: c for c in self.store.get([p for p in pool if self._slots[p] is None])}
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
-        stated = torch.tensor([p in chunks and is_statement(chunks[p]) for p in pool])
+        statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
+        said = {c.position for c in statements}
+        stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
         for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
             members = near[torch.tensor(group)]
             score[near[owner]] = score[members].max() + 1e-3
             replaced_by |= {int(positions[m]): int(positions[near[owner]]) for m in members if m != near[owner]}
         where = {p: i for i, p in enumerate(positions.tolist())}
-        for group, owner in self._subjects(query, rel, positions, chunks):
+        for group, owner in self._subjects(query, rel, positions, statements):
             score[where[owner]] = score[torch.tensor([where[p] for p in group])].max() + 1e-3
             replaced_by |= {p: owner for p in group if p != owner}
             replaced_by.pop(owner, None)
@@ -479,11 +480,10 @@ class LAMMemory:
         return out, replaced_by
 
     def _subjects(
-        self, query: str, rel: torch.Tensor, positions: torch.Tensor, chunks: dict[int, Chunk]
+        self, query: str, rel: torch.Tensor, positions: torch.Tensor, statements: list[Chunk]
     ) -> list[tuple[list[int], int]]:
-        """Candidates outside code slots that state one subject of the query (`lam_memory.subjects`): groups of
-        positions, each with its current member. `chunks`: the candidates outside code slots, read by `_score`."""
-        statements = [c for p in positions.tolist() if (c := chunks.get(p)) is not None and is_statement(c)]
+        """Candidates that state one subject of the query (`lam_memory.subjects`): groups of positions, each with its
+        current member. `statements`: the candidates that are statements (`subjects.is_statement`), from `_score`."""
         if len(statements) < 2:
             return []
         held = self.store.matches(query, [c.position for c in statements])

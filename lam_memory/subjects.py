@@ -54,8 +54,9 @@ def is_statement(chunk: Chunk) -> bool:
     recall and 2 of latest-wins in the context). Code pasted into a chat message is code too: a paste of
     `_aix_support.py` holds "build" and "python" like "Bumped the build to Python 3.12", and, being later, had
     superseded it."""
-    pasted = chunk.meta.get("pasted_code") or mostly_code(chunk.text)  # the flag: every piece of a long paste
-    return chunk.kind != "code" and not chunk.text.rstrip().endswith("?") and not pasted
+    if chunk.kind == "code" or chunk.text.rstrip().endswith("?"):
+        return False
+    return not (chunk.meta.get("pasted_code") or mostly_code(chunk.text))  # the flag: every piece of a long paste
 
 
 def subject_groups(

@@ -133,9 +133,14 @@ class _Pick:
     query: str
 
 
+def module_of(source: str) -> str:
+    """The dotted module of a package path: `toolz/itertoolz.py` -> `toolz.itertoolz`, `click/__init__.py` -> click."""
+    return source.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
 def _current_query(rng: random.Random, key: Key) -> str:
     source, symbol = key
-    module = source.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    module = module_of(source)
     name = symbol.rsplit(".", 1)[-1]
     return rng.choice(_CURRENT).format(dotted=f"{module}.{symbol}", name=name, source=source, symbol=symbol)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from evals.memory.code_history import CODE_HISTORY, load_release
+from evals.memory.code_history import CODE_HISTORY, load_release, module_of
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
 from evals.memory.streams import Question, Stream
 from lam_memory.chunking import chunk_code
@@ -58,10 +58,6 @@ def _chunks(seed: int, config: SuiteConfig) -> list[Chunk]:
     return out
 
 
-def _module(source: str) -> str:
-    return source.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-
-
 def code_lookup_stream(seed: int = 0, config: SuiteConfig = DEFAULT_CONFIG, questions: int = QUESTIONS) -> Stream:
     """The stream for `seed` (see the module doc)."""
     chunks = _chunks(seed, config)
@@ -76,7 +72,7 @@ def code_lookup_stream(seed: int = 0, config: SuiteConfig = DEFAULT_CONFIG, ques
         if kind == "bare" and last[bare] > 1:
             continue  # a bare name defined twice has two right answers
         if kind == "name":
-            query = symbol if rng.random() < 0.5 else f"{_module(c.source)}.{symbol}"
+            query = symbol if rng.random() < 0.5 else f"{module_of(c.source)}.{symbol}"
         elif kind == "bare":
             query = bare
         else:
