@@ -21,7 +21,13 @@ of the question, apart from the asked word: "Ximena"):
 - those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
   far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
   candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
-  version slot) are not linked to either.
+  version slot) are not linked to either;
+- a chain may also start outside those candidates, at a statement that holds every name of the question's
+  subject when that subject is rare (its rarest name in at most `link_df` chunks: `naming_subject`). Such a
+  statement is about the subject whatever else it says, and a long paste around it keeps its similarity low:
+  "Bruno Lindqvist works on project Umbra2-24" inside a paste ranked 53rd by relevance while "Bruno Lindqvist is
+  out of office on Friday" ranked near the top. Both statements of a chain found this way join as relevant as the
+  most relevant statement about the subject; a subject named in more chunks than a context shows starts none.
 
 Why it holds on data it was not tuned on: nothing in it depends on wording beyond the question's own asked word
 and names and the names the evidence holds, and it adds a chunk only when three things meet (the evidence holds
@@ -30,8 +36,9 @@ LoCoMo, whose two-fact questions are about events rather than names, a first for
 rare word, not only names, lost evidence in 44 of 1,540 questions, and one that asked the linked chunk for any
 missing query word instead of the asked word lost it in 3 (throw-away prototypes). Where it fails: a link written
 differently in the two statements ("Willow 2" vs "Willow2-17"), questions with no asked word ("Where is the
-football?") or no named subject ("which database do we use?"), and evidence that is not among the `link_from`
-most relevant candidates (both statements buried in long pastes).
+football?") or no named subject ("which database do we use?"), a common subject (in more than `link_df` chunks)
+whose linking statement is not among the `link_from` most relevant candidates, and a context too small for both
+statements and the closer distractors.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from lam_memory.lexical import answer_terms, names, query_terms, terms
-from lam_memory.subjects import is_statement
+from lam_memory.subjects import is_statement, named_subject
 from lam_memory.types import Chunk
 
 
@@ -50,15 +57,36 @@ class Index(Protocol):
 
 def may_link(query: str) -> bool:
     """Whether `query` asks for something about a named subject, the only questions that follow links."""
-    return bool(answer_terms(query)) and bool(set(names(query)) - answer_terms(query))
+    return bool(answer_terms(query)) and bool(named_subject(query))
+
+
+def naming_subject(query: str, index: Index, max_df: int) -> list[int]:
+    """Chunks that hold every name of the question's subject, when that subject is rare (its rarest name is held by
+    at most `max_df` chunks): where a chain of two statements about it starts (see the module doc)."""
+    if not may_link(query) or max_df < 2:
+        return []
+    subject = sorted(named_subject(query))
+    counts = index.document_counts(subject)
+    rarest = min(subject, key=counts.__getitem__)
+    if not 1 <= counts[rarest] <= max_df:
+        return []
+    rest = [n for n in subject if n != rarest] or [rarest]
+    return index.holding(rarest, rest, max_df) if len(rest) == 1 else _holding_all(index, rarest, rest, max_df)
+
+
+def _holding_all(index: Index, first: str, rest: list[str], limit: int) -> list[int]:
+    """Chunks holding `first` and every term of `rest`."""
+    held = set(index.holding(first, rest[:1], limit))
+    for name in rest[1:]:
+        held &= set(index.holding(first, [name], limit))
+    return sorted(held)
 
 
 def linked(query: str, evidence: list[Chunk], index: Index, max_df: int) -> dict[int, int]:
     """Chunks the evidence links the question to (see the module doc): {linked position: evidence position}."""
     if not may_link(query) or max_df < 2:
         return {}
-    asked, named = answer_terms(query), set(query_terms(query))
-    subject = set(names(query)) - asked
+    asked, named, subject = answer_terms(query), set(query_terms(query)), named_subject(query)
     out: dict[int, int] = {}
     for chunk in evidence:
         if not is_statement(chunk):

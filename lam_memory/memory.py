@@ -28,7 +28,9 @@ source path and the qualified name weighted above the text); each gets
 
 A question that spans two facts ("which database does Ximena's project use?") also gets the statements that the
 most relevant evidence links it to by a rare name (`lam_memory.links`: the project's name, held by the evidence and by a
-statement that gives the asked-for "database"); they join the candidates as relevant as that evidence.
+statement that gives the asked-for "database"); they join the candidates as relevant as that evidence. A chain
+may also start at any statement that names the question's subject when the subject is rare ("Ximena Haddad", in
+at most `link_df` chunks); both its statements then join as relevant as the best statement about the subject.
 
 The lexical term is scaled by the query's best match so that its weight does not depend on the corpus: the chunk
 that matches the query's words best gets mu, about one STS-B point of the encoder's cosine scale (its STS-B
@@ -36,7 +38,8 @@ fine-tuning maps a 0-5 similarity score s to a cosine of about s / 5), so naming
 definition up by as much as one grade of similarity, not more. h_j ("held") is what the state still recalls of
 chunk j: about 1 for a recent chunk nothing overwrote, lower as it decays or once later chunks about the same
 thing overwrote its slot. Then the state settles versions: among the statements (prose and chat, not questions or
-code: `subjects.is_statement`) nearly as relevant as the best candidate (rel within 0.15), chunks whose keys overlap
+code: `subjects.is_statement`; when the question names its subject by a proper name, only those holding it:
+`subjects.about_named`) nearly as relevant as the best candidate (rel within 0.15), chunks whose keys overlap
 (k_i . k_j >= 0.2: the delta rule treated them as one slot) form a group, and the group asks the state who owns its
 slots now (two functions with close embeddings share slots too, but neither is a version of the other: code is
 versioned by name, below):
@@ -51,7 +54,10 @@ unrelated evidence is ranked by similarity as before.
 Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
 word the question asks for); the latest statement of a subject is current, takes its group's top score, and the
-others are marked superseded by it. An assistant's turn is never current over the evidence it restates.
+others are marked superseded by it. An assistant's turn is never current over the evidence it restates. Order is
+time between writes and within a stream of messages, not inside a document read at once: the paragraphs of one
+`add` or ingest (`meta["read"]`) were current together, so neither rule lets one supersede another
+(`subjects.replaced`; a reference's chapters, a changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -82,6 +88,7 @@ import hashlib
 import math
 import os
 import threading
+import time
 import warnings
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
@@ -93,10 +100,10 @@ from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, 
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
 from lam_memory.lexical import identifiers
-from lam_memory.links import linked, may_link
+from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
-from lam_memory.subjects import ANSWER_ROLES, is_statement, subject_groups
+from lam_memory.subjects import ANSWER_ROLES, about_named, is_statement, replaced, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
@@ -201,8 +208,8 @@ class LAMMemory:
         self._begin_write()
         chunks = chunk_source(text, source, kind, chunk_tokens=self.config.chunk_tokens)
         if replace:
-            return self._revise(source, _digest(text.encode("utf-8", "surrogatepass")), chunks, progress)
-        return self.add_chunks(chunks, progress)
+            return self._revise(source, _digest(text.encode("utf-8", "surrogatepass")), chunks, progress, _read_id())
+        return self.add_chunks(_read_as_one(chunks, _read_id()), progress)
 
     def add_messages(self, messages: list[dict], source: str = "chat", progress: Progress | None = None) -> int:
         """Add chat messages ({"role", "content"}), one chunk per message (long ones split). A message's line is
@@ -238,7 +245,7 @@ class LAMMemory:
         checks.check_callable(progress, "progress")
         checks.check_callable(on_file, "on_file")
         self._begin_write()  # before reading which files are in memory as they are
-        added = 0
+        added, read = 0, _read_id()
         try:
             for file in iter_files(paths):
                 data = checks.read_file(file, limit)
@@ -251,7 +258,7 @@ class LAMMemory:
                     for w in skipped:
                         warnings.warn(str(w.message), SkippedFileWarning, stacklevel=2)
                     if not skipped:  # a skipped (binary) file is not a new, empty version of itself
-                        added += self._revise(source, digest, chunks, progress)
+                        added += self._revise(source, digest, chunks, progress, read)
                 if on_file:
                     on_file(file)
         except OSError as e:  # a path given that is missing, a link loop, an unreadable folder
@@ -260,7 +267,8 @@ class LAMMemory:
 
     def add_chunks(self, chunks: list[Chunk], progress: Progress | None = None) -> int:
         """Encode, archive and fold chunks into the state, committing every `config.commit_every` chunks;
-        `progress(chunks, tokens)` is called after each commit."""
+        `progress(chunks, tokens)` is called after each commit. Each chunk is an arrival of its own (a later one may
+        supersede it) unless chunks share a `meta["read"]`, as the paragraphs of one document read at once do."""
         self._require_open()
         chunks = checks.as_chunks(chunks)
         checks.check_callable(progress, "progress")
@@ -390,8 +398,8 @@ class LAMMemory:
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
-        for p, by in self._links(query, pool).items():  # as relevant as the evidence that names them
-            pool[p] = max(pool.get(p, -math.inf), pool[by])
+        for p, relevance in self._links(query, pool, sims).items():
+            pool[p] = max(pool.get(p, -math.inf), relevance)
         chunks: dict[int, Chunk] = {}  # read from the archive once: `_score` reads those outside code slots
         score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
@@ -428,15 +436,31 @@ class LAMMemory:
             for p in named:
                 score[p] += lift
 
-    def _links(self, query: str, pool: dict[int, float]) -> dict[int, int]:
-        """Statements that the evidence links the question to by a rare name (`lam_memory.links`): {position: the
-        evidence's position}; chunks outside code slots only, live ones."""
+    def _links(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> dict[int, float]:
+        """Statements that the evidence links the question to by a rare name (`lam_memory.links`), with the relevance
+        they join the candidates at: {position: relevance}; chunks outside code slots only, live ones. A linked
+        chunk is as relevant as the evidence that names it; a chain that starts at a statement naming the question's
+        rare subject (`links.naming_subject`) is as relevant, both its statements, as the most relevant statement
+        about that subject."""
         if not may_link(query):
             return {}
-        free = [p for p in pool if self._slots[p] is None]
-        evidence = sorted(free, key=pool.__getitem__, reverse=True)[: self.config.link_from]
-        found = linked(query, self.store.get(evidence), self.store, self.config.link_df)
-        return {p: by for p, by in found.items() if p < len(self._slots) and self._live[p] and self._slots[p] is None}
+        cfg = self.config
+
+        def free(p: int) -> bool:
+            return p < len(self._slots) and bool(self._live[p]) and self._slots[p] is None
+
+        evidence = sorted(filter(free, pool), key=pool.__getitem__, reverse=True)[: cfg.link_from]
+        naming = [p for p in naming_subject(query, self.store, cfg.link_df) if free(p)]
+        rel = {p: pool.get(p, float(sims[p])) for p in naming}
+        about = max(rel.values(), default=-math.inf)
+        found = linked(query, self.store.get(list(dict.fromkeys(naming + evidence))), self.store, cfg.link_df)
+        out: dict[int, float] = {}
+        for p, by in found.items():
+            if free(p):
+                relevance = max(pool.get(by, -math.inf), about if by in rel else -math.inf)
+                out[p] = max(out.get(p, -math.inf), relevance)
+                out[by] = max(out.get(by, pool.get(by, -math.inf)), relevance)
+        return out
 
     def _score(
         self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
@@ -455,18 +479,20 @@ class LAMMemory:
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
+        held = self.store.matches(query, [c.position for c in statements]) if statements else {}
+        statements = about_named(query, statements, held)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
-        for group, owner in self.state.settle(keys[near], reads[near], codes[near]):
-            members = near[torch.tensor(group)]
-            score[near[owner]] = score[members].max() + 1e-3
-            replaced_by |= {int(positions[m]): int(positions[near[owner]]) for m in members if m != near[owner]}
+        at = positions[near].tolist()
+        settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
-        for group, owner in self._subjects(query, rel, positions, statements):
-            score[where[owner]] = score[torch.tensor([where[p] for p in group])].max() + 1e-3
-            replaced_by |= {p: owner for p in group if p != owner}
-            replaced_by.pop(owner, None)
+        for group, owner in settled + self._subjects(query, rel, positions, statements, held):
+            old = replaced([chunks[p] for p in group], chunks[owner])
+            if old:
+                score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
+                replaced_by |= dict.fromkeys(old, owner)
+                replaced_by.pop(owner, None)
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))
         for slot in {self._slots[p] for p in pool} - {None}:
             members = self._members[slot]
@@ -480,13 +506,13 @@ class LAMMemory:
         return out, replaced_by
 
     def _subjects(
-        self, query: str, rel: torch.Tensor, positions: torch.Tensor, statements: list[Chunk]
+        self, query: str, rel: torch.Tensor, positions: torch.Tensor, statements: list[Chunk], held: dict
     ) -> list[tuple[list[int], int]]:
         """Candidates that state one subject of the query (`lam_memory.subjects`): groups of positions, each with its
-        current member. `statements`: the candidates that are statements (`subjects.is_statement`), from `_score`."""
+        current member. `statements`: the candidates that are statements of the question's named subject
+        (`subjects.is_statement`, `subjects.about_named`), `held`: the query terms each holds, from `_score`."""
         if len(statements) < 2:
             return []
-        held = self.store.matches(query, [c.position for c in statements])
         relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         return subject_groups(query, statements, held, relevance, self._emb, self.config.subject_link)
 
@@ -671,12 +697,14 @@ class LAMMemory:
             for (_, slot), code in zip(todo, codes, strict=True):
                 self.versions.write(slot, code)
 
-    def _revise(self, source: str, digest: str, chunks: list[Chunk], progress: Progress | None) -> int:
+    def _revise(self, source: str, digest: str, chunks: list[Chunk], progress: Progress | None, read: str) -> int:
         """`chunks` are the whole new content of `source`: add what is new, keep what is unchanged (moving its
-        lines), retire (GONE) the old chunks that neither reappear nor have a new version. Returns chunks added."""
+        lines), retire (GONE) the old chunks that neither reappear nor have a new version. New and kept paragraphs
+        are marked as read in write `read` (the content as now read, see `_read_as_one`). Returns chunks added."""
         if self.store.source_digest(source) == digest:
             return 0
         old = self.store.live_chunks(source)
+        old_kind = {c.position: c.kind for c in old}
         by_text: dict[tuple, list[Chunk]] = {}
         for c in old:
             by_text.setdefault((c.text, c.role), []).append(c)
@@ -691,7 +719,8 @@ class LAMMemory:
             if (was.start_line, was.end_line) != (c.start_line, c.end_line):
                 moves.append((was.position, c.start_line, c.end_line))
         self.store.move_lines(moves)
-        added = self.add_chunks(new, progress)
+        self.store.mark_read([p for p in kept if old_kind[p] == "text"], read)
+        added = self.add_chunks(_read_as_one(new, read), progress)
         present = {slot_of(c) for c in chunks} - {None}  # units still in the file keep their older versions
         self._retire([c.position for c in old if c.position not in kept and c.meta.get("slot") not in present], GONE)
         self.store.set_source_digest(source, digest)
@@ -737,6 +766,20 @@ def _one_thread() -> Iterator[None]:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _read_id() -> str:
+    """An id for one write (`add`, `add_path`): its start time in hex nanoseconds."""
+    return f"{time.time_ns():x}"
+
+
+def _read_as_one(chunks: list[Chunk], read: str) -> list[Chunk]:
+    """Mark the paragraphs (kind "text") of a document read in one write: they were current together, so none
+    supersedes another (`subjects.replaced`); messages keep their order, code is versioned by name."""
+    for c in chunks:
+        if c.kind == "text":
+            c.meta["read"] = read
+    return chunks
 
 
 def _embed_text(chunk: Chunk) -> str:

@@ -678,6 +678,13 @@ class Store:
                     [(s, e, p) for p, s, e in moves],
                 )
 
+    def mark_read(self, positions: list[int], read: str) -> None:
+        """Set `meta["read"]` of chunks kept when their document was read again (see `LAMMemory._revise`)."""
+        if positions:
+            with self._transaction() as conn:
+                update = "UPDATE chunks SET meta = json_set(meta, '$.read', ?) WHERE position = ?"
+                conn.executemany(update, [(read, p) for p in positions])
+
     @_sqlite_errors
     def source_digest(self, source: str) -> str | None:
         """Digest of the content last ingested whole as `source` (None if never)."""

@@ -16,7 +16,7 @@ import pytest
 
 from lam_memory import LAMMemory, lexical
 from lam_memory.config import MemoryConfig
-from lam_memory.links import linked
+from lam_memory.links import linked, naming_subject
 from lam_memory.types import Chunk
 
 QUESTION = "Which database does Ximena Haddad's project use?"
@@ -80,13 +80,15 @@ def test_a_later_statement_of_the_linked_fact_ranks_above_the_earlier():
 def test_evidence_far_below_a_closer_distractor_still_links():
     """The statement naming Ximena's project is itself buried in a paste, so the short "out of office" message is far
     closer to the question (0.44 of relevance above it: outside the band where versions are settled); it is among
-    the `link_from` most relevant candidates, and its link puts the database statement beside it."""
+    the `link_from` most relevant candidates, and its link puts the database statement beside it. With only the
+    best candidate as evidence (`link_from` 1) the chain still starts at it, as a statement naming the question's
+    rare subject (`links.naming_subject`); without links (`link_df` 1) nothing finds the database statement."""
     filler = _filler()
     chat = _chat()
     chat[0] = {"role": "user", "content": f"{filler[4]} Ximena Haddad has joined the Willow2-17 project. {filler[5]}"}
     chat += [{"role": "user", "content": p} for p in _filler(argparse, collections, functools, string, csv, inspect)]
-    for link_from, found in ((16, True), (1, False)):
-        with LAMMemory(config=MemoryConfig(link_from=link_from)) as mem:
+    for config, found in ((MemoryConfig(), True), (MemoryConfig(link_from=1), True), (MemoryConfig(link_df=1), False)):
+        with LAMMemory(config=config) as mem:
             mem.add_messages(chat, source="chat.jsonl")
             top = mem.search(QUESTION, k=6)
             assert "out of office" in top[0].text, [h.text[:60] for h in top]
@@ -124,6 +126,13 @@ def test_linked_follows_the_rarest_name_to_chunks_holding_the_asked_word():
     assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=16) == {1: 0}
     # Willow2-17 and Bob are each in 3 chunks: with max_df = 2 neither singles out one thing, so nothing is linked.
     assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=2) == {}
+
+
+def test_naming_subject_finds_the_statements_holding_every_name_of_a_rare_subject():
+    texts = [*TEXTS, "Ximena Petrov asked about the release notes.", "Ximena Haddad is out of office on Friday."]
+    assert naming_subject(QUESTION, FakeIndex(texts), max_df=16) == [0, 6]  # not Ximena Petrov
+    assert naming_subject(QUESTION, FakeIndex(texts), max_df=1) == []  # Haddad is in 2 chunks: not rare enough
+    assert naming_subject("Where does Ximena Haddad work?", FakeIndex(texts), max_df=16) == []  # no asked word
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,23 @@ def test_facts_about_different_things_are_never_one_subject():
         assert all(h.superseded_by is None for h in hits), [(h.text, h.superseded_by) for h in hits]
 
 
+def test_statements_without_the_named_subject_are_not_one_subject():
+    """The question names Bruno's project only through Bruno: the CI statements of other projects hold the same
+    query terms as the answer ("project", "runs", "builds", "CI"), and the latest of them had superseded it."""
+    mem = chat_memory(
+        [
+            ("user", "Bruno Lindqvist works on project Umbra2-24."),
+            ("user", "The Juniper-55 project runs its builds on CircleCI."),
+            ("user", "The Umbra2-24 project runs its builds on Travis CI."),
+            ("user", "The Kestrel2-30 project runs its builds on GitLab CI."),
+            ("user", "Lunch is at noon today."),
+        ]
+    )
+    hits = mem.search("Which CI system runs the builds of Bruno Lindqvist's project?", k=5)
+    assert any("Travis" in h.text for h in hits)
+    assert all(h.superseded_by is None for h in hits), [(h.text, h.superseded_by) for h in hits]
+
+
 def test_an_assistant_answer_never_replaces_the_evidence():
     mem = chat_memory(
         [
