@@ -5,7 +5,7 @@ Every method (recency, BM25, identifier-aware BM25, dense MiniLM, their reciproc
 memory: `methods`, `registry`) sees a stream once, ranks chunks for each question, and its ranking is packed into the
 budget (500 cl100k tokens by default); `lam-context` is scored on what `LAMMemory.context` returns instead. The
 score is the share of gold evidence inside the packed context, plus whether the latest of superseded statements
-wins (`scoring`).
+wins and how often a context marks gold evidence as superseded, a false claim (`scoring`).
 
 Families, each deterministic for a seed:
 - `synthetic`: a transcript + code stream of a target size built from the Python standard library, with planted

@@ -77,4 +77,6 @@ class LAMContextMethod(LAMMethod):
             ctx = self.memory.context(query, budget_tokens=budget)
         except LAMError:  # the budget cannot hold the top hit's smallest piece: the user gets no evidence
             return Packed([], 0)
-        return Packed([h.position for h in ctx.hits], ctx.tokens)
+        return Packed(
+            [h.position for h in ctx.hits], ctx.tokens, frozenset(h.position for h in ctx.hits if h.superseded_by)
+        )

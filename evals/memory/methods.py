@@ -53,10 +53,12 @@ class Method(Protocol):
 
 
 class Packed(NamedTuple):
-    """A context a method built itself: the positions of the chunks it names, in its order, and its tokens."""
+    """A context a method built itself: the positions of the chunks it names, in its order, its tokens, and the
+    positions it marks as superseded (a claim that they are stale)."""
 
     positions: list[int]
     tokens: int
+    stale: frozenset[int] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import dataclasses
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from evals.memory.babilong import babilong_samples, babilong_stream
@@ -38,11 +38,14 @@ def ranking_k(n_chunks: int, budget: int) -> int:
     return min(n_chunks, max(200, budget // 8))
 
 
-def score_question(q: Question, ranked: list[int], packed: list[int]) -> dict:
-    """Recall and latest-wins numbers of one question for one method."""
+def score_question(q: Question, ranked: list[int], packed: list[int], stale: Collection[int] = ()) -> dict:
+    """Recall and latest-wins numbers of one question for one method; `stale`: the packed positions the method
+    marks as superseded (`evidence_marked_stale`: some gold evidence among them, a false claim, since the gold of an
+    update is its latest statement)."""
     inside = set(packed)
     hits = sum(p in inside for p in q.gold)
     out = {"hits": hits, "gold": len(q.gold) + q.missing, "top_is_evidence": bool(ranked) and ranked[0] in q.gold}
+    out["evidence_marked_stale"] = any(p in inside and p in stale for p in q.gold)
     if q.stale:
         rank = {p: i for i, p in enumerate(ranked)}
         latest = q.gold[-1]
@@ -83,7 +86,7 @@ def _ask(m: Method, stream: Stream, q: Question, budget: int) -> dict:
         raise LAMError(f"method {m.name} returned a position outside the stream")
     ranked = list(dict.fromkeys(ranked))
     packed = ranked if own is not None else pack([stream.chunks[p] for p in ranked], budget, count_tokens)
-    s = score_question(q, ranked, packed)
+    s = score_question(q, ranked, packed, own.stale if own is not None else ())
     tokens = own.tokens if own is not None else sum(count_tokens(stream.chunks[p].text) for p in packed)
     s.update(ms=ms, tokens=tokens, kind=q.kind)
     return s
@@ -132,6 +135,7 @@ class _Acc:
     wins: list[bool] = field(default_factory=list)
     in_ctx: list[bool] = field(default_factory=list)
     top: list[bool] = field(default_factory=list)
+    marked: list[bool] = field(default_factory=list)
     ctx_tokens: list[int] = field(default_factory=list)
     query_ms: list[float] = field(default_factory=list)
     ingest_s: list[float] = field(default_factory=list)
@@ -161,6 +165,7 @@ class _Acc:
                 self.wins.append(s["latest_wins"])
                 self.in_ctx.append(s["latest_in_context"])
             self.top.append(s["top_is_evidence"])
+            self.marked.append(s["evidence_marked_stale"])
             self.ctx_tokens.append(s["tokens"])
             self.query_ms.append(s["ms"])
 
@@ -177,6 +182,7 @@ class _Acc:
             "latest_wins": _mean(self.wins) if self.wins else None,
             "latest_in_context": _mean(self.in_ctx) if self.in_ctx else None,
             "top_is_evidence": _mean(self.top),
+            "evidence_marked_stale": _mean(self.marked),
             "context_tokens": _mean(self.ctx_tokens),
             "ingest_s": _mean(self.ingest_s),
             "query_ms": _mean(self.query_ms),

@@ -53,6 +53,26 @@ def test_lam_context_scores_the_context_it_returns():
             for h in ctx.hits:
                 c = stream.chunks[h.position]
                 assert (c.source, c.start_line, c.end_line) == (h.source, h.start_line, h.end_line)
-    assert m.context(stream.questions[0].query, 1) == ([], 0)  # no evidence fits: nothing, not an error
+    assert m.context(stream.questions[0].query, 1) == ([], 0, frozenset())  # no evidence fits: nothing, not an error
     res = evaluate_stream(stream, [LAMContextMethod()], 300, cold=False)["lam-context"]  # embeddings cached
     assert all(0 < s["tokens"] <= 300 and s["hits"] <= s["gold"] for s in res["questions"])
+
+
+def test_evidence_marked_stale_counts_gold_the_context_calls_superseded():
+    """`lam-context` reports the hits its context marks superseded; the scorer counts a question whose gold evidence
+    is among them (a false claim: the gold of an update is its latest statement), and no other."""
+    from evals.memory.lam import LAMContextMethod
+    from evals.memory.scoring import score_question
+    from evals.memory.streams import Question
+    from lam_memory.types import Chunk
+
+    texts = ["The billing API listens on port 8080.", "Lunch is at noon.", "The billing API now listens on port 8443."]
+    m = LAMContextMethod()
+    m.ingest([Chunk(f"user: {t}", "chat", i + 1, i + 1, kind="message", role="user") for i, t in enumerate(texts)])
+    packed = m.context("Which port does the billing API listen on?", 300)
+    assert packed.stale == {0} and {0, 2} <= set(packed.positions)
+    current = Question("q", "update", gold=[2], answer="8443", stale=[0])
+    assert not score_question(current, packed.positions, packed.positions, packed.stale)["evidence_marked_stale"]
+    wrong = Question("q", "update", gold=[0], answer="8080")  # as if the old value were the evidence
+    assert score_question(wrong, packed.positions, packed.positions, packed.stale)["evidence_marked_stale"]
+    assert not score_question(wrong, packed.positions, packed.positions)["evidence_marked_stale"]  # no claim made
