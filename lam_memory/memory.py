@@ -456,10 +456,12 @@ class LAMMemory:
         found = linked(query, self.store.get(list(dict.fromkeys(naming + evidence))), self.store, cfg.link_df)
         out: dict[int, float] = {}
         for p, by in found.items():
-            if free(p):
-                relevance = max(pool.get(by, -math.inf), about if by in rel else -math.inf)
-                out[p] = max(out.get(p, -math.inf), relevance)
-                out[by] = max(out.get(by, pool.get(by, -math.inf)), relevance)
+            if not free(p):
+                continue
+            relevance = max(pool.get(by, -math.inf), about) if by in rel else pool[by]
+            out[p] = max(out.get(p, -math.inf), relevance)
+            if by in rel:  # a chain's start joins too
+                out[by] = max(out.get(by, -math.inf), relevance)
         return out
 
     def _score(
@@ -506,7 +508,12 @@ class LAMMemory:
         return out, replaced_by
 
     def _subjects(
-        self, query: str, rel: torch.Tensor, positions: torch.Tensor, statements: list[Chunk], held: dict
+        self,
+        query: str,
+        rel: torch.Tensor,
+        positions: torch.Tensor,
+        statements: list[Chunk],
+        held: dict[int, set[str]],
     ) -> list[tuple[list[int], int]]:
         """Candidates that state one subject of the query (`lam_memory.subjects`): groups of positions, each with its
         current member. `statements`: the candidates that are statements of the question's named subject
@@ -704,7 +711,6 @@ class LAMMemory:
         if self.store.source_digest(source) == digest:
             return 0
         old = self.store.live_chunks(source)
-        old_kind = {c.position: c.kind for c in old}
         by_text: dict[tuple, list[Chunk]] = {}
         for c in old:
             by_text.setdefault((c.text, c.role), []).append(c)
@@ -719,7 +725,7 @@ class LAMMemory:
             if (was.start_line, was.end_line) != (c.start_line, c.end_line):
                 moves.append((was.position, c.start_line, c.end_line))
         self.store.move_lines(moves)
-        self.store.mark_read([p for p in kept if old_kind[p] == "text"], read)
+        self.store.mark_read([c.position for c in old if c.position in kept and c.kind == "text"], read)
         added = self.add_chunks(_read_as_one(new, read), progress)
         present = {slot_of(c) for c in chunks} - {None}  # units still in the file keep their older versions
         self._retire([c.position for c in old if c.position not in kept and c.meta.get("slot") not in present], GONE)
