@@ -54,7 +54,11 @@ unrelated evidence is ranked by similarity as before.
 Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
 word the question asks for); the latest statement of a subject is current, takes its group's top score, and the
-others are marked superseded by it. An assistant's turn is never current over the evidence it restates. Order is
+others are marked superseded by it. An assistant's turn is never current over the evidence it restates. Both steps
+claim only what a reader could check (`subjects.replaced`): a chunk is superseded only by a later one that holds
+every query term it holds, the asked word aside; and for a question about what happened ("when did ...", "what
+has ... done": `subjects.asks_about_past`) the latest statement still ranks first, but none is marked superseded:
+the older ones were true when made, and the question may ask for them. Order is
 time between writes and within a stream of messages, not inside a document read at once: the paragraphs of one
 `add` or ingest (`meta["read"]`) were current together, so neither rule lets one supersede another
 (`subjects.replaced`; a reference's chapters, a changelog newest first).
@@ -99,11 +103,11 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import identifiers
+from lam_memory.lexical import answer_terms, identifiers
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
-from lam_memory.subjects import ANSWER_ROLES, about_named, is_statement, replaced, subject_groups
+from lam_memory.subjects import ANSWER_ROLES, about_named, asks_about_past, is_statement, replaced, subject_groups
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
@@ -489,12 +493,14 @@ class LAMMemory:
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
+        past = asks_about_past(query)
         for group, owner in settled + self._subjects(query, rel, positions, statements, held):
-            old = replaced([chunks[p] for p in group], chunks[owner])
+            old = replaced([chunks[p] for p in group], chunks[owner], held, answer_terms(query))
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
-                replaced_by |= dict.fromkeys(old, owner)
-                replaced_by.pop(owner, None)
+                if not past:  # what happened stays true: the latest ranks first, the others are not called stale
+                    replaced_by |= dict.fromkeys(old, owner)
+                    replaced_by.pop(owner, None)
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))
         for slot in {self._slots[p] for p in pool} - {None}:
             members = self._members[slot]

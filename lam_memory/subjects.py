@@ -41,7 +41,20 @@ another (`replaced`). Before this rule, over the Python reference that pydoc sho
 A story or a log kept in one file and read at once is read so too: its later entries no longer supersede earlier
 ones (a story's paragraphs given one by one, as `add_chunks` arrivals or `add` calls, keep their order).
 
-Where it fails: a statement-style query ("billing API port") has no asked word, so an update that leaves out
+A superseded mark is a claim the reader acts on ("disregard this"), so it is made only where it can hold. A chunk is
+superseded only by a later one that holds every query term it holds, the asked word aside (`replaced`): a new
+version restates what it revises, while a later chunk that names less of the question is another fact about it,
+whatever the chunk state's vote says (that vote sums key overlaps, and chat turns by one speaker share many). And a
+question about what happened (`asks_about_past`: "when did ...", "what has John done?") gets its latest statement
+first but no mark: what happened stays true when later turns tell of other things. On LoCoMo, real chat in which
+little changes, the share of questions whose 500-token context marked their own evidence superseded fell from
+0.225 to 0.054 with these two rules (recall through `context()` 0.497 -> 0.502); the synthetic suite's updates,
+all asked in the present tense, kept their latest-wins.
+
+Where it fails: a question in the past tense about a change ("which port did the billing API listen on?") gets the
+latest value first but the stale ones unmarked; a present-tense question about something that recurs ("what is a
+stress reliever for Evan?") may still have one of several true statements marked. A statement-style query
+("billing API port") has no asked word, so an update that leaves out
 "port" is not linked; a question whose subject words an update paraphrases ("listens" vs "served") links only
 through the terms both still share. So do inflected words ("deploy" in the question and the first statement,
 "deployment" in the update) and an update that drops a qualifier ("the team offsite" -> "the offsite"): the first
@@ -93,14 +106,56 @@ def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) 
     return [c for c in statements if named <= held[c.position]]
 
 
-def replaced(group: list[Chunk], owner: Chunk) -> list[int]:
-    """Positions of the members of a group of statements that its current member `owner` replaces: all but the
-    owner and the parts of the document it was read with. Order is time only between writes and within a stream of
-    messages: the paragraphs of a document read at once (`meta["read"]`, one id per `add` or ingest, see
-    `LAMMemory.add`) were all current together, whatever their order, as the chapters of a reference or the entries
-    of a changelog, newest first, are."""
-    read = owner.meta.get("read")
-    return [c.position for c in group if c.position != owner.position and (read is None or c.meta.get("read") != read)]
+def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], asked: frozenset[str]) -> list[int]:
+    """Positions of the members of a group of statements that its current member `owner` replaces: those that hold
+    some query term and whose query terms, the asked word aside, the owner holds too (`held[p]`; `asked`:
+    `lexical.answer_terms`) and that came before it (an answer excepted: it restates, so it never replaces the
+    evidence, whenever it was written), apart from the parts of the document the owner was read with.
+
+    A new version restates what it revises: "the billing API is now served on 8443" names the billing API as "the
+    billing API listens on port 8080" did, and may leave out "port", the word asked for. A later statement that
+    names less of the question than an earlier one is another fact about it, however its key overlaps (on LoCoMo
+    the chunk state's vote had grouped "I just got accepted for a fashion internship!" with the same speaker's "It
+    was great!"). Nor does a statement replace one written after it, whatever the state's vote says. Order is time
+    only between writes and within a stream of messages: the paragraphs of a document read at once
+    (`meta["read"]`, one id per `add` or ingest, see `LAMMemory.add`) were all current together, whatever their
+    order, as the chapters of a reference or the entries of a changelog, newest first, are."""
+    read, restated = owner.meta.get("read"), held[owner.position]
+    return [
+        c.position
+        for c in group
+        if c.position != owner.position
+        and (c.position < owner.position or c.role in ANSWER_ROLES)
+        and (read is None or c.meta.get("read") != read)
+        and held[c.position]
+        and held[c.position] - asked <= restated
+    ]
+
+
+_PAST = frozenset("did didn was wasn were weren had hadn".split())
+_PERFECT = frozenset("has hasn have haven".split())
+_PRESENT = frozenset("is isn are aren am s does doesn do don will would should can could may might shall".split())
+_PARTICIPLE = re.compile(
+    r"[a-z]+(?:ed|en|wn|ne)|been|done|gone|got|had|made|met|read|run|won|bought|brought|built"
+    r"|found|heard|held|kept|left|lost|paid|said|sent|spent|taught|thought|told|won|begun|become"
+)
+
+
+def asks_about_past(query: str) -> bool:
+    """Whether a question asks what happened, not what is so: its first auxiliary is in the past tense ("When did
+    Gina get accepted ...?", "What were Deborah's mother's hobbies?") or forms the perfect with a participle after
+    it ("What exercises has John done?"; but "Which team has the pager?" asks what is so). What happened stays
+    true when later statements tell of other things, so such a question has no current version: on LoCoMo, 215 of
+    the 344 questions whose context marked some gold evidence superseded were of this kind."""
+    words = re.findall(r"[a-z]+", query.lower())
+    for i, w in enumerate(words):
+        if w in _PAST:
+            return True
+        if w in _PERFECT:
+            return any(_PARTICIPLE.fullmatch(x) for x in words[i + 1 :])
+        if w in _PRESENT:
+            return False
+    return False
 
 
 def subject_groups(

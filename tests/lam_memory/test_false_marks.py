@@ -1,0 +1,83 @@
+"""A stale mark is a claim: "superseded by X" tells the reader to disregard the evidence. It must not be made about
+what a later chunk did not restate, against time, or for a question about what happened (`subjects.replaced`,
+`subjects.asks_about_past`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.memory.locomo import load_locomo
+from lam_memory import LAMMemory
+from lam_memory.subjects import asks_about_past, replaced
+from lam_memory.types import Chunk
+
+
+@pytest.mark.parametrize(
+    "query, past",
+    [
+        ("When did Gina get accepted for the design internship?", True),
+        ("What exercises has John done?", True),
+        ("Which US state was Sam travelling in during October 2023?", True),
+        ("What were Deborah's mother's hobbies?", True),
+        ("Which team has the pager?", False),  # `has` as the verb: what is so
+        ("Which servers have the most memory?", False),
+        ("What is the current retry timeout?", False),
+        ("What's the max upload size?", False),
+        ("Which port does the billing API listen on?", False),
+        ("Where is Mary?", False),
+        ("billing API port", False),
+    ],
+)
+def test_asks_about_past(query, past):
+    assert asks_about_past(query) is past
+
+
+def _chunk(p: int, role: str = "user", read: str | None = None) -> Chunk:
+    return Chunk(f"t{p}", "chat", p, p, kind="message", role=role, position=p, meta={"read": read} if read else {})
+
+
+def test_replaced_only_by_a_later_statement_that_restates_it():
+    held = {
+        0: {"billing", "api", "port"},  # the first value
+        1: {"billing", "api"},  # the update leaves out the asked word: restates the subject
+        2: {"billing"},  # names less of the question: another fact about billing
+        3: set(),  # holds no query term: states nothing the question asks
+        4: {"billing", "api", "port"},  # written after the owner
+    }
+    group = [_chunk(p) for p in held]
+    assert replaced(group, group[1], held, frozenset({"port"})) == [0]
+    assert replaced(group, group[2], held, frozenset({"port"})) == []
+    answer = _chunk(5, role="assistant")  # an answer is replaced by the evidence whenever it was written
+    assert replaced([*group, answer], group[1], held | {5: {"billing", "api"}}, frozenset({"port"})) == [0, 5]
+    one = [_chunk(0, read="r"), _chunk(1, read="r")]  # read at once: one moment
+    assert replaced(one, one[1], held, frozenset({"port"})) == []
+
+
+@pytest.fixture(scope="module")
+def locomo_30():
+    """A real LoCoMo conversation (Jon and Gina, 19 sessions), one message per turn in its order."""
+    conv = load_locomo()[1]
+    mem = LAMMemory()
+    mem.add_messages([{"role": "user", "content": c.text} for c in conv.chunks], source="chat")
+    return mem
+
+
+def test_a_later_turn_that_restates_less_does_not_supersede(locomo_30):
+    """ "I'm currently reading 'The Lean Startup'" answers; the same speaker's next turn ("the book got me thinking
+    ...") shares its state slots but not "reading": before the rule it marked the answer superseded."""
+    hits = locomo_30.search("What book is Jon currently reading?", k=8)
+    answer = next(h for h in hits if "Lean Startup" in h.text and "currently reading" in h.text)
+    assert answer.superseded_by is None, [(h.text[:60], h.superseded_by) for h in hits]
+
+
+def test_a_question_about_the_past_marks_nothing(locomo_30):
+    for query in ("When did Jon start his dance studio?", "What did Gina do after losing her job?"):
+        assert all(h.superseded_by is None for h in locomo_30.search(query, k=16)), query
+
+
+def test_a_question_about_a_change_still_gets_the_latest_first():
+    """Asked in the past tense, a change's latest value still ranks first; the older ones are not called stale."""
+    from tests.lam_memory.test_subjects import PORT_CHAT, chat_memory
+
+    hits = chat_memory(PORT_CHAT).search("Which port did the billing API listen on?", k=4)
+    assert "8443" in hits[0].text and all(h.superseded_by is None for h in hits), [h.text[:40] for h in hits]
