@@ -17,9 +17,12 @@ Families, each deterministic for a seed:
   docstring's first sentence (`code_history`);
 - `code-lookup`: the newest of those releases whole (one stream per seed, about 150k tokens); questions name a
   function, method or class (`Group.get_command`, `sliding_window`, "Where is `X` defined?") and the gold is its
-  definition; `top_is_evidence` says whether it comes first (`code_lookup`).
+  definition; `top_is_evidence` says whether it comes first (`code_lookup`);
+- `documents`: the Python language reference as pydoc shows it, read at once (one stream per seed, about 106k
+  tokens); questions quote a paragraph's first words; nothing was revised, so any stale mark on the gold is false
+  (`documents`).
 
-Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,babilong,locomo,code-history,code-lookup]
-[--methods bm25,lam] [--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`)
+Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,locomo,documents] [--methods bm25,lam]
+[--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`)
 measures LAM memory's ingest and query speed instead.
 """

@@ -24,6 +24,7 @@ from evals.memory.babilong import babilong_samples, babilong_stream
 from evals.memory.code_history import code_history_stream
 from evals.memory.code_lookup import code_lookup_stream
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
+from evals.memory.documents import documents_stream
 from evals.memory.filler import stdlib_root
 from evals.memory.locomo import load_locomo, locomo_streams
 from evals.memory.methods import Method, pack
@@ -117,6 +118,8 @@ def iter_streams(
                 yield fam, size, code_history_stream(size, seed, config), True
         elif fam == "code-lookup":  # one stream whatever the sizes: the newest releases whole
             yield fam, 0, code_lookup_stream(seed, config), True
+        elif fam == "documents":  # one stream whatever the sizes: the reference whole
+            yield fam, 0, documents_stream(seed, config), True
         else:
             raise LAMError(f"unknown family {fam!r} (choose from {', '.join(FAMILIES)})")
 
@@ -175,7 +178,7 @@ class _Acc:
         row = {
             "family": fam,
             "size": size or (round(tokens) if tokens else 0),
-            "size_label": size_label(size) if size else "fixed",  # LoCoMo, code-lookup: their own length
+            "size_label": size_label(size) if size else "fixed",  # LoCoMo, code-lookup, documents: their own length
             "method": name,
             "recall": (self.hits / self.gold) if self.gold else None,
             "recall_macro": _mean(self.q_recall),

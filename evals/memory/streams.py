@@ -16,7 +16,7 @@ from functools import lru_cache
 from lam_memory import LAMError
 from lam_memory.types import Chunk
 
-FAMILIES = ("synthetic", "babilong", "locomo", "code-history", "code-lookup")
+FAMILIES = ("synthetic", "babilong", "locomo", "code-history", "code-lookup", "documents")
 
 
 @dataclass
