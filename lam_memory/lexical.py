@@ -96,14 +96,18 @@ _VERB = frozenset("do does did can could will would should may might".split())  
 def answer_terms(query: str) -> frozenset[str]:
     """The terms of the word a question asks for: the first word after `what` / `which` / `whose` (or `how many` /
     `how much`) that is not an article, a form of `be` or `current` ("Which port does ..." -> port). None when a
-    verb comes first ("What does the search API use?": the words after it name the subject, not the answer). A
-    statement that answers gives the value and may leave that word out ("it is now on 8443")."""
-    words = [w.lower() for w in _TOKEN.findall(query)]
+    verb comes first ("What does the search API use?": the words after it name the subject, not the answer), or a
+    proper name ("What is Ivan Kowalski's badge number?": whose number it is, the subject; an acronym still counts,
+    "Which CI system ..." -> ci). A statement that answers gives the value and may leave that word out ("it is now
+    on 8443")."""
+    raw = _TOKEN.findall(query)
+    words = [w.lower() for w in raw]
     for i, w in enumerate(words):
         if w in _WH or (w == "how" and words[i + 1 : i + 2] in (["many"], ["much"])):
-            for nxt in words[i + (2 if w == "how" else 1) :]:
-                if nxt not in _SKIP:
-                    return frozenset() if nxt in _VERB else frozenset(_expand(nxt))
+            for j in range(i + (2 if w == "how" else 1), len(words)):
+                if words[j] not in _SKIP:
+                    proper = raw[j][0].isupper() and not raw[j].isupper()
+                    return frozenset() if words[j] in _VERB or proper else frozenset(_expand(words[j]))
     return frozenset()
 
 

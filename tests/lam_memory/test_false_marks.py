@@ -19,7 +19,10 @@ from lam_memory.types import Chunk
         ("What exercises has John done?", True),
         ("Which US state was Sam travelling in during October 2023?", True),
         ("What were Deborah's mother's hobbies?", True),
-        ("Which team has the pager?", False),  # `has` as the verb: what is so
+        ("Which team has the pager in the kitchen?", False),  # `has` as the verb: what is so
+        ("What has the team agreed on?", True),
+        ("How many times has Melanie gone to the beach in 2023?", True),
+        ("What do we need when the build has one open issue?", False),
         ("Which servers have the most memory?", False),
         ("What is the current retry timeout?", False),
         ("What's the max upload size?", False),
@@ -81,3 +84,23 @@ def test_a_question_about_a_change_still_gets_the_latest_first():
 
     hits = chat_memory(PORT_CHAT).search("Which port did the billing API listen on?", k=4)
     assert "8443" in hits[0].text and all(h.superseded_by is None for h in hits), [h.text[:40] for h in hits]
+
+
+@pytest.mark.parametrize("name", ["Alice", "Dana Kowalski"])
+def test_another_persons_value_is_not_a_newer_version(name):
+    """ "What is Ivan Kowalski's badge number?" asks about Ivan: his first name is not the word asked for
+    (`lexical.answer_terms`), so another person's later badge number, sharing the rest of the question's words (and
+    even his surname), neither ranks first nor supersedes his."""
+    from tests.lam_memory.test_subjects import chat_memory
+
+    mem = chat_memory(
+        [
+            ("user", "Before I forget: Ivan Kowalski's employee badge number is 398945."),
+            ("user", "Lunch is at noon today."),
+            ("user", f"FYI: {name}'s employee badge number is 703635."),
+        ]
+    )
+    hits = mem.search("What is Ivan Kowalski's employee badge number?", k=3)
+    assert "398945" in hits[0].text and all(h.superseded_by is None for h in hits), [
+        (h.text, h.superseded_by) for h in hits
+    ]

@@ -121,6 +121,8 @@ def test_an_assistant_answer_never_replaces_the_evidence():
         ("What's the port of the billing API?", {"port"}),
         ("What does the search API listen on?", set()),  # after a verb come the subject's words
         ("Where is the office?", set()),
+        ("What is Ivan Kowalski's employee badge number?", set()),  # a proper name names the subject
+        ("Which CI system runs the builds?", {"ci"}),  # an acronym is a word
     ],
 )
 def test_answer_terms(query, asked):
