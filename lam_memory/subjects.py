@@ -53,16 +53,15 @@ all asked in the present tense, kept their latest-wins.
 
 Where it fails: a question in the past tense about a change ("which port did the billing API listen on?") gets the
 latest value first but the stale ones unmarked; a present-tense question about something that recurs ("what is a
-stress reliever for Evan?") may still have one of several true statements marked. A statement-style query
-("billing API port") has no asked word, so an update that leaves out
-"port" is not linked; a question whose subject words an update paraphrases ("listens" vs "served") links only
-through the terms both still share. So do inflected words ("deploy" in the question and the first statement,
-"deployment" in the update) and an update that drops a qualifier ("the team offsite" -> "the offsite"): the first
-statement stays current. `tests/lam_memory/test_subjects.py` keeps both as expected failures beside eight changes
-worded freely that it gets right. Matching words by their form instead (plural, -ed, -ing, -ment stripped) was
-tried and made it worse: the question's own verb then joins the first statement's subject ("listen" in "listens
-on port 8080", "use" in "uses PostgreSQL") and the update, worded with another verb, no longer shares it (two of
-those tests failed, neither expected failure passed).
+stress reliever for Evan?") may still have one of several true statements marked. A statement-style query ("billing
+API port") has no asked word, so an update that leaves out "port" is not linked; a question whose subject words an
+update paraphrases ("listens" vs "served") links only through the terms both still share. So do inflected words
+("deploy" in the question and the first statement, "deployment" in the update) and an update that drops a qualifier
+("the team offsite" -> "the offsite"): the first statement stays current. `tests/lam_memory/test_subjects.py` keeps
+both as expected failures beside eight changes worded freely that it gets right. Matching words by their form
+instead (plural, -ed, -ing, -ment stripped) was tried and made it worse: the question's own verb then joins the
+first statement's subject ("listen" in "listens on port 8080", "use" in "uses PostgreSQL") and the update, worded
+with another verb, no longer shares it (two of those tests failed, neither expected failure passed).
 """
 
 from __future__ import annotations
