@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -75,7 +76,8 @@ def terms(text: str) -> list[str]:
     Identifiers are kept whole and with their parts: `Response.aiter_raw` -> response.aiter_raw, response,
     aiter_raw, aiter, raw; `getBackoffTime` -> getbackofftime, get, backoff, time; `urllib3/util/retry.py` ->
     the path, urllib3, util, retry.py, retry, py. Numbers stay whole (`3.14`). Single characters other than digits
-    are dropped. No stemming: identifiers must match exactly, and a stemmer would conflate `handler` with `handle`.
+    are dropped. The index stems nothing: identifiers must match exactly, and a stemmer would conflate `handler`
+    with `handle`.
     """
     out: list[str] = []
     for token in _TOKEN.findall(text):
@@ -217,15 +219,19 @@ def indexed_max(conn: sqlite3.Connection) -> int:
     return row[0] if row else -1
 
 
-def matches(conn: sqlite3.Connection, query: str, positions: Iterable[int]) -> dict[int, set[str]]:
-    """Which of the query's terms each of `positions` holds (one indexed lookup per query term)."""
-    positions = [int(p) for p in positions]
-    held: dict[int, set[str]] = {p: set() for p in positions}
-    sql = f"SELECT rowid FROM lexical WHERE lexical MATCH ? AND rowid IN ({','.join('?' * len(positions))})"
-    for word in query_terms(query):
-        for (p,) in conn.execute(sql, (_quote(word), *positions)):
-            held[p].add(word)
-    return held
+def holds(query: str, text: str) -> set[str]:
+    """The query's terms (`query_terms`) that `text` holds, as the index matches them (diacritics folded), read from
+    the text itself: no lookup per term. Words match whole, unstemmed (see the module doc of `lam_memory.subjects`
+    for why a stem is not enough to say a statement restates another)."""
+    words = {_fold(w) for w in terms(text)}
+    return {term for term in query_terms(query) if _fold(term) in words}
+
+
+def _fold(word: str) -> str:
+    """`word` without diacritics ("café" -> "cafe"), as FTS5's `remove_diacritics` reads it."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 _VOCAB = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_terms USING fts5vocab(main, lexical, row)"

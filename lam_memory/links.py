@@ -17,7 +17,11 @@ of the question, apart from the asked word: "Ximena"):
   it (a relevance band of 0.15 under the best missed 3 of the 4 multi-hop misses of the synthetic suite at 32K);
 - its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words)
   and that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16,
-  does not single out one thing), one of which also holds what the evidence lacks;
+  does not single out one thing), one of which also holds what the evidence lacks. When no chunk holding a link
+  holds the asked word, the asked word names a category that the answer gives by an instance ("Which CI system
+  runs the builds of ...?" is answered by "... runs its builds on Jenkins", "which city" by "Lisbon"): then the one
+  chunk holding the link that best matches the question's other words (its predicate, "runs" and "builds"; BM25
+  over them) is linked, and a chunk holding the link and none of them is not;
 - those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
   far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
   candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
@@ -87,24 +91,35 @@ def linked(query: str, evidence: list[Chunk], index: Index, max_df: int) -> dict
     if not may_link(query) or max_df < 2:
         return {}
     asked, named, subject = answer_terms(query), set(query_terms(query)), named_subject(query)
+    predicate = sorted(named - subject - asked)  # what the question says of the subject: "runs", "builds"
     out: dict[int, int] = {}
     for chunk in evidence:
         if not is_statement(chunk):
             continue  # a question states nothing to follow
         held = set(terms(chunk.text))
         if subject & held and not asked & held:
-            lacks = sorted(asked)  # it names the subject: the answer is elsewhere
+            lacks, instead = sorted(asked), predicate  # it names the subject: the answer is elsewhere
         elif asked & held and not subject & held:
-            lacks = sorted(subject)  # it gives the asked thing of something: is that the subject's?
+            lacks, instead = sorted(subject), []  # it gives the asked thing of something: is that the subject's?
         else:
             continue  # both (it may be the answer itself) or neither (it is about something else)
         candidates = [n for n in names(chunk.text) if n not in named]
         counts = index.document_counts(candidates)
-        rare = sorted((counts[n], i, n) for i, n in enumerate(candidates) if 2 <= counts[n] <= max_df)
-        for _, _, name in rare:  # the rarest name that leads to a chunk holding what this one lacks
-            found = [p for p in index.holding(name, lacks, max_df) if p != chunk.position]
-            for p in found:
-                out.setdefault(p, chunk.position)
-            if found:
-                break
+        rare = sorted((n for n in candidates if 2 <= counts[n] <= max_df), key=counts.__getitem__)  # stable: ties
+        found = (
+            _follow(rare, lacks, index, max_df, chunk.position)
+            or _follow(rare, instead, index, max_df, chunk.position)[:1]
+        )
+        for p in found:
+            out.setdefault(p, chunk.position)
     return out
+
+
+def _follow(rare: list[str], lacks: list[str], index: Index, max_df: int, start: int) -> list[int]:
+    """The chunks (best BM25 first) that the rarest name of `rare` leading somewhere leads to: holding it and any of
+    `lacks`, other than the chunk `start` it was found in."""
+    for name in rare:
+        found = [p for p in index.holding(name, lacks, max_df) if p != start]
+        if found:
+            return found
+    return []

@@ -103,7 +103,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import answer_terms, identifiers
+from lam_memory.lexical import answer_terms, holds, identifiers
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
@@ -485,7 +485,7 @@ class LAMMemory:
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
-        held = self.store.matches(query, [c.position for c in statements]) if statements else {}
+        held = {c.position: holds(query, c.text) for c in statements}
         statements = about_named(query, statements, held)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])

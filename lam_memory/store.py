@@ -609,11 +609,6 @@ class Store:
         return self._index(lexical.holding, word, any_of, limit, default=[])
 
     @_sqlite_errors
-    def matches(self, query: str, positions: list[int]) -> dict[int, set[str]]:
-        """Which of `query`'s terms each position holds (`lexical.matches`); none without an index."""
-        return self._index(lexical.matches, query, positions, default={p: set() for p in positions})
-
-    @_sqlite_errors
     def slots(self, start: int = 0) -> list[str | None]:
         """Version slots of positions start.., in order (None: the chunk has none or is no longer live)."""
         with self._lock:

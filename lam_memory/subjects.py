@@ -7,9 +7,9 @@ among other sentences, and in the synthetic suite its versions' embeddings were 
 unrelated messages were as close (0.4-0.8). What the versions share is the subject the question names, so the query
 says what the subject is:
 
-- A candidate's *subject* is the set of query terms it holds (read from the lexical index, identifier-aware, no
-  stemming), apart from the word the question asks for (`lexical.answer_terms`: "which *port* ..."): a statement
-  gives the new value and may leave that word out ("now served on 8443").
+- A candidate's *subject* is the set of query terms it holds (`lexical.holds`: as the lexical index matches
+  them, identifier-aware, no stemming), apart from the word the question asks for (`lexical.answer_terms`:
+  "which *port* ..."): a statement gives the new value and may leave that word out ("now served on 8443").
 - Candidates whose subject includes the most relevant candidate's and equals each other's state one subject; when
   one of two names the asked word and the other does not, they must also be close in meaning (cosine >= `link`,
   0.6 by default: about "roughly equivalent, some important information differs" on the encoder's STS-B scale,
@@ -59,9 +59,10 @@ update paraphrases ("listens" vs "served") links only through the terms both sti
 ("deploy" in the question and the first statement, "deployment" in the update) and an update that drops a qualifier
 ("the team offsite" -> "the offsite"): the first statement stays current. `tests/lam_memory/test_subjects.py` keeps
 both as expected failures beside eight changes worded freely that it gets right. Matching words by their form
-instead (plural, -ed, -ing, -ment stripped) was tried and made it worse: the question's own verb then joins the
-first statement's subject ("listen" in "listens on port 8080", "use" in "uses PostgreSQL") and the update, worded
-with another verb, no longer shares it (two of those tests failed, neither expected failure passed).
+instead (plural, -ed, -ing, -ment stripped; later again with Snowball's English stemmer) was tried and made it worse:
+the question's own verb then joins the first statement's subject ("listen" in "listens on port 8080", "use" in "uses
+PostgreSQL") and the update, worded with another verb, no longer shares it (two of those tests failed each time; the
+stemmer made "deployment" hold "deploy", but the offsite and deploy tests still failed).
 """
 
 from __future__ import annotations

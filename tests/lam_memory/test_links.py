@@ -189,3 +189,47 @@ def test_the_rarest_name_that_leads_somewhere_is_followed():
     ]
     assert "tkinter" in lexical.names(texts[0])
     assert linked(QUESTION, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {2: 0}
+
+
+def test_an_answer_naming_an_instance_of_the_asked_category_is_linked_by_the_question_s_other_words():
+    """ "Which CI system ..." is answered by "... runs its builds on Jenkins": the answer names an instance, not the
+    category, so no chunk holding the link holds the asked word. Then the chunk holding the link that best matches
+    the question's other words (its predicate: "runs", "builds", "project") is linked, one only; a chunk holding the
+    link and none of them (the kickoff) is not."""
+    question = "Which CI system runs the builds of Ximena Haddad's project?"
+    texts = [
+        "Ximena Haddad is now a developer on project Willow2-17.",
+        "Willow2-17 had its kickoff on Monday.",
+        "The Willow2-17 project runs its builds on Jenkins.",
+        "The Quartz-63 project runs its builds on Travis CI.",
+    ]
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {2: 0}
+    assert linked(question, _chunks(texts[:2])[:1], FakeIndex(texts[:2]), max_df=16) == {}  # nothing to say it
+    # a chunk holding the link and the asked word is still preferred
+    texts.append("Willow2-17 moved to GitLab CI.")
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {4: 0}
+
+
+OTHERS = ["Quartz-63", "Umbra-14", "Lantern-46", "Marlin-40", "Aurora2-29", "Vortex2-98", "Dune2-97", "Raven-97"]
+CI = ["Travis", "GitLab", "Circle", "Drone", "Woodpecker", "Buildkite", "Semaphore", "Cirrus"]
+
+
+def test_a_buried_answer_without_the_asked_word_reaches_the_context():
+    """End to end, on real prose: the statement naming Ximena's project and the one naming its CI system are both
+    buried in pastes, among other projects' CI statements that hold the asked word; the link finds the answer, and
+    without links (`link_df` 1) the closer statements of other projects fill the context."""
+    filler = _filler()
+    turns = [
+        f"{filler[0]} Quick note: Ximena Haddad works on project Willow2-17.",
+        "Ximena Haddad is out of office on Friday.",
+        *[f"The {p} project runs its builds on {ci} CI." for p, ci in zip(OTHERS, CI, strict=True)],
+        *filler[3:9],
+        f"{filler[1]} FYI: The Willow2-17 project runs its builds on Jenkins. {filler[2]}",
+        "The Willow2-17 roadmap was shared in the channel.",
+        *filler[9:],
+    ]
+    question = "Which CI system runs the builds of Ximena Haddad's project?"
+    for config, found in ((MemoryConfig(), True), (MemoryConfig(link_df=1), False)):
+        with LAMMemory(config=config) as mem:
+            mem.add_messages([{"role": "user", "content": t} for t in turns], source="chat.jsonl")
+            assert ("Jenkins" in mem.context(question, budget_tokens=500).text) is found

@@ -129,13 +129,20 @@ def test_answer_terms(query, asked):
     assert answer_terms(query) == asked
 
 
-def test_matches_report_which_chunks_hold_each_query_term():
-    conn = sqlite3.connect(":memory:")
+def test_holds_reports_the_query_terms_a_text_holds_as_the_index_matches_them():
+    query = "Which region do we deploy the billing API to? zebra"  # `zebra` is in no text
+    assert lexical.holds(query, "billing api deployment moved to eu-west-2") == {"billing", "api"}
+    assert lexical.holds(query, "We deploy it; the région is set") == {"we", "deploy", "region"}  # diacritics fold
+    assert lexical.holds("Which port?", "the portal is up") == set()  # whole words only
+    assert lexical.holds("What does retry_after do?", "call retry_after()") == {"retry_after", "retry", "after"}
+    conn = sqlite3.connect(":memory:")  # the index agrees, term by term
     conn.executescript(lexical.SCHEMA)
-    texts = ["billing port 8080", "billing api", "search api port", "lunch at noon"]
+    texts = ["billing port 8080", "billing api", "search api port", "lunch at noon", "Café au lait"]
     lexical.index(conn, [(i, t, "chat", "") for i, t in enumerate(texts)])
-    held = lexical.matches(conn, "which billing port? zebra", [0, 1, 2, 3])  # `zebra` is in no chunk
-    assert held == {0: {"billing", "port"}, 1: {"billing"}, 2: {"port"}, 3: set()}
+    query = "which billing port? cafe zebra"
+    for word in lexical.query_terms(query):
+        found = {r[0] for r in conn.execute("SELECT rowid FROM lexical WHERE lexical MATCH ?", (f'"{word}"',))}
+        assert found == {i for i, t in enumerate(texts) if word in lexical.holds(query, t)}, word
 
 
 def test_subject_groups_from_held_terms_alone():
