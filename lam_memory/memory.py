@@ -57,11 +57,12 @@ word the question asks for); the latest statement of a subject is current, takes
 others are marked superseded by it. An assistant's turn is never current over the evidence it restates. Both steps
 claim only what a reader could check (`subjects.replaced`): a chunk is superseded only by a later one that holds
 every query term it holds, the asked word aside; and for a question about what happened ("when did ...", "what has
-... done": `subjects.asks_about_past`) the latest statement still ranks first, but none is marked superseded: the
-older ones were true when made, and the question may ask for them. Order is time between writes and within a stream
-of messages, not inside a document read at once: the paragraphs of one `add` or ingest (`meta["read"]`) were current
-together, so neither rule lets one supersede another (`subjects.replaced`; a reference's chapters, a changelog
-newest first).
+... done": `subjects.asks_about_past`) or for some of several things ("what are the names of ...", "what is a
+...": `subjects.asks_for_many`) the latest statement still ranks first, but none is marked superseded: the older
+ones were true when made, or still are, and the question may ask for them. Order is time between writes and within
+a stream of messages, not inside a document read at once: the paragraphs of one `add` or ingest (`meta["read"]`)
+were current together, so neither rule lets one supersede another (`subjects.replaced`; a reference's chapters, a
+changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -107,7 +108,15 @@ from lam_memory.lexical import answer_terms, holds, identifiers
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
-from lam_memory.subjects import ANSWER_ROLES, about_named, asks_about_past, is_statement, replaced, subject_groups
+from lam_memory.subjects import (
+    ANSWER_ROLES,
+    about_named,
+    asks_about_past,
+    asks_for_many,
+    is_statement,
+    replaced,
+    subject_groups,
+)
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
@@ -493,12 +502,12 @@ class LAMMemory:
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
-        past, asked = asks_about_past(query), answer_terms(query)
+        lasting, asked = asks_about_past(query) or asks_for_many(query), answer_terms(query)
         for group, owner in settled + self._subjects(query, rel, positions, statements, held):
             old = replaced([chunks[p] for p in group], chunks[owner], held, asked)
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
-                if not past:  # what happened stays true: the latest ranks first, the others are not called stale
+                if not lasting:  # what happened, or one of many, stays true: the latest ranks first, none is stale
                     replaced_by |= dict.fromkeys(old, owner)
                     replaced_by.pop(owner, None)
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))

@@ -1,6 +1,6 @@
 """A stale mark is a claim: "superseded by X" tells the reader to disregard the evidence. It must not be made about
-what a later chunk did not restate, against time, or for a question about what happened (`subjects.replaced`,
-`subjects.asks_about_past`)."""
+what a later chunk did not restate, against time, or for a question about what happened or about some of several
+things (`subjects.replaced`, `subjects.asks_about_past`, `subjects.asks_for_many`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from evals.memory.locomo import load_locomo
 from lam_memory import LAMMemory
-from lam_memory.subjects import asks_about_past, replaced
+from lam_memory.subjects import asks_about_past, asks_for_many, replaced
 from lam_memory.types import Chunk
 
 
@@ -33,6 +33,33 @@ from lam_memory.types import Chunk
 )
 def test_asks_about_past(query, past):
     assert asks_about_past(query) is past
+
+
+@pytest.mark.parametrize(
+    "query, many",
+    [
+        ("What are the names of Jolene's snakes?", True),
+        ("What are Maria's dogs' names?", True),
+        ("What is a stress reliever for Evan?", True),
+        ("What symbols are important to Caroline?", True),
+        ("What kind of tricks do James's pets know?", True),
+        ("What other exercises can help John?", True),
+        ("What is one of Joanna's favorite movies?", True),
+        ("What APIs does the gateway expose?", True),
+        ("What kind of job is Joanna beginning?", False),
+        ("What is Nate's favorite movie trilogy?", False),
+        ("How many children does Melanie have?", False),  # a count is one value
+        ("Which CI system runs the builds of Yusuf Kowalski's project?", False),
+        ("What is the current rate limit of the billing public API?", False),
+        ("What's the max upload size?", False),
+        ("What is the status of the build?", False),
+        ("Which port does the billing API listen on?", False),
+        ("What does Melanie do to destress?", False),
+        ("Who is my manager?", False),
+    ],
+)
+def test_asks_for_many(query, many):
+    assert asks_for_many(query) is many
 
 
 def _chunk(p: int, role: str = "user", read: str | None = None) -> Chunk:
@@ -104,3 +131,14 @@ def test_another_persons_value_is_not_a_newer_version(name):
     assert "398945" in hits[0].text and all(h.superseded_by is None for h in hits), [
         (h.text, h.superseded_by) for h in hits
     ]
+
+
+def test_a_question_about_some_of_several_things_marks_nothing():
+    """Jolene names her snakes in two turns ("This is Susie.", then "My second snake Seraphim did it."), both true
+    together and both the question's evidence; before the rule one of them was marked superseded in the context of
+    "What are the names of Jolene's snakes?"."""
+    conv = load_locomo()[7]  # Deborah and Jolene
+    with LAMMemory() as mem:
+        mem.add_messages([{"role": "user", "content": c.text} for c in conv.chunks], source="chat")
+        hits = mem.search("What are the names of Jolene's snakes?", k=16)
+        assert all(h.superseded_by is None for h in hits), [(h.text[:60], h.superseded_by) for h in hits]
