@@ -92,25 +92,38 @@ def query_terms(text: str) -> list[str]:
 
 _WH = frozenset({"what", "which", "whose"})
 _SKIP = frozenset("is are was were s the a an our my your its their current now".split())  # `s`: "what's"
-_VERB = frozenset("do does did can could will would should may might".split())  # "what does X ...": X is the subject
+# Auxiliaries before a question's subject: in "what does X ..." the words after the auxiliary name the subject.
+AUXILIARIES = frozenset("do does did can could will would should may might".split())
 
 
-def answer_terms(query: str) -> frozenset[str]:
-    """The terms of the word a question asks for: the first word after `what` / `which` / `whose` (or `how many` /
-    `how much`) that is not an article, a form of `be` or `current` ("Which port does ..." -> port). None when a
-    verb comes first ("What does the search API use?": the words after it name the subject, not the answer), or a
-    proper name ("What is Ivan Kowalski's badge number?": whose number it is, the subject; an acronym still counts,
-    "Which CI system ..." -> ci). A statement that answers gives the value and may leave that word out ("it is now
-    on 8443")."""
+def asked_word(query: str) -> tuple[list[str], int, int] | None:
+    """Where a question names what it asks for: its raw tokens, the index of the first token after `what` / `which`
+    / `whose` (or `how many` / `how much`), and the index of the asked word, the first from there that is not an
+    article, a form of `be` or `current` ("Which port does ..." -> port); None without one. The callers judge the
+    word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
     raw = _TOKEN.findall(query)
     words = [w.lower() for w in raw]
     for i, w in enumerate(words):
         if w in _WH or (w == "how" and words[i + 1 : i + 2] in (["many"], ["much"])):
-            for j in range(i + (2 if w == "how" else 1), len(words)):
-                if words[j] not in _SKIP:
-                    proper = raw[j][0].isupper() and not raw[j].isupper()
-                    return frozenset() if words[j] in _VERB or proper else frozenset(_expand(words[j]))
-    return frozenset()
+            start = i + (2 if w == "how" else 1)
+            j = next((j for j in range(start, len(words)) if words[j] not in _SKIP), None)
+            return None if j is None else (raw, start, j)
+    return None
+
+
+def answer_terms(query: str) -> frozenset[str]:
+    """The terms of the word a question asks for (`asked_word`: "Which port does ..." -> port). None when a verb
+    comes first ("What does the search API use?": the words after it name the subject, not the answer), or a
+    proper name ("What is Ivan Kowalski's badge number?": whose number it is, the subject; an acronym still counts,
+    "Which CI system ..." -> ci). A statement that answers gives the value and may leave that word out ("it is now
+    on 8443")."""
+    found = asked_word(query)
+    if found is None:
+        return frozenset()
+    raw, _, j = found
+    word = raw[j].lower()
+    proper = raw[j][0].isupper() and not raw[j].isupper()
+    return frozenset() if word in AUXILIARIES or proper else frozenset(_expand(word))
 
 
 _MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")

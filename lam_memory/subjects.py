@@ -75,7 +75,7 @@ import re
 import torch
 
 from lam_memory.chunking import mostly_code
-from lam_memory.lexical import answer_terms, names
+from lam_memory.lexical import AUXILIARIES, answer_terms, asked_word, names
 from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
@@ -163,35 +163,31 @@ def asks_about_past(query: str) -> bool:
     return False
 
 
-_WH = frozenset("what which whose".split())
-_SKIP = frozenset("is s the our my your its their current now".split())  # `s`: "what's"
-_SOME = frozenset("are a an some any other another something one".split())  # "what are", "what is a", "one of"
+_SOME = frozenset("some any other another something one".split())  # "what other ...", "one of ..."
 _KIND = frozenset("kind kinds type types sort sorts".split())
-_AUX = frozenset("do does did can could will would should may might was were has have had".split())
 _SINGULAR_S = frozenset("news series species".split())
 
 
 def asks_for_many(query: str) -> bool:
-    """Whether a question asks for some of several things, not for the one current value of something: after
-    what / which / whose come "are" or an indefinite ("What are the names of Jolene's snakes?", "What is a stress
-    reliever for Evan?", "What other exercises ...", "one of ..."), or the word it asks for (`lexical.answer_terms`;
-    after "kind of", the word after it) is a plural ("What symbols are important to Caroline?", "What kind of tricks
-    ..."). Such things accumulate: a later statement of one adds to the others and does not replace them, so for
-    such a question no statement is called superseded. (A count, "how many ...", is one value and still is.)"""
-    raw = re.findall(r"[A-Za-z]+", re.sub(r"['\u2019]s\b", "", query))
+    """Whether a question asks for some of several things, not for the one current value of something: "are" or an
+    indefinite comes before the word it asks for (`lexical.asked_word`: "What are the names of Jolene's snakes?",
+    "What is a stress reliever for Evan?"), that word is an indefinite ("What other exercises ...", "one of ..."),
+    or it (after "kind of", the word after it) is a plural ("What symbols are important to Caroline?", "What kind
+    of tricks ..."). Such things accumulate: a later statement of one adds to the others and does not replace them,
+    so for such a question no statement is called superseded. (A count, "how many ...", is one value and still
+    is.)"""
+    found = asked_word(query)
+    if found is None or found[0][found[1] - 1].lower() in ("many", "much"):
+        return False
+    raw, start, j = found
     words = [w.lower() for w in raw]
-    start = next((i + 1 for i, w in enumerate(words) if w in _WH), len(words))
-    for j in range(start, len(words)):
-        if words[j] in _SOME:
-            return True
-        if words[j] in _SKIP:
-            continue
-        if words[j] in _AUX:
-            return False  # "what does X ...": the words after it name the subject
-        if words[j] in _KIND and words[j + 1 : j + 2] == ["of"] and j + 2 < len(words):
-            j += 2
-        return _plural(raw[j])
-    return False
+    if {"are", "a", "an"} & set(words[start:j]) or words[j] in _SOME:
+        return True
+    if words[j] in AUXILIARIES:
+        return False  # "what does X ...": the words after it name the subject
+    if words[j] in _KIND and words[j + 1 : j + 2] == ["of"] and j + 2 < len(words):
+        j += 2
+    return _plural(raw[j])
 
 
 def _plural(token: str) -> bool:
