@@ -22,8 +22,10 @@ the CPU multiplies bf16 natively (AVX-512 BF16 / AMX, `native_bf16()`): inputs a
 back float32 (the feed-forward's hidden activations stay bf16 between its two layers), while embeddings, norms,
 residuals and the recurrence itself stay float32 (embeddings agree with float32 ones to cosine > 0.999; STS-B is
 unchanged). About 1.4x at 128 and 512 tokens (`lam bench encoder` rows, both precisions side by side);
-`load_encoder(bf16=False)` keeps everything float32. `load_encoder` also sets glibc's allocator thresholds for the
-process (`tune_malloc`; opt out with LAM_MALLOC_TUNING=0).
+`load_encoder(bf16=False)` keeps everything float32. At inference each bf16 weight is packed once for oneDNN's
+kernels (`pack`, `linear`; the products are bit-identical to F.linear's, which repacks the weight on every call).
+`load_encoder` also sets glibc's allocator thresholds for the process (`tune_malloc`; opt out with
+LAM_MALLOC_TUNING=0).
 
 Chunk length (speed only: the results agree to float rounding). The chunkwise op pads every row to a multiple of
 its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches: chat messages,
@@ -109,12 +111,53 @@ def tune_malloc() -> bool:
         return False
 
 
+def packing() -> bool:
+    """Whether inference runs bf16 dense layers through weights packed once for oneDNN (see `linear`)."""
+    global _PACKING
+    if _PACKING is None:
+        ops = torch.ops.mkldnn
+        _PACKING = native_bf16() and hasattr(ops, "_reorder_linear_weight") and hasattr(ops, "_linear_pointwise")
+    return _PACKING
+
+
+_PACKING: bool | None = None
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None, packed: Tensor | None = None) -> Tensor:
+    """F.linear(x, weight, bias); with `packed` (the weight as `pack` made it), the same product through oneDNN
+    without repacking the weight on every call (bit-identical: tests/lam_memory/test_encoder.py)."""
+    if packed is None:
+        return F.linear(x, weight, bias)
+    return torch.ops.mkldnn._linear_pointwise(x.contiguous(), packed, bias, "none", [], "")
+
+
+def pack(weight: Tensor) -> Tensor | None:
+    """`weight` (out, in) laid out once for oneDNN's bf16 kernels (AMX / AVX-512 BF16), or None where that does not
+    apply: float32 weights, training (autograd), another device, or a CPU without native bf16. F.linear lays a bf16
+    weight out again on every call; packed once, a product of the encoder's shapes is 1.3-2x faster at a query's
+    12-42 rows and 1.1-1.7x at 512-8192 (docs/RESULTS.md, "Packed bf16 weights"). The row count it is packed for
+    is only a layout hint: any count gives the same product."""
+    if torch.is_grad_enabled() or weight.dtype != torch.bfloat16 or weight.device.type != "cpu" or not packing():
+        return None
+    return torch.ops.mkldnn._reorder_linear_weight(weight.detach(), EncoderConfig.batch_tokens)
+
+
 class Dense(nn.Linear):
     """nn.Linear computed in its weight's dtype (float32, or bfloat16 after `Encoder.to_bf16_dense`), returning
-    float32."""
+    float32. At inference a bf16 weight is packed once (`pack`) and repacked whenever it changes."""
+
+    _packed: tuple | None = None  # (weight kept alive, its version, packed weight)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.linear(x.to(self.weight.dtype), self.weight, self.bias).float()
+        return self.product(x).float()
+
+    def product(self, x: Tensor) -> Tensor:
+        """x W^T + b in the weight's dtype."""
+        w, cached = self.weight, self._packed
+        if cached is None or cached[0].data_ptr() != w.data_ptr() or cached[1] != w._version:
+            packed = pack(w)
+            cached = self._packed = None if packed is None else (w.detach(), w._version, packed)
+        return linear(x.to(w.dtype), w, self.bias, None if cached is None else cached[2])
 
 
 class GroupRMSNorm(nn.Module):
@@ -140,7 +183,7 @@ class LAMMixer(nn.Module):
         self.mix_logit = nn.Parameter(torch.full((H, 2), -3.0))
         self.norm = GroupRMSNorm(H, cfg.head_dim)
         self.register_buffer("rows", _head_major_rows(cfg), persistent=False)
-        self._fused: tuple | None = None  # (weights' identity, weight, bias) of `_projection`
+        self._fused: tuple | None = None  # (weights' identity, weight, bias, packed weight) of `_projection`
         with torch.no_grad():
             self.gates.weight.normal_(0, 0.02)
             b = self.gates.bias.view(4, H)
@@ -156,8 +199,8 @@ class LAMMixer(nn.Module):
         B, T, _ = x.shape
         HEADS, HEAD_DIM, BLOCK = self.cfg.heads, self.cfg.head_dim, self.cfg.block
         half, width = HEADS // 2, 3 * HEAD_DIM + 4
-        weight, bias = self._projection()
-        proj = F.linear(x.to(weight.dtype), weight, bias).view(B, T, HEADS, width)
+        weight, bias, packed = self._projection()
+        proj = linear(x.to(weight.dtype), weight, bias, packed).view(B, T, HEADS, width)
         # Backward heads see the span as nb rows of one block each, reversed inside the block's length (pads stay
         # at the end). Projections are per token, so reversing them equals projecting reversed x.
         nb, Tb = -(-T // BLOCK), min(T, BLOCK)
@@ -184,18 +227,20 @@ class LAMMixer(nn.Module):
         o = self.norm(torch.cat((o_fwd.transpose(1, 2), o_back), dim=2)).view(B, T, self.cfg.hidden)
         return self.dense(o), S
 
-    def _projection(self) -> tuple[Tensor, Tensor]:
-        """One projection for all heads, its rows grouped by head: (q, k, v, 4 gates) x 12. Without gradients it is
-        built once and reused while no weight changes (a query's encoding spent ~10% of its time rebuilding it)."""
+    def _projection(self) -> tuple[Tensor, Tensor, Tensor | None]:
+        """One projection for all heads, its rows grouped by head: (q, k, v, 4 gates) x 12, and its weight packed
+        for oneDNN (`pack`; None where that does not apply). Without gradients it is built once and reused while no
+        weight changes (a query's encoding spent ~10% of its time rebuilding it)."""
         parts = (self.query, self.key, self.value, self.gates)
         params = [t for m in parts for t in (m.weight, m.bias)]
         tag = tuple((t.data_ptr(), t._version, t.dtype) for t in params)
         if self._fused is not None and self._fused[0] == tag and not torch.is_grad_enabled():
-            return self._fused[1], self._fused[2]
+            return self._fused[1:]
         weight = torch.cat(params[0::2]).index_select(0, self.rows)  # index_select: cheaper than [rows] on CPU
         bias = torch.cat(params[1::2]).index_select(0, self.rows)
-        self._fused = None if torch.is_grad_enabled() else (tag, weight, bias)
-        return weight, bias
+        packed = pack(weight)
+        self._fused = None if torch.is_grad_enabled() else (tag, weight, bias, packed)
+        return weight, bias, packed
 
     def _recurrence(self, heads: Tensor, lengths: Tensor, state: Tensor | None, mix: Tensor) -> tuple[Tensor, Tensor]:
         """The LAM recurrence over float32 per-head projections (B, h, T, width) with `lengths` real tokens."""
@@ -249,9 +294,7 @@ class Layer(nn.Module):
 
     def ffn(self, x: Tensor) -> Tensor:
         """Feed-forward block; with bf16 weights the 1536-wide hidden activations stay bf16 (half the traffic)."""
-        w = self.ffn_in.weight
-        h = F.gelu(F.linear(x.to(w.dtype), w, self.ffn_in.bias))
-        return F.linear(h, self.ffn_out.weight, self.ffn_out.bias).float()
+        return self.ffn_out(F.gelu(self.ffn_in.product(x)))
 
 
 class Encoder(nn.Module):

@@ -96,6 +96,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Collection, Iterator
+from concurrent import futures
 from pathlib import Path
 
 import torch
@@ -402,12 +403,16 @@ class LAMMemory:
 
     def _search(self, query: str, k: int, candidates: int | None) -> list[Hit]:
         cfg, live = self.config, int(self._live.sum())
-        q = self.encoder.encode([query])[0]
-        sims = (self._emb @ q).masked_fill(~self._live, -math.inf)
         n = min(max(candidates or cfg.candidates, k), live)
+        pending = _beside(self.store.lexical, query, n, cfg.lexical_columns)
+        try:
+            q = self.encoder.encode([query])[0]
+        finally:
+            futures.wait([pending])  # the archive is never left in use by another thread
+        sims = (self._emb @ q).masked_fill(~self._live, -math.inf)
         top = sims.topk(n)
         pool = {int(p): float(v) for p, v in zip(top.indices, top.values, strict=True)}
-        lexical = self.store.lexical(query, n, cfg.lexical_columns)
+        lexical = pending.result()
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
                 pool[p] = float(sims[p]) + cfg.lexical_weight * bm25 / max(lexical[0][1], 1e-9)
@@ -769,6 +774,28 @@ class LAMMemory:
 
 
 _THREADS_LOCK = threading.Lock()
+_SIDE: futures.ThreadPoolExecutor | None = None
+
+
+def _beside(fn: Callable, *args) -> futures.Future:
+    """fn(*args) on a worker thread while the caller goes on. A search runs its lexical query there while it encodes
+    the query: SQLite runs without the GIL and the encoder uses one thread (`_one_thread`), so on a second core the
+    two overlap (the FTS5 query was ~13% of a query's time at 1M tokens, ~45% at 10M)."""
+    global _SIDE
+    if _SIDE is None:
+        _SIDE = futures.ThreadPoolExecutor(1, thread_name_prefix="lam-search")
+    return _SIDE.submit(fn, *args)
+
+
+def _forget_worker() -> None:
+    """In a forked child the worker thread does not exist: start a new one on the next search instead of queueing
+    work for it forever."""
+    global _SIDE
+    _SIDE = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_worker)
 
 
 @contextlib.contextmanager

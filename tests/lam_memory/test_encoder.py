@@ -9,12 +9,17 @@ import pytest
 import torch
 
 from lam_memory import LAMError
+from lam_memory import encoder as encoder_module
 from lam_memory.config import EncoderConfig
 from lam_memory.encoder import (
+    Dense,
     init_lam_from_minilm,
     length_batches,
+    linear,
     load_encoder,
     load_minilm,
+    pack,
+    packing,
     save_delta,
     weights_id,
 )
@@ -38,6 +43,65 @@ def test_bf16_dense_layers_agree_with_fp32():
     assert b.dtype == torch.float32
     cos = (a * b).sum(-1)
     assert cos.min() > 0.999 and (a - b).abs().max() > 0  # close, and really computed differently
+
+
+def _unpacked(enc):
+    """Drop every packed weight of `enc` (they are rebuilt on the next call unless packing is switched off)."""
+    for m in enc.modules():
+        if isinstance(m, Dense):
+            m._packed = None
+    for layer in enc.layers:
+        layer.mixer._fused = None
+    return enc
+
+
+@pytest.mark.skipif(not packing(), reason="this CPU has no native bf16: dense layers are never packed")
+def test_packed_dense_layers_are_bit_identical(monkeypatch):
+    """The fast path (weights packed once for oneDNN) against the reference (F.linear), on the shipped bf16 encoder:
+    the same embeddings to the bit, for a query, a code chunk, a batch of mixed lengths and a span-carrying input."""
+    enc = load_encoder(bf16=True)
+    long = (STDLIB / "argparse.py").read_text()[20_000:40_000]
+    texts = ["Which port does staging use?", "def area(r):\n    return 3.14159 * r * r", long, "word " * 300]
+    fast = enc.encode(texts)
+    assert enc.layers[0].ffn_in._packed is not None and enc.layers[0].mixer._fused[3] is not None
+    monkeypatch.setattr(encoder_module, "_PACKING", False)
+    reference = _unpacked(enc).encode(texts)
+    assert enc.layers[0].ffn_in._packed is None and enc.layers[0].mixer._fused[3] is None
+    assert torch.equal(fast, reference)
+
+
+@pytest.mark.skipif(not packing(), reason="this CPU has no native bf16: dense layers are never packed")
+def test_packed_weight_follows_changes_and_strided_inputs():
+    """A packed weight is rebuilt when its weight changes in place. oneDNN reads its input as contiguous memory, so
+    `linear` makes a strided view contiguous first: without that the product is garbage (errors of ~0.5 here)."""
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    dense = Dense(384, 1536).to(torch.bfloat16)
+    x = torch.randn(3, 5, 3 * 384).to(torch.bfloat16)[..., :384]  # a view: not contiguous
+    with torch.inference_mode():
+        before = dense.product(x)
+        assert dense._packed is not None
+        assert torch.equal(before, F.linear(x.contiguous(), dense.weight, dense.bias))
+        assert torch.equal(linear(x, dense.weight, dense.bias, pack(dense.weight)), before)
+        # F.linear on the strided view itself takes another kernel: the same product within bf16 rounding
+        assert (before.float() - F.linear(x, dense.weight, dense.bias).float()).abs().max() <= 2**-5
+    with torch.no_grad():
+        dense.weight.mul_(2)
+    with torch.inference_mode():
+        after = dense.product(x)
+        assert torch.equal(after, F.linear(x.contiguous(), dense.weight, dense.bias))
+        assert not torch.equal(after, before)
+
+
+def test_weights_are_packed_only_for_bf16_inference():
+    """Training (autograd) and float32 weights use F.linear: nothing is packed for them."""
+    dense = Dense(8, 16)
+    with torch.inference_mode():
+        assert pack(dense.weight) is None  # float32
+    bf16 = Dense(8, 16).to(torch.bfloat16)
+    assert pack(bf16.weight) is None  # gradients enabled
+    bf16(torch.randn(2, 8)).float().sum().backward()
+    assert bf16._packed is None and bf16.weight.grad is not None
 
 
 def test_encode_shapes_and_norms(lam):

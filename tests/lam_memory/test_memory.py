@@ -8,6 +8,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -287,3 +288,50 @@ def test_chunks_list_what_a_source_holds_in_order():
     assert [c.position for c in mem.chunks("m.py")] == [got[1].position]
     with pytest.raises(LAMError, match="source must be a str"):
         mem.chunks(None)
+
+
+def test_the_lexical_query_runs_beside_the_encoding_and_is_awaited(tmp_path, monkeypatch):
+    """A search runs its lexical query on a worker thread while it encodes the query; when the encoding fails, the
+    search still waits for that query before it raises, so the archive is never left in use by another thread."""
+    mem = LAMMemory(tmp_path / "mem")
+    mem.add("The deploy window is Friday at 16:00.", source="notes.md")
+    real, seen = mem.store.lexical, []
+
+    def slow(*args):
+        time.sleep(0.3)
+        found = real(*args)
+        seen.append(threading.get_ident())
+        return found
+
+    monkeypatch.setattr(mem.store, "lexical", slow)
+    assert mem.search("deploy window")[0].text.startswith("The deploy window")
+    assert seen and seen[0] != threading.get_ident()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("encoder failed")
+
+    monkeypatch.setattr(mem.encoder, "encode", fail)
+    with pytest.raises(RuntimeError, match="encoder failed"):
+        mem.search("deploy window")
+    assert len(seen) == 2  # finished before the error reached the caller
+    mem.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_searches_without_the_parents_worker_thread(tmp_path):
+    """The worker thread of the lexical query does not survive a fork: a child that searches starts its own
+    (it would otherwise wait forever for a thread that is not there)."""
+    mem = LAMMemory(tmp_path / "mem")
+    mem.add("The deploy window is Friday at 16:00.", source="notes.md")
+    assert mem.search("deploy window")  # the parent's worker thread exists now
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if its search returns the fact
+        code = 1
+        try:
+            signal.alarm(30)
+            code = 0 if mem.search("deploy window")[0].text.startswith("The deploy window") else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    mem.close()
