@@ -50,22 +50,25 @@ first but no mark: what happened stays true when later turns tell of other thing
 of several things (`asks_for_many`: "what are the names of Jolene's snakes?", "what is a stress reliever for
 Evan?", a plural asked word): such things accumulate, and a later one adds to the others. On LoCoMo, real chat in which
 little changes, the share of questions whose 500-token context marked their own evidence superseded fell from
-0.225 to 0.054 with the first two rules (recall through `context()` 0.497 -> 0.502) and to 0.038 with the third;
-the synthetic suite's updates, all asked in the present tense and for one value, kept their latest-wins.
+0.225 to 0.054 with the first two rules (recall through `context()` 0.497 -> 0.502), to 0.038 with the third, and
+to 0.033 once a past-tense verb right after "what" / "who" and the head of a phrase ("classical *musicians*")
+counted; the synthetic suite's updates, all asked in the present tense and for one value, kept their latest-wins.
 
 Where it fails: a question in the past tense about a change ("which port did the billing API listen on?") gets the
-latest value first but the stale ones unmarked, and so does a plural one ("which ports does the API listen
-on?"); a present-tense question in the singular about something that recurs ("what does Melanie do to destress?",
-"what is Joanna allergic to?") may still have one of several true statements marked. A statement-style query ("billing
-API port") has no asked word, so an update that leaves out "port" is not linked; a question whose subject words an
-update paraphrases ("listens" vs "served") links only through the terms both still share. So do inflected words
-("deploy" in the question and the first statement, "deployment" in the update) and an update that drops a qualifier
-("the team offsite" -> "the offsite"): the first statement stays current. `tests/lam_memory/test_subjects.py` keeps
-both as expected failures beside eight changes worded freely that it gets right. Matching words by their form
-instead (plural, -ed, -ing, -ment stripped; later again with Snowball's English stemmer) was tried and made it worse:
-the question's own verb then joins the first statement's subject ("listen" in "listens on port 8080", "use" in "uses
-PostgreSQL") and the update, worded with another verb, no longer shares it (two of those tests failed each time; the
-stemmer made "deployment" hold "deploy", but the offsite and deploy tests still failed).
+latest value first but the stale ones unmarked, and so does a plural one ("which ports does the API listen on?"); a
+present-tense question in the singular about something that recurs ("what does Melanie do to destress?", "what is
+Joanna allergic to?") may still have one of several true statements marked; an -ed adjective right after "what" in a
+question with no auxiliary ("what enabled flags matter?") is read as a past-tense verb. A statement-style query
+("billing API port") has no asked word, so an update that leaves out "port" is not linked; a question whose subject
+words an update paraphrases ("listens" vs "served") links only through the terms both still share. So do inflected
+words ("deploy" in the question and the first statement, "deployment" in the update) and an update that drops a
+qualifier ("the team offsite" -> "the offsite"): the first statement stays current.
+`tests/lam_memory/test_subjects.py` keeps both as expected failures beside eight changes worded freely that it gets
+right. Matching words by their form instead (plural, -ed, -ing, -ment stripped; later again with Snowball's English
+stemmer) was tried and made it worse: the question's own verb then joins the first statement's subject ("listen" in
+"listens on port 8080", "use" in "uses PostgreSQL") and the update, worded with another verb, no longer shares it
+(two of those tests failed each time; the stemmer made "deployment" hold "deploy", but the offsite and deploy tests
+still failed).
 """
 
 from __future__ import annotations
@@ -138,6 +141,12 @@ def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], asked:
 _PAST = frozenset("did didn was wasn were weren had hadn".split())
 _PERFECT = frozenset("has hasn have haven".split())
 _PRESENT = frozenset("is isn are aren am s does doesn do don will would should can could may might shall".split())
+# A verb in the simple past: regular ("motivated", "happened"; not "need", "speed") or a common irregular one that is
+# not also a present form ("read", "put", "set" are left out).
+_SIMPLE_PAST = re.compile(
+    r"[a-z]{2,}[^e]ed|took|gave|wrote|went|came|saw|began|made|got|met|won|bought|brought|built|found|heard|held"
+    r"|kept|lost|paid|said|sent|spent|taught|thought|told|sold|felt|chose|drove|spoke|broke|grew|knew|threw|drew"
+)
 _PARTICIPLE = re.compile(  # a regular one (not "need", "speed": e before -ed) or a common irregular one
     r"[a-z]{2,}[^e]ed|been|seen|taken|given|written|chosen|eaten|driven|broken|spoken|gotten|known|shown|grown"
     r"|thrown|drawn|flown|done|gone|got|had|made|met|read|run|won|bought|brought|built|found|heard|held|kept|left"
@@ -148,10 +157,12 @@ _PARTICIPLE = re.compile(  # a regular one (not "need", "speed": e before -ed) o
 def asks_about_past(query: str) -> bool:
     """Whether a question asks what happened, not what is so: its first auxiliary is in the past tense ("When did
     Gina get accepted ...?", "What were Deborah's mother's hobbies?") or forms the perfect with a participle after
-    it ("What exercises has John done?"; but "Which team has the pager in the kitchen?" asks what is so). What
-    happened stays true when later statements tell of other things, so for such a question no statement is called
-    superseded: on LoCoMo, 215 of the 344 questions whose context had marked some gold evidence superseded were of
-    this kind."""
+    it ("What exercises has John done?"; but "Which team has the pager in the kitchen?" asks what is so), or its verb
+    right after "what" / "who" is in the past tense and no auxiliary follows ("What motivated Caroline to ...?",
+    "What happened to John's job?", "Who wrote the spec?"; in "What shared drive does the team use?" the -ed word is
+    an adjective). What happened stays true when later statements tell of other things, so for such a
+    question no statement is called superseded: on LoCoMo, 215 of the 344 questions whose context had marked some
+    gold evidence superseded were of this kind."""
     words = re.findall(r"[a-z]+", query.lower())
     for i, w in enumerate(words):
         if w in _PAST:
@@ -160,12 +171,17 @@ def asks_about_past(query: str) -> bool:
             return any(_PARTICIPLE.fullmatch(x) for x in words[i + 1 :])
         if w in _PRESENT:
             return False
+        if w in ("what", "who") and _SIMPLE_PAST.fullmatch(words[i + 1] if i + 1 < len(words) else ""):
+            if not (_PAST | _PERFECT | _PRESENT - {"s"}).intersection(words[i + 2 :]):  # "s": "John's"
+                return True
     return False
 
 
 _SOME = frozenset("some any other another something one".split())  # "what other ...", "one of ..."
 _KIND = frozenset("kind kinds type types sort sorts".split())
 _SINGULAR_S = frozenset("news series species".split())
+_VERBS = AUXILIARIES | frozenset("is are was were has have had".split())  # where the asked noun phrase ends
+_PHRASE = 4  # the asked word and at most two more before that verb: longer runs are not read as one noun phrase
 
 
 def asks_for_many(query: str) -> bool:
@@ -173,9 +189,11 @@ def asks_for_many(query: str) -> bool:
     indefinite comes before the word it asks for (`lexical.asked_word`: "What are the names of Jolene's snakes?",
     "What is a stress reliever for Evan?"), that word is an indefinite ("What other exercises ...", "one of ..."),
     or it (after "kind of", the word after it) is a plural ("What symbols are important to Caroline?", "What kind
-    of tricks ..."). Such things accumulate: a later statement of one adds to the others and does not replace them,
-    so for such a question no statement is called superseded. (A count, "how many ...", is one value and still
-    is.)"""
+    of tricks ..."). When a few words come before the question's auxiliary, they are one noun phrase and the last is
+    the word to judge, as English puts a phrase's head last ("Which classical *musicians* does Melanie enjoy?",
+    "What personal health *incidents* does Evan face?"; "Which TV *series* does ..." stays singular). Such things
+    accumulate: a later statement of one adds to the others and does not replace them, so for such a question no
+    statement is called superseded. (A count, "how many ...", is one value and still is.)"""
     found = asked_word(query)
     if found is None or found[0][found[1] - 1].lower() in ("many", "much"):
         return False
@@ -187,7 +205,8 @@ def asks_for_many(query: str) -> bool:
         return False  # "what does X ...": the words after it name the subject
     if words[j] in _KIND and words[j + 1 : j + 2] == ["of"] and j + 2 < len(words):
         j += 2
-    return _plural(raw[j])
+    verb = next((k for k in range(j + 1, min(j + _PHRASE, len(words))) if words[k] in _VERBS), None)
+    return _plural(raw[j if verb is None else verb - 1])
 
 
 def _plural(token: str) -> bool:

@@ -4,7 +4,8 @@ Per (family, size, method): each question's ranking is packed into the budget by
 `recall` = gold chunks inside the packed context / all gold (micro-averaged over questions; `recall_macro` is the
 mean of per-question recall); `latest_wins` (updates, revisions) = the latest statement ranks above every stale
 one; `latest_in_context` = the latest statement is packed and no stale one is packed ahead of it; `top_is_evidence` =
-the method's first chunk is a gold chunk (what a reader, or a model, sees first);
+the method's first chunk is a gold chunk (what a reader, or a model, sees first); `evidence_marked_stale` /
+`marks_any` = the context marks some gold chunk / some chunk superseded (`lam-context` only: baselines make no marks);
 `context_tokens` = mean packed tokens; `ingest_s` = mean seconds to ingest one stream from cold caches;
 `query_ms` = mean milliseconds per `rank` call. A method with `full_context = True` is scored only on streams that
 fit the budget, else reported as n/a. A method with `context(query, budget)` (`lam-context`) is scored on the
@@ -24,7 +25,7 @@ from evals.memory.babilong import babilong_samples, babilong_stream
 from evals.memory.code_history import code_history_stream
 from evals.memory.code_lookup import code_lookup_stream
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
-from evals.memory.documents import documents_stream
+from evals.memory.documents import documents_stream, readmes_stream
 from evals.memory.filler import stdlib_root
 from evals.memory.locomo import load_locomo, locomo_streams
 from evals.memory.methods import Method, pack
@@ -42,11 +43,13 @@ def ranking_k(n_chunks: int, budget: int) -> int:
 def score_question(q: Question, ranked: list[int], packed: list[int], stale: Collection[int] = ()) -> dict:
     """Recall and latest-wins numbers of one question for one method; `stale`: the packed positions the method
     marks as superseded (`evidence_marked_stale`: some gold evidence among them, a false claim, since the gold of an
-    update is its latest statement)."""
+    update is its latest statement; `marks_any`: some chunk among them, a false claim where nothing was revised,
+    as in documents read once)."""
     inside = set(packed)
     hits = sum(p in inside for p in q.gold)
     out = {"hits": hits, "gold": len(q.gold) + q.missing, "top_is_evidence": bool(ranked) and ranked[0] in q.gold}
     out["evidence_marked_stale"] = any(p in inside and p in stale for p in q.gold)
+    out["marks_any"] = any(p in inside for p in stale)
     if q.stale:
         rank = {p: i for i, p in enumerate(ranked)}
         latest = q.gold[-1]
@@ -120,6 +123,8 @@ def iter_streams(
             yield fam, 0, code_lookup_stream(seed, config), True
         elif fam == "documents":  # one stream whatever the sizes: the reference whole
             yield fam, 0, documents_stream(seed, config), True
+        elif fam == "readmes":  # one stream whatever the sizes: the READMEs whole
+            yield fam, 0, readmes_stream(seed, config), True
         else:
             raise LAMError(f"unknown family {fam!r} (choose from {', '.join(FAMILIES)})")
 
@@ -139,6 +144,7 @@ class _Acc:
     in_ctx: list[bool] = field(default_factory=list)
     top: list[bool] = field(default_factory=list)
     marked: list[bool] = field(default_factory=list)
+    marks_any: list[bool] = field(default_factory=list)
     ctx_tokens: list[int] = field(default_factory=list)
     query_ms: list[float] = field(default_factory=list)
     ingest_s: list[float] = field(default_factory=list)
@@ -169,6 +175,7 @@ class _Acc:
                 self.in_ctx.append(s["latest_in_context"])
             self.top.append(s["top_is_evidence"])
             self.marked.append(s["evidence_marked_stale"])
+            self.marks_any.append(s["marks_any"])
             self.ctx_tokens.append(s["tokens"])
             self.query_ms.append(s["ms"])
 
@@ -186,6 +193,7 @@ class _Acc:
             "latest_in_context": _mean(self.in_ctx) if self.in_ctx else None,
             "top_is_evidence": _mean(self.top),
             "evidence_marked_stale": _mean(self.marked),
+            "marks_any": _mean(self.marks_any),
             "context_tokens": _mean(self.ctx_tokens),
             "ingest_s": _mean(self.ingest_s),
             "query_ms": _mean(self.query_ms),
@@ -216,7 +224,10 @@ def run_suite(
         raise LAMError("budget must be a positive number of tokens")
     factory = methods_factory or make_factory(BASELINES, config)
     accs: dict[tuple[str, int, str], _Acc] = {}  # in order of first appearance: the order of the rows
+    sources: dict[str, dict] = {}
     for fam, size, stream, cold in iter_streams(families, sizes, seed, config):
+        if stream.meta:
+            sources[stream.name] = stream.meta
         if progress:
             progress(f"{stream.name}: {len(stream.chunks)} chunks, {len(stream.questions)} questions")
         for name, r in evaluate_stream(stream, list(factory()), config.budget, cold).items():
@@ -228,7 +239,7 @@ def run_suite(
         "sizes": sizes,
         "families": list(families),
         "rows": rows,
-        "meta": _meta(families),
+        "meta": _meta(families) | ({"streams": sources} if sources else {}),
     }
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from lam_memory import LAMError
 from lam_memory.types import Chunk
 
-FAMILIES = ("synthetic", "babilong", "locomo", "code-history", "code-lookup", "documents")
+FAMILIES = ("synthetic", "babilong", "locomo", "code-history", "code-lookup", "documents", "readmes")
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Stream:
     size: int  # nominal size in tokens (LoCoMo: 0, the conversation's own length)
     chunks: list[Chunk]
     questions: list[Question]
+    meta: dict = field(default_factory=dict)  # where the text came from (e.g. `readmes`: packages and versions)
 
     def tokens(self) -> int:
         return sum(count_tokens(c.text) for c in self.chunks)

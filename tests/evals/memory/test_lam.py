@@ -76,3 +76,7 @@ def test_evidence_marked_stale_counts_gold_the_context_calls_superseded():
     wrong = Question("q", "update", gold=[0], answer="8080")  # as if the old value were the evidence
     assert score_question(wrong, packed.positions, packed.positions, packed.stale)["evidence_marked_stale"]
     assert not score_question(wrong, packed.positions, packed.positions)["evidence_marked_stale"]  # no claim made
+    # `marks_any`: some chunk of the context is marked, gold or not (every mark is false in documents read once)
+    assert score_question(current, packed.positions, packed.positions, packed.stale)["marks_any"]
+    assert not score_question(current, packed.positions, packed.positions)["marks_any"]
+    assert not score_question(current, [2], [2], packed.stale)["marks_any"]  # the marked chunk was not packed
