@@ -22,7 +22,7 @@ Families, each deterministic for a seed:
   tokens); questions quote a paragraph's first words; nothing was revised, so any stale mark is false
   (`documents`: `evidence_marked_stale` on the gold, `marks_any` on any chunk of the context);
 - `readmes`: the same over the READMEs of 16 installed packages (their `METADATA` long descriptions, several with a
-  changelog, newest entry first), about 150k tokens (`documents`).
+  changelog, newest entry first), about 186k tokens (`documents`).
 
 Run it with `lam eval memory [--sizes 32k,128k] [--families synthetic,locomo,documents] [--methods bm25,lam]
 [--json FILE]` (`cli`); the defaults are `config.SuiteConfig`'s. `lam bench memory` (`bench`)

@@ -4,7 +4,7 @@ Data of `documents`: the Python language reference as `pydoc` shows it (`pydoc_d
 Python's standard library, PSF licence; 79 topics, about 106k cl100k tokens), one document per topic
 (`reference/<topic>.txt`). Data of `readmes`: the long descriptions (the READMEs shown on the package index) in the
 `METADATA` of the installed packages named in `README_PACKAGES`, one document per package
-(`readmes/<name>.md`), about 150k tokens; each package's name, version and licence are recorded in the stream
+(`readmes/<name>.md`), about 186k tokens; each package's name, version and licence are recorded in the stream
 (`Stream.meta`). Several hold their changelog, newest entry first, where taking order for time would make the oldest
 entry current. In both, the documents come in a seeded order, chunked as `LAMMemory.add_path` chunks prose
 (`chunking.chunk_text`, 256 tokens), and every chunk carries one `meta["read"]`, as `lam ingest reference/` tags the
