@@ -141,17 +141,22 @@ def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], asked:
 _PAST = frozenset("did didn was wasn were weren had hadn".split())
 _PERFECT = frozenset("has hasn have haven".split())
 _PRESENT = frozenset("is isn are aren am s does doesn do don will would should can could may might shall".split())
-# A verb in the simple past: regular ("motivated", "happened"; not "need", "speed") or a common irregular one that is
-# not also a present form ("read", "put", "set" are left out).
-_SIMPLE_PAST = re.compile(
-    r"[a-z]{2,}[^e]ed|took|gave|wrote|went|came|saw|began|made|got|met|won|bought|brought|built|found|heard|held"
-    r"|kept|lost|paid|said|sent|spent|taught|thought|told|sold|felt|chose|drove|spoke|broke|grew|knew|threw|drew"
-)
-_PARTICIPLE = re.compile(  # a regular one (not "need", "speed": e before -ed) or a common irregular one
-    r"[a-z]{2,}[^e]ed|been|seen|taken|given|written|chosen|eaten|driven|broken|spoken|gotten|known|shown|grown"
-    r"|thrown|drawn|flown|done|gone|got|had|made|met|read|run|won|bought|brought|built|found|heard|held|kept|left"
-    r"|lost|paid|said|sent|spent|taught|thought|told|begun|become|come|put|set|sold|felt|agreed"
-)
+_AUXILIARY = _PAST | _PERFECT | _PRESENT - {"s"}  # after a question's first words "s" is "John's", not "is"
+
+
+# Verb forms: a regular -ed one (not "need", "speed": e before -ed) or a common irregular one. Some irregular forms
+# serve as simple past and participle alike; the simple past leaves out those that are also present ("read", "put").
+_PAST_OR_PARTICIPLE = (
+    "got made met won bought brought built found heard held kept lost paid said sent spent taught thought told sold "
+    "felt"
+).split()
+_ONLY_PAST = "took gave wrote went came saw began chose drove spoke broke grew knew threw drew".split()
+_ONLY_PARTICIPLE = (
+    "been seen taken given written chosen eaten driven broken spoken gotten known shown grown thrown drawn flown done "
+    "gone had read run left begun become come put set agreed"
+).split()
+_SIMPLE_PAST = re.compile("|".join([r"[a-z]{2,}[^e]ed", *_PAST_OR_PARTICIPLE, *_ONLY_PAST]))
+_PARTICIPLE = re.compile("|".join([r"[a-z]{2,}[^e]ed", *_PAST_OR_PARTICIPLE, *_ONLY_PARTICIPLE]))
 
 
 def asks_about_past(query: str) -> bool:
@@ -172,7 +177,7 @@ def asks_about_past(query: str) -> bool:
         if w in _PRESENT:
             return False
         if w in ("what", "who") and _SIMPLE_PAST.fullmatch(words[i + 1] if i + 1 < len(words) else ""):
-            if not (_PAST | _PERFECT | _PRESENT - {"s"}).intersection(words[i + 2 :]):  # "s": "John's"
+            if not _AUXILIARY.intersection(words[i + 2 :]):
                 return True
     return False
 
