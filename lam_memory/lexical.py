@@ -247,6 +247,30 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A word's family, by English inflection and the noun-forming -ment, for comparing words, never for the index:
+    lowercased, diacritics folded, up to two suffixes of `_SUFFIXES` stripped where three letters stay (none after a
+    final -ss, -us or -is: "class", "status", "analysis"), then a final e and a doubled final consonant
+    ("deployments" -> deploy, "rotates" / "rotated" -> rotat, "planned" -> plan). Words under four letters and
+    anything not all letters (identifiers, numbers) stay whole. Different words may share a family ("news",
+    "new")."""
+    word = _fold(word.lower())
+    if len(word) < 4 or not word.isalpha():
+        return word
+    for _ in range(2):
+        if word.endswith(("ss", "us", "is")):
+            break
+        cut = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3), None)
+        if cut is None:
+            break
+        word = word[: -len(cut)]
+    word = word[:-1] if word.endswith("e") and len(word) > 3 else word
+    return word[:-1] if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou" else word
+
+
 _VOCAB = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_terms USING fts5vocab(main, lexical, row)"
 
 

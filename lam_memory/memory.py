@@ -105,7 +105,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import answer_terms, holds, identifiers
+from lam_memory.lexical import identifiers
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
@@ -114,7 +114,9 @@ from lam_memory.subjects import (
     about_named,
     asks_about_past,
     asks_for_many,
+    held_terms,
     is_statement,
+    optional_terms,
     replaced,
     subject_groups,
 )
@@ -499,7 +501,7 @@ class LAMMemory:
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
-        held = {c.position: holds(query, c.text) for c in statements}
+        held = {c.position: held_terms(query, c.text) for c in statements}
         statements = about_named(query, statements, held)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
@@ -507,9 +509,9 @@ class LAMMemory:
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
-        lasting, asked = asks_about_past(query) or asks_for_many(query), answer_terms(query)
+        lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
         for group, owner in settled + self._subjects(query, rel, positions, statements, held):
-            old = replaced([chunks[p] for p in group], chunks[owner], held, asked)
+            old = replaced([chunks[p] for p in group], chunks[owner], held, optional)
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
                 if not lasting:  # what happened, or one of many, stays true: the latest ranks first, none is stale

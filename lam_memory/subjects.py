@@ -7,9 +7,10 @@ among other sentences, and in the synthetic suite its versions' embeddings were 
 unrelated messages were as close (0.4-0.8). What the versions share is the subject the question names, so the query
 says what the subject is:
 
-- A candidate's *subject* is the set of query terms it holds (`lexical.holds`: as the lexical index matches
-  them, identifier-aware, no stemming), apart from the word the question asks for (`lexical.answer_terms`:
-  "which *port* ..."): a statement gives the new value and may leave that word out ("now served on 8443").
+- A candidate's *subject* is the set of query terms it holds (`held_terms`: as the lexical index matches them,
+  identifier-aware, words as written), apart from the word the question asks for (`lexical.answer_terms`:
+  "which *port* ..."): a statement gives the new value and may leave that word out ("now served on 8443"), and
+  apart from a pronoun saying who acts ("*we* deploy the API ...", then "the API deployment moved ...").
 - Candidates whose subject includes the most relevant candidate's and equals each other's state one subject; when
   one of two names the asked word and the other does not, they must also be close in meaning (cosine >= `link`,
   0.6 by default: about "roughly equivalent, some important information differs" on the encoder's STS-B scale,
@@ -60,25 +61,32 @@ present-tense question in the singular about something that recurs ("what does M
 Joanna allergic to?") may still have one of several true statements marked; an -ed adjective right after "what" in a
 question with no auxiliary ("what enabled flags matter?") is read as a past-tense verb. A statement-style query
 ("billing API port") has no asked word, so an update that leaves out "port" is not linked; a question whose subject
-words an update paraphrases ("listens" vs "served") links only through the terms both still share. So do inflected
-words ("deploy" in the question and the first statement, "deployment" in the update) and an update that drops a
-qualifier ("the team offsite" -> "the offsite"): the first statement stays current.
-`tests/lam_memory/test_subjects.py` keeps both as expected failures beside eight changes worded freely that it gets
-right. Matching words by their form instead (plural, -ed, -ing, -ment stripped; later again with Snowball's English
-stemmer) was tried and made it worse: the question's own verb then joins the first statement's subject ("listen" in
-"listens on port 8080", "use" in "uses PostgreSQL") and the update, worded with another verb, no longer shares it
-(two of those tests failed each time; the stemmer made "deployment" hold "deploy", but the offsite and deploy tests
-still failed).
+words an update paraphrases ("listens" vs "served") links only through the terms both still share. So do
+an inflected noun ("uploads" in the question, "upload" in a statement), and an update that drops a qualifier ("the
+team offsite" -> "the offsite"): the first statement stays current. `tests/lam_memory/test_subjects.py` keeps the
+offsite as an expected failure beside nine changes worded freely that it gets right.
+
+Words match as written, not by their family, because a question's verb stands in its base form after the auxiliary
+("does the billing API *listen* on") and a statement about one thing inflects it ("*listens* on port 8080"), while
+its update often says it with another verb ("is now served on 8443"): matched by family (plural, -ed, -ing, -ment
+stripped, or Snowball's English stemmer), the verb joined the first statement's subject and not the update's, and
+two of the tests above failed; letting every restatement leave the verb out instead put 7 more LoCoMo questions'
+evidence under false stale marks. Only a question that names at most one thing besides its verb (`naming_verb`:
+"which region do we *deploy* the API to?") is about what the verb says: there a statement holds the verb in any form
+of its family ("the API *deployment* moved to eu-west-2"), and statements about the API that say something else
+("API keys rotate weekly") stay another subject. No question of the synthetic, BABILong, code or document families
+names its fact so, and on LoCoMo none of the 1,540 questions' contexts changed.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import torch
 
 from lam_memory.chunking import mostly_code
-from lam_memory.lexical import AUXILIARIES, answer_terms, asked_word, names
+from lam_memory.lexical import AUXILIARIES, answer_terms, asked_word, holds, names, query_terms, stem, terms
 from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
@@ -112,10 +120,64 @@ def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) 
     return [c for c in statements if named <= held[c.position]]
 
 
-def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], asked: frozenset[str]) -> list[int]:
+_SPEAKERS = frozenset({"we", "you"})  # who acts, not whose ("my manager" is not "an assistant manager"); "I" is no term
+_DETERMINERS = frozenset("the a an this that these those my our your their his her its".split())
+_PREPOSITIONS = frozenset("to on in at for with from of by about into onto over under after before during".split())
+
+
+def question_verb(query: str) -> frozenset[str]:
+    """The terms of a question's main verb after a do-auxiliary or a modal: the last word of the run of words after
+    it, its subject's article aside, up to an article, a preposition or the end ("Which region do we *deploy* the API
+    to?", "Which port does the billing API *listen* on?"); none without such an auxiliary or when the run is one
+    word (the subject alone)."""
+    words = [w.lower() for w in re.findall(r"[\w'-]+", query)]
+    at = next((i for i, w in enumerate(words) if w in AUXILIARIES), None)
+    if at is None:
+        return frozenset()
+    after = words[at + 1 :]
+    after = after[1:] if after[:1] and after[0] in _DETERMINERS else after
+    run = list(itertools.takewhile(lambda w: w not in _DETERMINERS | _PREPOSITIONS | AUXILIARIES, after))
+    return frozenset(query_terms(run[-1])) if len(run) > 1 else frozenset()
+
+
+def naming_verb(query: str) -> frozenset[str]:
+    """The question's verb (`question_verb`) when it names the fact: when the question names at most one other
+    thing, the asked word and the speakers aside ("Which region do we *deploy* the API to?": the API, deployed).
+    Where it names more ("does the billing API *listen* on"), they name the fact and the verb is how it is said."""
+    verb = question_verb(query)
+    others = set(query_terms(query)) - answer_terms(query) - speakers(query) - AUXILIARIES - verb
+    return verb if len(others) <= 1 else frozenset()
+
+
+def held_terms(query: str, text: str) -> set[str]:
+    """The query's terms a statement holds (`lexical.holds`: words as written), and the question's naming verb
+    (`naming_verb`) in any form of its word family (`lexical.stem`: "the API *deployment* moved" holds "deploy")."""
+    held = holds(query, text)
+    verb = naming_verb(query)
+    if verb:
+        families = {stem(w) for w in terms(text)}
+        held |= {v for v in verb if stem(v) in families}
+    return held
+
+
+def optional_terms(query: str) -> frozenset[str]:
+    """The query's terms that a restatement of the same fact may leave out: the word asked for
+    (`lexical.answer_terms`: "it is now on 8443" answers "which port ..."), and a pronoun saying who acts
+    (`speakers`: "*we* deploy the API to us-east-1", then "the API deployment moved to eu-west-2")."""
+    return answer_terms(query) | speakers(query)
+
+
+def speakers(query: str) -> frozenset[str]:
+    """The first- and second-person pronouns that say who acts in a question ("do *we* deploy"), as words, not
+    parts of names ("YouTube"); a possessive stays a subject term ("*my* manager" is not "an assistant manager":
+    on 150K tokens of chat, leaving "my" out made John's "I'm an assistant manager" the current manager)."""
+    return frozenset(w.lower() for w in re.findall(r"[\w'-]+", query) if w.lower() in _SPEAKERS and not w.isupper())
+
+
+def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], optional: frozenset[str]) -> list[int]:
     """Positions of the members of a group of statements that its current member `owner` replaces: those that hold
-    some query term and whose query terms, the asked word aside, the owner holds too (`held[p]`; `asked`:
-    `lexical.answer_terms`) and that came before it (an answer excepted: it restates, so it never replaces the
+    some query term and whose query terms, the optional ones aside, the owner holds too (`held[p]`; `optional`:
+    `optional_terms`) and that came before it (an answer excepted: it restates, so it never replaces the
     evidence, whenever it was written), apart from the parts of the document the owner was read with.
 
     A new version restates what it revises: "the billing API is now served on 8443" names the billing API as "the
@@ -134,7 +196,7 @@ def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], asked:
         and (c.position < owner.position or c.role in ANSWER_ROLES)
         and (read is None or c.meta.get("read") != read)
         and held[c.position]
-        and held[c.position] - asked <= restated
+        and held[c.position] - optional <= restated
     ]
 
 
@@ -239,7 +301,7 @@ def subject_groups(
     if len(candidates) < 2:
         return []
     asked = answer_terms(query)
-    subject = {c.position: frozenset(held[c.position]) - asked for c in candidates}
+    subject = {c.position: frozenset(held[c.position]) - optional_terms(query) for c in candidates}
     asks = {c.position: bool(held[c.position] & asked) for c in candidates}
     top = subject[max(subject, key=relevance.__getitem__)]
     about = [c for c in candidates if top and subject[c.position] >= top]
