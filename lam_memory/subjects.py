@@ -74,8 +74,9 @@ two of the tests above failed; letting every restatement leave the verb out inst
 evidence under false stale marks. Only a question that names at most one thing besides its verb (`naming_verb`:
 "which region do we *deploy* the API to?") is about what the verb says: there a statement holds the verb in any form
 of its family ("the API *deployment* moved to eu-west-2"), and statements about the API that say something else
-("API keys rotate weekly") stay another subject. No question of the synthetic, BABILong, code or document families
-names its fact so, and on LoCoMo none of the 1,540 questions' contexts changed.
+("API keys rotate weekly") stay another subject. No question of the synthetic, BABILong or code-history families
+names its fact so (the few in code lookup and documents are answered by code, or by a document read at once), and
+on LoCoMo none of the 1,540 questions' contexts changed.
 """
 
 from __future__ import annotations
