@@ -234,8 +234,8 @@ def indexed_max(conn: sqlite3.Connection) -> int:
 
 def holds(query: str, text: str) -> set[str]:
     """The query's terms (`query_terms`) that `text` holds, as the index matches them (diacritics folded), read from
-    the text itself: no lookup per term. Words match whole, unstemmed (see the module doc of `lam_memory.subjects`
-    for why a stem is not enough to say a statement restates another)."""
+    the text itself: no lookup per term. Words match whole, unstemmed (`subjects.held_terms` adds word families,
+    `stem`)."""
     words = {_fold(w) for w in terms(text)}
     return {term for term in query_terms(query) if _fold(term) in words}
 
@@ -248,15 +248,16 @@ def _fold(word: str) -> str:
 
 
 _SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "es", "s")
+_SIBILANT = ("ses", "xes", "zes", "ches", "shes")  # plurals in -es: "classes", "boxes"; not "times", "uses"
 
 
 def stem(word: str) -> str:
     """A word's family, by English inflection and the noun-forming -ment, for comparing words, never for the index:
-    lowercased, diacritics folded, up to two suffixes of `_SUFFIXES` stripped where three letters stay (none after a
-    final -ss, -us or -is: "class", "status", "analysis"), then a final e and a doubled final consonant
-    ("deployments" -> deploy, "rotates" / "rotated" -> rotat, "planned" -> plan). Words under four letters and
-    anything not all letters (identifiers, numbers) stay whole. Different words may share a family ("news",
-    "new")."""
+    lowercased, diacritics folded, up to two suffixes of `_SUFFIXES` stripped where three letters stay (-es only
+    after a sibilant; none after a final -ss, -us or -is: "class", "status", "analysis"), then a final e where four
+    letters stay and a doubled final consonant ("deployments" -> deploy, "rotates" / "rotated" -> rotat, "planned"
+    -> plan; "times" -> time, which is not the name "Tim"). Words under four letters and anything not all letters
+    (identifiers, numbers) stay whole. Different words may still share a family ("news", "new")."""
     word = _fold(word.lower())
     if len(word) < 4 or not word.isalpha():
         return word
@@ -264,10 +265,12 @@ def stem(word: str) -> str:
         if word.endswith(("ss", "us", "is")):
             break
         cut = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3), None)
+        if cut == "es" and not word.endswith(_SIBILANT):
+            cut = "s"
         if cut is None:
             break
         word = word[: -len(cut)]
-    word = word[:-1] if word.endswith("e") and len(word) > 3 else word
+    word = word[:-1] if word.endswith("e") and len(word) > 4 else word
     return word[:-1] if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou" else word
 
 
