@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 # FTS5 keeps these characters inside a token; they are exactly the joiners `terms` leaves in a term, so each
@@ -232,12 +232,14 @@ def indexed_max(conn: sqlite3.Connection) -> int:
     return row[0] if row else -1
 
 
-def holds(query: str, text: str) -> set[str]:
+def holds(query: str, text: str, by_family: Collection[str] = ()) -> set[str]:
     """The query's terms (`query_terms`) that `text` holds, as the index matches them (diacritics folded), read from
-    the text itself: no lookup per term. Words match whole, unstemmed (`subjects.held_terms` adds word families,
-    `stem`)."""
-    words = {_fold(w) for w in terms(text)}
-    return {term for term in query_terms(query) if _fold(term) in words}
+    the text itself: no lookup per term. Words match whole, unstemmed, but for the terms in `by_family`, which
+    match any form of their word family (`stem`; `subjects.held_terms` says which)."""
+    words = terms(text)
+    folded = {_fold(w) for w in words}
+    families = {stem(w) for w in words} if by_family else set()
+    return {t for t in query_terms(query) if _fold(t) in folded or (t in by_family and stem(t) in families)}
 
 
 def _fold(word: str) -> str:
@@ -251,6 +253,7 @@ _SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "es", "s")
 _SIBILANT = ("ses", "xes", "zes", "ches", "shes")  # plurals in -es: "classes", "boxes"; not "times", "uses"
 
 
+@lru_cache(maxsize=1 << 14)  # every word of every statement a query compares
 def stem(word: str) -> str:
     """A word's family, by English inflection and the noun-forming -ment, for comparing words, never for the index:
     lowercased, diacritics folded, up to two suffixes of `_SUFFIXES` stripped where three letters stay (-es only

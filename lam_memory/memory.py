@@ -501,7 +501,7 @@ class LAMMemory:
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
-        held = {c.position: held_terms(query, c.text) for c in statements}
+        held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
         statements = about_named(query, statements, held)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])

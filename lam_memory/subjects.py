@@ -84,11 +84,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 import torch
 
 from lam_memory.chunking import mostly_code
-from lam_memory.lexical import AUXILIARIES, answer_terms, asked_word, holds, names, query_terms, stem, terms
+from lam_memory.lexical import AUXILIARIES, answer_terms, asked_word, holds, names, query_terms
 from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
@@ -125,6 +126,8 @@ def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) 
 _SPEAKERS = frozenset({"we", "you"})  # who acts, not whose ("my manager" is not "an assistant manager"); "I" is no term
 _DETERMINERS = frozenset("the a an this that these those my our your their his her its".split())
 _PREPOSITIONS = frozenset("to on in at for with from of by about into onto over under after before during".split())
+_RUN_ENDS = _DETERMINERS | _PREPOSITIONS | AUXILIARIES  # where the words after a question's auxiliary stop
+_WORD = re.compile(r"[\w'-]+")
 
 
 def question_verb(query: str) -> frozenset[str]:
@@ -132,13 +135,13 @@ def question_verb(query: str) -> frozenset[str]:
     it, its subject's article aside, up to an article, a preposition or the end ("Which region do we *deploy* the API
     to?", "Which port does the billing API *listen* on?"); none without such an auxiliary or when the run is one
     word (the subject alone)."""
-    words = [w.lower() for w in re.findall(r"[\w'-]+", query)]
+    words = [w.lower() for w in _WORD.findall(query)]
     at = next((i for i, w in enumerate(words) if w in AUXILIARIES), None)
     if at is None:
         return frozenset()
     after = words[at + 1 :]
     after = after[1:] if after[:1] and after[0] in _DETERMINERS else after
-    run = list(itertools.takewhile(lambda w: w not in _DETERMINERS | _PREPOSITIONS | AUXILIARIES, after))
+    run = list(itertools.takewhile(lambda w: w not in _RUN_ENDS, after))
     return frozenset(query_terms(run[-1])) if len(run) > 1 else frozenset()
 
 
@@ -151,16 +154,14 @@ def naming_verb(query: str) -> frozenset[str]:
     return verb if len(others) <= 1 else frozenset()
 
 
-def held_terms(query: str, text: str) -> set[str]:
-    """The query's terms a statement holds, in any form of their word family (`lexical.stem`: "Uploads are capped"
-    holds "upload", "the API *deployment* moved" holds "deploy"), except names (`lexical.names`: "Tim" is not a
-    form of "time") and a question's verb that does not name the fact (`question_verb` but not `naming_verb`), held
-    only as written (see the module doc)."""
-    held = holds(query, text)
-    exact = question_verb(query) - naming_verb(query) | set(names(query))  # "Tim" is not "time"
-    families = {stem(w) for w in terms(text)}
-    held |= {t for t in query_terms(query) if t not in exact and stem(t) in families}
-    return held
+def held_terms(query: str, texts: Iterable[str]) -> list[set[str]]:
+    """The query's terms each of `texts` holds, in any form of their word family (`lexical.stem`: "Uploads are
+    capped" holds "upload", "the API *deployment* moved" holds "deploy"), except names (`lexical.names`: "Tim" is
+    not a form of "time") and a question's verb that does not name the fact (`question_verb` but not
+    `naming_verb`), held only as written (see the module doc)."""
+    exact = question_verb(query) - naming_verb(query) | set(names(query))
+    by_family = set(query_terms(query)) - exact
+    return [holds(query, text, by_family) for text in texts]
 
 
 def optional_terms(query: str) -> frozenset[str]:
@@ -174,7 +175,7 @@ def speakers(query: str) -> frozenset[str]:
     """The first- and second-person pronouns that say who acts in a question ("do *we* deploy"), as words, not
     parts of names ("YouTube"); a possessive stays a subject term ("*my* manager" is not "an assistant manager":
     on 150K tokens of chat, leaving "my" out made John's "I'm an assistant manager" the current manager)."""
-    return frozenset(w.lower() for w in re.findall(r"[\w'-]+", query) if w.lower() in _SPEAKERS and not w.isupper())
+    return frozenset(w.lower() for w in _WORD.findall(query) if w.lower() in _SPEAKERS and not w.isupper())
 
 
 def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], optional: frozenset[str]) -> list[int]:
@@ -303,8 +304,8 @@ def subject_groups(
     memory's embeddings by position."""
     if len(candidates) < 2:
         return []
-    asked = answer_terms(query)
-    subject = {c.position: frozenset(held[c.position]) - optional_terms(query) for c in candidates}
+    asked, optional = answer_terms(query), optional_terms(query)
+    subject = {c.position: frozenset(held[c.position]) - optional for c in candidates}
     asks = {c.position: bool(held[c.position] & asked) for c in candidates}
     top = subject[max(subject, key=relevance.__getitem__)]
     about = [c for c in candidates if top and subject[c.position] >= top]
