@@ -114,6 +114,7 @@ from lam_memory.subjects import (
     about_named,
     asks_about_past,
     asks_for_many,
+    definites,
     held_terms,
     is_statement,
     optional_terms,
@@ -502,6 +503,7 @@ class LAMMemory:
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
         held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
+        held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
         statements = about_named(query, statements, held)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
