@@ -242,6 +242,18 @@ def holds(query: str, text: str, by_family: Collection[str] = ()) -> set[str]:
     return {t for t in query_terms(query) if _fold(t) in folded or (t in by_family and stem(t) in families)}
 
 
+def quoted(query: str) -> bool:
+    """Whether a query is a passage to find word for word (`flat(query)` in `flat(text)`): three words or more, not
+    a question ("4.36.0 (released 2022-08-17) ...", "from tqdm import tqdm, trange"). Fewer are keywords or a name,
+    which the index and the names step serve; a question is asked, not quoted."""
+    return len(query.split()) >= 3 and not query.rstrip().endswith("?")
+
+
+def flat(text: str) -> str:
+    """`text` with every run of whitespace made one space and case folded: a pasted passage matches its source."""
+    return " ".join(text.split()).casefold()
+
+
 def _fold(word: str) -> str:
     """`word` without diacritics ("café" -> "cafe"), as FTS5's `remove_diacritics` reads it."""
     if word.isascii():

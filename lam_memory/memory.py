@@ -78,6 +78,12 @@ open the definition of a unit the query names (`versions.definition`, `versions.
 one amount, just above the best other candidate (`LAMMemory._lift_named`); the current version stays above its
 stale ones, which keep their `superseded_by`. No constant: it is a rule about what a name asks for.
 
+Before names, quotes: a query of three words or more that is not a question (`lexical.quoted`) may be a passage
+pasted to find it again, a changelog line or a code sample. Candidates holding it word for word (whitespace and case
+aside, `lexical.flat`), as `grep -F` finds them, are lifted the same way (`LAMMemory._lift_quoted`), and the current
+version of a quoted stale one stays above it: near-duplicates that differ in one version number or argument are as
+close in meaning as the passage itself, and on package READMEs they had outranked it.
+
 Files read again (`add_path`, `add(replace=True)`) are revisions, not duplicates: the same content adds nothing,
 unchanged chunks are kept (their lines follow the file), changed units are added as new versions, and chunks that
 are gone from the file leave the memory. `forget` removes sources or chunks: archive text, key and index entries
@@ -105,7 +111,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import identifiers
+from lam_memory.lexical import flat, identifiers, quoted
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
@@ -424,6 +430,7 @@ class LAMMemory:
         chunks: dict[int, Chunk] = {}  # read from the archive once: `_score` reads those outside code slots
         score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
+        self._lift_quoted(query, score, chunks, replaced_by)
         self._lift_named(query, score, chunks)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
         chunks |= {
@@ -434,6 +441,28 @@ class LAMMemory:
                 superseded_by=chunks[replaced_by[p]].citation if p in replaced_by else None)
             for r, (p, c) in enumerate((p, chunks[p]) for p in order)
         ]  # fmt: skip
+
+    def _lift_quoted(
+        self, query: str, score: dict[int, float], chunks: dict[int, Chunk], replaced_by: dict[int, int]
+    ) -> None:
+        """Passages the query quotes come first: when the query is a passage, not a question (`lexical.quoted`), the
+        candidates holding it word for word are lifted, all by one amount, just above the best other candidate, as
+        `grep -F` would find them; the current version of each stays above it. A pasted line of a changelog or a code
+        sample asks for that passage, and near-duplicates that differ from it in one version number or argument
+        ("4.39.2 (released ...)" for "4.36.0 (released 2022-08-17) ...") had outranked it by meaning."""
+        if not quoted(query):
+            return
+        chunks |= {c.position: c for c in self.store.get([p for p in score if p not in chunks])}
+        passage = flat(query)
+        held = {p for p in score if passage in flat(chunks[p].text)}
+        others = [score[p] for p in score if p not in held]
+        if not held or not others:
+            return
+        lift = max(0.0, max(others) - min(score[p] for p in held)) + 1e-3
+        for p in held:
+            score[p] += lift
+        for p in held & replaced_by.keys():  # a stale version quoted: its current version still ranks above it
+            score[replaced_by[p]] = max(score[replaced_by[p]], score[p] + 1e-3)
 
     def _lift_named(self, query: str, score: dict[int, float], chunks: dict[int, Chunk]) -> None:
         """Definitions the query names come first: candidates that open the definition of a unit of code named by an

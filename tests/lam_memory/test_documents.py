@@ -9,6 +9,7 @@ import random
 import pytest
 
 from lam_memory import LAMMemory
+from lam_memory.lexical import quoted
 from lam_memory.types import Chunk
 
 
@@ -92,3 +93,33 @@ def test_a_document_read_again_is_read_as_one(tmp_path):
     mem.add_path(doc)
     again = {c.meta["read"] for c in mem.store.live_chunks(doc.as_posix())}
     assert len(first) == len(again) == 1 and first != again  # kept paragraphs are marked as read again
+
+
+def test_a_quoted_passage_comes_first_among_near_duplicates():
+    """A pasted passage asks for itself, as `grep -F` finds it: the changelog entry whose start is quoted ranks
+    first, though the other entries differ from it only in a version number and a figure."""
+    mem = LAMMemory()
+    mem.add("\n\n".join(_release(f"4.{n}.0", 10 + n) for n in range(39, 29, -1)), source="CHANGELOG.md")
+    for n in (31, 36):
+        quote = f"## 4.{n}.0 - The default timeout of the client is {10 + n} seconds. - Fixed a leak"
+        hits = mem.search(quote, k=5)
+        assert f"## 4.{n}.0" in hits[0].text, [h.text[:12] for h in hits]
+    assert quoted("4.36.0 (released 2022-08-17)") and quoted("from tqdm import tqdm")
+    assert not quoted("fee") and not quoted("retry backoff") and not quoted("What is the default timeout?")
+
+
+def test_a_quoted_stale_version_keeps_its_current_version_first(tmp_path):
+    """Quoting what an older version said finds it, and its current version still ranks above it, named in its
+    `superseded_by`."""
+    (tmp_path / "repo").mkdir()
+    path = tmp_path / "repo" / "fees.py"
+    path.write_text('def fee(amount):\n    """Charge two percent of the amount."""\n    return amount * 0.02\n')
+    mem = LAMMemory()
+    mem.add_path(tmp_path / "repo")
+    path.write_text(
+        'def fee(amount):\n    """Charge three percent, at least one."""\n    return max(1, amount * 0.03)\n'
+    )
+    mem.add_path(tmp_path / "repo")
+    hits = mem.search("Charge two percent of the amount.", k=2)
+    assert "0.03" in hits[0].text and hits[0].superseded_by is None
+    assert "0.02" in hits[1].text and hits[1].superseded_by == hits[0].citation
