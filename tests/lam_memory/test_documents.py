@@ -95,15 +95,23 @@ def test_a_document_read_again_is_read_as_one(tmp_path):
     assert len(first) == len(again) == 1 and first != again  # kept paragraphs are marked as read again
 
 
-def test_a_quoted_passage_comes_first_among_near_duplicates():
-    """A pasted passage asks for itself, as `grep -F` finds it: the changelog entry whose start is quoted ranks
-    first, though the other entries differ from it only in a version number and a figure."""
+def test_a_quoted_passage_comes_first_among_near_duplicates(tmp_path):
+    """A pasted passage asks for itself, as `grep -F` finds it: in the Python reference, "Class Instances" beside
+    "Classes", one "See also: **PEP ...**" list beside another and the `__setitem__` rule beside `__setitem__`'s
+    entry are as close in meaning, and each outranked the passage quoted (second or third) before quotes were
+    lifted."""
+    data = pytest.importorskip("pydoc_data.topics").topics
+    for name in ("types", "assignment", "sequence-types", "specialnames", "compound", "function"):
+        (tmp_path / f"{name}.md").write_text(f"# {name}\n\n{data[name]}", encoding="utf-8")
     mem = LAMMemory()
-    mem.add("\n\n".join(_release(f"4.{n}.0", 10 + n) for n in range(39, 29, -1)), source="CHANGELOG.md")
-    for n in (31, 36):
-        quote = f"## 4.{n}.0 - The default timeout of the client is {10 + n} seconds. - Fixed a leak"
-        hits = mem.search(quote, k=5)
-        assert f"## 4.{n}.0" in hits[0].text, [h.text[:12] for h in hits]
+    mem.add_path(tmp_path)
+    for quote in (
+        "Class Instances --------------- Instances of arbitrary classes can be made callable by",
+        'For user-defined objects, the "__setitem__()" method is called with appropriate arguments. *',
+        "See also: **PEP 526** - Syntax for Variable Annotations The proposal that",
+    ):
+        hits = mem.search(quote, k=3)
+        assert " ".join(quote.split()) in " ".join(hits[0].text.split()), (quote, hits[0].text[:80])
     assert quoted("4.36.0 (released 2022-08-17)") and quoted("from tqdm import tqdm")
     assert not quoted("fee") and not quoted("retry backoff") and not quoted("What is the default timeout?")
 
