@@ -98,6 +98,7 @@ import contextlib
 import hashlib
 import math
 import os
+import re
 import threading
 import time
 import warnings
@@ -471,7 +472,9 @@ class LAMMemory:
         `def get_backoff_time` or an editor's go-to-definition finds it. The lexical index alone ranks it first (the
         symbol column), but a short name's cosine is close for every member of its class and can outweigh that:
         on urllib3 and rich, a query that is a method's qualified name found its definition first 47% of the time
-        before this step."""
+        before this step. A typing `@overload` stub declares a signature and is not the definition: it is lifted
+        only when no implementation of the name is among the candidates (click's `Context.lookup_default` has two
+        stubs before its body, and a stub had come first)."""
         names = identifiers(query)
         if not names:
             return
@@ -480,6 +483,8 @@ class LAMMemory:
             found = definition(chunks.get(p), self._slots[p])
             if found and names_symbol(names, *found, whole=self._slots[p] is not None):
                 named.add(p)
+        chunks |= {c.position: c for c in self.store.get([p for p in named if p not in chunks])}
+        named = {p for p in named if not _overload_stub(chunks[p].text)} or named
         others = [score[p] for p in score if p not in named]
         if named and others:
             lift = max(0.0, max(others) - min(score[p] for p in named)) + 1e-3
@@ -843,6 +848,16 @@ def _one_thread() -> Iterator[None]:
             yield
         finally:
             torch.set_num_threads(threads)
+
+
+_HEAD = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def|class)\b", re.M)  # the line that opens a unit
+_OVERLOAD = re.compile(r"^[ \t]*@(?:[\w.]+\.)?overload[ \t]*$", re.M)  # `@overload`, `@typing.overload`, `@t.overload`
+
+
+def _overload_stub(text: str) -> bool:
+    """Whether a unit of code is a typing overload: `@overload` among the decorators before its first line."""
+    head = _HEAD.search(text)
+    return bool(head and _OVERLOAD.search(text, 0, head.start()))
 
 
 def _digest(data: bytes) -> str:

@@ -179,3 +179,37 @@ def test_the_current_version_of_a_named_function_stays_first(tmp_path):
     assert "0.03" in hits[0].text and hits[0].superseded_by is None
     assert "0.02" in hits[1].text and hits[1].superseded_by == hits[0].citation
     assert hits[0].score > hits[1].score > hits[2].score  # lifted by one amount: scores stay in rank order
+
+
+OVERLOADED = '''import typing as t
+
+DEFAULTS: dict[str, t.Any] = {}
+
+
+@t.overload
+def lookup_default(name: str, call: t.Literal[True] = True) -> t.Optional[t.Any]: ...
+
+
+@t.overload
+def lookup_default(name: str, call: t.Literal[False] = ...) -> t.Optional[t.Any]: ...
+
+
+def lookup_default(name: str, call: bool = True) -> t.Optional[t.Any]:
+    """Get the default for a parameter from the default map, calling it when it is callable."""
+    value = DEFAULTS.get(name)
+    if call and callable(value):
+        return value()
+    return value
+'''
+
+
+def test_an_overload_stub_is_not_the_definition(tmp_path):
+    """Two `@t.overload` stubs declare `lookup_default`'s signatures; its definition is the body after them (as in
+    click's `Context.lookup_default`, where a stub had come first)."""
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "defaults.py").write_text(OVERLOADED)
+    mem = LAMMemory()
+    mem.add_path(tmp_path / "repo")
+    for query in ("lookup_default", "Where is `lookup_default` defined?"):
+        hits = mem.search(query, k=3)
+        assert "value = DEFAULTS.get(name)" in hits[0].text, (query, [h.text[:40] for h in hits])
