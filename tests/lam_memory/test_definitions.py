@@ -165,20 +165,42 @@ def test_a_question_in_words_is_not_lifted(stdlib_memory):
     assert identifiers("wrap a single paragraph of text") == []
 
 
-def test_the_current_version_of_a_named_function_stays_first(tmp_path):
+def revised(tmp_path, before: str, after: str) -> LAMMemory:
+    """A memory of `repo/fees.py` read as `before`, then read again as `after`."""
     (tmp_path / "repo").mkdir()
     path = tmp_path / "repo" / "fees.py"
-    path.write_text("def fee(amount):\n    return amount * 0.02\n\n\ndef tax(amount):\n    return amount * 0.2\n")
+    path.write_text(before)
     mem = LAMMemory()
     mem.add_path(tmp_path / "repo")
-    path.write_text(
-        "def fee(amount):\n    return max(1, amount * 0.03)\n\n\ndef tax(amount):\n    return amount * 0.2\n"
-    )
+    path.write_text(after)
     mem.add_path(tmp_path / "repo")
-    hits = mem.search("fee", k=3)
+    return mem
+
+
+@pytest.mark.parametrize(
+    "before, after, query",
+    [
+        (  # named: lifted by name (`LAMMemory._lift_named`)
+            "def fee(amount):\n    return amount * 0.02\n\n\ndef tax(amount):\n    return amount * 0.2\n",
+            "def fee(amount):\n    return max(1, amount * 0.03)\n\n\ndef tax(amount):\n    return amount * 0.2\n",
+            "fee",
+        ),
+        (  # what the older version's docstring said, quoted (`LAMMemory._lift_quoted`)
+            'def fee(amount):\n    """Charge two percent of the amount."""\n    return amount * 0.02\n',
+            'def fee(amount):\n    """Charge three percent, at least one."""\n    return max(1, amount * 0.03)\n',
+            "Charge two percent of the amount.",
+        ),
+    ],
+    ids=["named", "quoted"],
+)
+def test_the_current_version_stays_first_when_named_or_quoted(tmp_path, before, after, query):
+    """A function named or an older version of it quoted: the current version ranks first and the older one names it
+    in `superseded_by`, lifted by one amount (scores stay in rank order)."""
+    hits = revised(tmp_path, before, after).search(query, k=3)
     assert "0.03" in hits[0].text and hits[0].superseded_by is None
     assert "0.02" in hits[1].text and hits[1].superseded_by == hits[0].citation
-    assert hits[0].score > hits[1].score > hits[2].score  # lifted by one amount: scores stay in rank order
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
 
 
 OVERLOADED = '''import typing as t

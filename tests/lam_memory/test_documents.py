@@ -114,20 +114,3 @@ def test_a_quoted_passage_comes_first_among_near_duplicates(tmp_path):
         assert " ".join(quote.split()) in " ".join(hits[0].text.split()), (quote, hits[0].text[:80])
     assert quoted("4.36.0 (released 2022-08-17)") and quoted("from tqdm import tqdm")
     assert not quoted("fee") and not quoted("retry backoff") and not quoted("What is the default timeout?")
-
-
-def test_a_quoted_stale_version_keeps_its_current_version_first(tmp_path):
-    """Quoting what an older version said finds it, and its current version still ranks above it, named in its
-    `superseded_by`."""
-    (tmp_path / "repo").mkdir()
-    path = tmp_path / "repo" / "fees.py"
-    path.write_text('def fee(amount):\n    """Charge two percent of the amount."""\n    return amount * 0.02\n')
-    mem = LAMMemory()
-    mem.add_path(tmp_path / "repo")
-    path.write_text(
-        'def fee(amount):\n    """Charge three percent, at least one."""\n    return max(1, amount * 0.03)\n'
-    )
-    mem.add_path(tmp_path / "repo")
-    hits = mem.search("Charge two percent of the amount.", k=2)
-    assert "0.03" in hits[0].text and hits[0].superseded_by is None
-    assert "0.02" in hits[1].text and hits[1].superseded_by == hits[0].citation
