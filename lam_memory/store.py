@@ -252,6 +252,7 @@ class Store:
         self._state: tuple[dict, int] | None = None  # in-RAM state
         self._dim: int | None = None
         self._conn: sqlite3.Connection | None = None
+        self._meta_pending = False
         if self.path is None:
             if readonly:
                 raise LAMError("an in-memory store cannot be opened read-only")
@@ -273,6 +274,9 @@ class Store:
             else:
                 self._open_writable(archive, synchronous)
             self._conn.execute("PRAGMA busy_timeout=30000")
+            if self._meta_pending:  # a new memory: the archive first, so a kill between the two leaves no meta.json
+                text = json.dumps(self.meta, indent=1) + "\n"  # without an archive (an empty archive starts afresh)
+                _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
         except BaseException as e:
             self.close()
             if isinstance(e, sqlite3.Error):
@@ -343,9 +347,8 @@ class Store:
                 if not create:
                     raise LAMError(f"no memory at {d}")
                 d.mkdir(parents=True, exist_ok=True)
-                meta = self._new_meta(encoder_id, config)
-                _atomic_write(meta_file, lambda tmp: Path(tmp).write_text(json.dumps(meta, indent=1) + "\n"))
-                return meta
+                self._meta_pending = True  # written once the archive exists (`__init__`): meta.json marks a memory
+                return self._new_meta(encoder_id, config)
             if (d / ARCHIVE).is_file() and _archive_rows(d / ARCHIVE):
                 raise LAMError(f"{d} has an archive but no {META}; `lam repair --memory {d}` writes a new one")
             raise LAMError(f"{d} exists and is not a LAM memory (no {META}); use an empty or new directory")
