@@ -456,12 +456,7 @@ class LAMMemory:
         chunks |= {c.position: c for c in self.store.get([p for p in score if p not in chunks])}
         passage = flat(query)
         held = {p for p in score if passage in flat(chunks[p].text)}
-        others = [score[p] for p in score if p not in held]
-        if not held or not others:
-            return
-        lift = max(0.0, max(others) - min(score[p] for p in held)) + 1e-3
-        for p in held:
-            score[p] += lift
+        _lift(score, held)
         for p in held & replaced_by.keys():  # a stale version quoted: its current version still ranks above it
             score[replaced_by[p]] = max(score[replaced_by[p]], score[p] + 1e-3)
 
@@ -484,12 +479,7 @@ class LAMMemory:
             if found and names_symbol(names, *found, whole=self._slots[p] is not None):
                 named.add(p)
         chunks |= {c.position: c for c in self.store.get([p for p in named if p not in chunks])}
-        named = {p for p in named if not _overload_stub(chunks[p].text)} or named
-        others = [score[p] for p in score if p not in named]
-        if named and others:
-            lift = max(0.0, max(others) - min(score[p] for p in named)) + 1e-3
-            for p in named:
-                score[p] += lift
+        _lift(score, {p for p in named if not _overload_stub(chunks[p].text)} or named)
 
     def _links(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> dict[int, float]:
         """Statements that the evidence links the question to by a rare name (`lam_memory.links`), with the relevance
@@ -848,6 +838,15 @@ def _one_thread() -> Iterator[None]:
             yield
         finally:
             torch.set_num_threads(threads)
+
+
+def _lift(score: dict[int, float], chosen: set[int]) -> None:
+    """Lift the `chosen` candidates, all by one amount (their order kept), just above the best of the others."""
+    others = [score[p] for p in score if p not in chosen]
+    if chosen and others:
+        lift = max(0.0, max(others) - min(score[p] for p in chosen)) + 1e-3
+        for p in chosen:
+            score[p] += lift
 
 
 _HEAD = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def|class)\b", re.M)  # the line that opens a unit

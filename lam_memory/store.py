@@ -252,7 +252,6 @@ class Store:
         self._state: tuple[dict, int] | None = None  # in-RAM state
         self._dim: int | None = None
         self._conn: sqlite3.Connection | None = None
-        self._meta_pending = False
         if self.path is None:
             if readonly:
                 raise LAMError("an in-memory store cannot be opened read-only")
@@ -274,9 +273,8 @@ class Store:
             else:
                 self._open_writable(archive, synchronous)
             self._conn.execute("PRAGMA busy_timeout=30000")
-            if self._meta_pending:  # a new memory: the archive first, so a kill between the two leaves no meta.json
-                text = json.dumps(self.meta, indent=1) + "\n"  # without an archive (an empty archive starts afresh)
-                _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
+            if not (self.path / META).exists():  # a new memory (`_open_meta`): meta.json once the archive exists, so
+                self._write_meta(self.meta)  # a kill between the two leaves an empty archive, started afresh
         except BaseException as e:
             self.close()
             if isinstance(e, sqlite3.Error):
@@ -347,8 +345,7 @@ class Store:
                 if not create:
                     raise LAMError(f"no memory at {d}")
                 d.mkdir(parents=True, exist_ok=True)
-                self._meta_pending = True  # written once the archive exists (`__init__`): meta.json marks a memory
-                return self._new_meta(encoder_id, config)
+                return self._new_meta(encoder_id, config)  # written by `__init__` once the archive exists
             if (d / ARCHIVE).is_file() and _archive_rows(d / ARCHIVE):
                 raise LAMError(f"{d} has an archive but no {META}; `lam repair --memory {d}` writes a new one")
             raise LAMError(f"{d} exists and is not a LAM memory (no {META}); use an empty or new directory")
@@ -386,17 +383,20 @@ class Store:
         if meta["format_version"] == 1:
             meta = {**meta, "format_version": 2, "config": MemoryConfig().to_json(), "migrated_from": 1}
         if write and os.access(self.path, os.W_OK):
-            text = json.dumps(meta, indent=1) + "\n"
-            _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
+            self._write_meta(meta)
         return meta
+
+    def _write_meta(self, meta: dict) -> None:
+        """meta.json, rewritten atomically."""
+        text = json.dumps(meta, indent=1) + "\n"
+        _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
 
     def set_meta(self, **fields) -> None:
         """Add or change fields of meta.json (atomic rewrite); JSON-serialisable values only."""
         self._writable()
         self.meta.update(fields)
         if self.path is not None:
-            text = json.dumps(self.meta, indent=1) + "\n"
-            _atomic_write(self.path / META, lambda tmp: Path(tmp).write_text(text))
+            self._write_meta(self.meta)
 
     def _remove_stale_tmp(self) -> None:
         """Temporary files left by a crash during an atomic write (older than 10 minutes)."""
