@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import resource
 import statistics
 import sysconfig
@@ -39,40 +40,49 @@ def _texts_of_tokens(tokenizer, n_tokens: int, count: int) -> list[str]:
     return out
 
 
-def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: str) -> dict:
-    """One row; `precision` "fp32" or "bf16" (LAM: bf16 dense-layer weights; MiniLM: torch.autocast to bf16)."""
+def _encoder_row(
+    model: str, tokens: int, batch: int, threads: int, precision: str, device: str = "cpu", op: str = "auto"
+) -> dict:
+    """One row; `precision` "fp32" or "bf16" (LAM: bf16 dense-layer weights; MiniLM: torch.autocast to bf16);
+    `op` the LAM recurrence's path (LAM_OP: auto, torch or fla)."""
     import contextlib
 
     import torch
 
+    os.environ["LAM_OP"] = op
     torch.set_num_threads(threads)
     from evals.memory.methods import load_minilm_st
     from lam_memory.encoder import Tokenizer, load_encoder, pad_batch, tune_malloc
+    from lam_memory.ops import use_fla
 
     tune_malloc()  # what load_encoder does for LAM, for the MiniLM rows too
 
     tok = Tokenizer()
     bf16 = precision == "bf16"
+    finish = torch.cuda.synchronize if device == "cuda" else lambda: None  # GPU work is asynchronous
     if model == "minilm":
-        st = load_minilm_st()
+        st = load_minilm_st(device)
         st.max_seq_length = tokens
         texts = [tok.tok.decode(ids) for ids in _texts_of_tokens(tok, tokens, batch)]
         counted = sum(len(ids) for ids in tok(texts))
 
         def run():
-            with torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext():
+            with torch.autocast(device, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext():
                 st.encode(texts, batch_size=batch)
+            finish()
     elif batch > 1:
-        lam = load_encoder(bf16=bf16)
+        lam = load_encoder(bf16=bf16, device=device)
         rows = [[tok.cls, *ids, tok.sep] for ids in _texts_of_tokens(tok, tokens, batch)]
         ids, lengths = pad_batch(rows)
+        ids, lengths = ids.to(device), lengths.to(device)
         counted = int(lengths.sum())
 
         def run():
             with torch.inference_mode():
                 lam(ids, lengths)
+            finish()
     else:  # one long input, streamed block by block
-        lam = load_encoder(bf16=bf16)
+        lam = load_encoder(bf16=bf16, device=device)
         words = corpus().split(" ")
         n_words = len(words)
         pieces, counted = [], 0
@@ -90,9 +100,10 @@ def _encoder_row(model: str, tokens: int, batch: int, threads: int, precision: s
         run()
         times.append(time.perf_counter() - start)
     seconds = statistics.median(times)
-    return {"model": model, "precision": precision, "tokens_per_input": tokens, "batch": batch,
-            "seconds": round(seconds, 4), "runs": len(times), "tokens_per_s": round(counted / seconds, 1),
-            "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
+    path = ("fla" if use_fla(torch.empty(0, device=device)) else "torch") if model == "lam" else "-"
+    return {"model": model, "op": path, "device": device, "precision": precision, "tokens_per_input": tokens,
+            "batch": batch, "seconds": round(seconds, 4), "runs": len(times),
+            "tokens_per_s": round(counted / seconds, 1), "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
 
 
 def _isolated(fn, *args) -> dict:
@@ -100,20 +111,32 @@ def _isolated(fn, *args) -> dict:
         return pool.apply(fn, args)
 
 
-def bench_encoder(threads: int, quick: bool = False) -> dict:
+def bench_encoder(threads: int, quick: bool = False, device: str = "cpu") -> dict:
     """Batched rows for LAM and MiniLM in both precisions; streamed rows for LAM in its default precision
-    (`load_encoder()`: bf16 dense layers where the CPU does bf16 natively)."""
-    from lam_memory.encoder import native_bf16
+    (`load_encoder()`: bf16 dense layers on CUDA and where the CPU does bf16 natively). On CUDA, LAM's batched rows
+    run on both paths of the recurrence (fla's kernels where fla-core is installed, and plain torch)."""
+    import torch
 
-    default = "bf16" if native_bf16() else "fp32"
+    from lam_memory.encoder import native_bf16, pick_device
+    from lam_memory.ops import fla
+
+    pick_device(device)  # a one-line error for a device this machine lacks
+    cuda = device == "cuda"
+    default = "bf16" if cuda or native_bf16() else "fp32"
+    ops = ("fla", "torch") if cuda and fla.available() else ("torch",)
+    # CPU rows each run in a fresh process (their own peak RSS); GPU rows share this one, since every new process
+    # would compile and autotune fla's Triton kernels again (minutes for a --quick run on an H200)
+    call = _isolated if not cuda else lambda fn, *args: fn(*args)
     rows = []
     for tokens, batch in [(128, 32), (512, 32)]:
-        for model in ("lam", "minilm"):
+        for model, op in [*(("lam", op) for op in ops), ("minilm", "auto")]:
             for precision in ("fp32", "bf16"):
-                rows.append(_isolated(_encoder_row, model, tokens, batch, threads, precision))
+                rows.append(call(_encoder_row, model, tokens, batch, threads, precision, device, op))
     for tokens in (2048, 8192) if quick else (2048, 8192, 65536, 262144):
-        rows.append(_isolated(_encoder_row, "lam", tokens, 1, threads, default))
-    return {"threads": threads, "lam_default_precision": default, "rows": rows}
+        rows.append(call(_encoder_row, "lam", tokens, 1, threads, default, device, ops[0]))
+    gpu = torch.cuda.get_device_name() if cuda else None
+    return {"threads": threads, "device": device, "gpu": gpu, "lam_default_precision": default, "lam_op": ops[0],
+            "rows": rows}  # fmt: skip
 
 
 def _render(result: dict, title: str, columns: list[str]) -> None:
@@ -134,13 +157,16 @@ def main(args: argparse.Namespace) -> int:
 
     threads = torch.get_num_threads()
     if args.target == "encoder":
-        result = bench_encoder(threads, quick=args.quick)
-        columns = ["model", "precision", "tokens_per_input", "batch", "seconds", "tokens_per_s", "peak_rss_mb"]
-        _render(result, f"encoder throughput ({threads} threads)", columns)
-        lam_default = result["lam_default_precision"]
-        rows = {(r["model"], r["precision"], r["tokens_per_input"]): r for r in result["rows"]}
+        result = bench_encoder(threads, quick=args.quick, device=args.device)
+        columns = ["model", "op", "precision", "tokens_per_input", "batch", "seconds", "tokens_per_s", "peak_rss_mb"]
+        where = result["gpu"] or f"{threads} threads"
+        _render(result, f"encoder throughput ({where})", columns)
+        lam_default, lam_op = result["lam_default_precision"], result["lam_op"]
+        # the targets read LAM's rows on its default path (fla's kernels where they run) and MiniLM's
+        chosen = [r for r in result["rows"] if r["op"] in (lam_op, "-")]
+        rows = {(r["model"], r["precision"], r["tokens_per_input"]): r for r in chosen}
         rate = lambda model, precision, n: rows[(model, precision, n)]["tokens_per_s"]  # noqa: E731
-        lam_rates = [r["tokens_per_s"] for r in result["rows"] if r["model"] == "lam" and r["precision"] == lam_default]
+        lam_rates = [r["tokens_per_s"] for r in result["rows"] if r["op"] == lam_op and r["precision"] == lam_default]
         streamed = lambda n: rows[("lam", lam_default, n)]["seconds"]  # noqa: E731
         linear = streamed(65536) / streamed(8192) if ("lam", lam_default, 65536) in rows else None
         checks = {

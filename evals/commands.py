@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "MiniLM ingesting code, prose and chat, quiet and under a competing CPU load)")  # fmt: skip
     s.add_argument("--json", metavar="FILE", help="write the results as JSON")
     s.add_argument("--quick", action="store_true", help="smaller sizes (smoke test; workloads: 8,000 tokens each)")
+    s.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="encoder, workloads: where the "
+                   "encoders run (default cpu; cuda: LAM's recurrence on fla's kernels where fla-core is installed, "
+                   "and on plain torch)")  # fmt: skip
     s.add_argument("--tokens", type=int, default=None, metavar="N", help="workloads: cl100k tokens per workload "
                    "(default 64,000; 8,000 with --quick)")  # fmt: skip
     s.add_argument("--load", type=int, default=2, metavar="N", help="workloads: busy processes (one torch thread "

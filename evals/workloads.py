@@ -45,7 +45,7 @@ from evals.memory.filler import prose_sentences
 from evals.memory.methods import load_minilm_st
 from lam_memory import LAMError
 from lam_memory.chunking import chunk_code, chunk_messages, chunk_source
-from lam_memory.encoder import Tokenizer, default_encoder, native_bf16, tune_malloc
+from lam_memory.encoder import Tokenizer, default_encoder, native_bf16, pick_device, tune_malloc
 from lam_memory.memory import LAMMemory, _embed_text
 from lam_memory.tokens import count_tokens
 from lam_memory.types import Chunk
@@ -182,9 +182,10 @@ def busy_load(n: int, timeout: float = 180.0) -> Iterator[list[int]]:
                 p.join()
 
 
-def _make_run(model: str) -> Callable[[list[Chunk]], float]:
-    """Load `model`; returns a function that ingests chunks with it and returns the seconds that took."""
+def _make_run(model: str, device: str) -> Callable[[list[Chunk]], float]:
+    """Load `model` on `device`; returns a function that ingests chunks with it and returns the seconds that took."""
     if model == "lam":
+        os.environ["LAM_DEVICE"] = device  # what `LAMMemory`'s default encoder loads on
         default_encoder()
 
         def run(chunks: list[Chunk]) -> float:
@@ -197,7 +198,7 @@ def _make_run(model: str) -> Callable[[list[Chunk]], float]:
 
         return run
     tune_malloc()
-    st = load_minilm_st()
+    st = load_minilm_st(device)
     tok = Tokenizer()
     continues = continuation_ids(tok)
 
@@ -210,10 +211,10 @@ def _make_run(model: str) -> Callable[[list[Chunk]], float]:
     return run
 
 
-def _row_worker(conn, model: str, chunks: list[Chunk]) -> None:
+def _row_worker(conn, model: str, chunks: list[Chunk], device: str) -> None:
     """In the row's process: load and warm up, then one timed ingest per "run" message, the peak RSS at "stop"."""
     try:
-        run = _make_run(model)
+        run = _make_run(model, device)
         run(chunks[::4])  # warm-up: a quarter of the chunks, of every length
         conn.send(("ready", None))
         while conn.recv() == "run":
@@ -239,11 +240,11 @@ def _timed(conn) -> float:
     return statistics.median(times)
 
 
-def _row(model: str, chunks: list[Chunk], load: int) -> dict:
+def _row(model: str, chunks: list[Chunk], load: int, device: str = "cpu") -> dict:
     """Quiet and (`load` > 0) contended seconds of one model on `chunks`, in a fresh spawned process."""
     ctx = mp.get_context("spawn")
     conn, child_end = ctx.Pipe()
-    proc = ctx.Process(target=_row_worker, args=(child_end, model, chunks), daemon=True)
+    proc = ctx.Process(target=_row_worker, args=(child_end, model, chunks, device), daemon=True)
     proc.start()
     child_end.close()
     try:
@@ -287,16 +288,21 @@ def _targets(rows: list[dict]) -> dict:
 
 
 def bench_workloads(
-    budget: int = TOKENS, load: int = 2, workloads: Iterable[str] = WORKLOADS, models: Iterable[str] = MODELS
+    budget: int = TOKENS,
+    load: int = 2,
+    workloads: Iterable[str] = WORKLOADS,
+    models: Iterable[str] = MODELS,
+    device: str = "cpu",
 ) -> dict:
     """Every (workload, model) row, quiet and under `load` busy processes (0: quiet only), and the targets."""
     if budget < 1 or load < 0:
         raise LAMError(f"--tokens must be >= 1 and --load >= 0 (got {budget} and {load})")
     result = {
         "tokens_budget": budget, "load_processes": load, "torch_threads": torch.get_num_threads(),
+        "device": device, "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
         "cpu_count": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()],
-        "lam_precision": "bf16" if native_bf16() else "fp32", "lam_threads": os.environ.get("LAM_THREADS") or
-        "free cores (lam_memory.threads)", "rows": [],
+        "lam_precision": "bf16" if device == "cuda" or native_bf16() else "fp32",
+        "lam_threads": os.environ.get("LAM_THREADS") or "free cores (lam_memory.threads)", "rows": [],
     }  # fmt: skip
     tok = Tokenizer()
     continues = continuation_ids(tok)
@@ -307,7 +313,8 @@ def bench_workloads(
         pieces = sum(len(ids) for ids in tok(texts, special=False))
         for model in models:
             row = {"workload": w, "model": model, "chunks": len(chunks), "tokens": tokens, "pieces": pieces,
-                   "pieces_read": _pieces_read(model, tok, texts, continues)} | _row(model, chunks, load)  # fmt: skip
+                   "pieces_read": _pieces_read(model, tok, texts, continues)}  # fmt: skip
+            row |= _row(model, chunks, load, device)
             for prefix in ("", "contended_"):
                 if (s := row.get(f"{prefix}seconds")) is not None:
                     row[f"{prefix}seconds"] = round(s, 3)
@@ -329,8 +336,9 @@ def render(result: dict) -> None:
     cols += ["peak_rss_mb"]
     console = Console()
     console = console if console.is_terminal else Console(width=200)  # a file or pipe gets whole columns
-    table = Table(title=f"ingest by workload: {result['tokens_budget']:,} cl100k tokens each, "
-                  f"{result['torch_threads']} torch threads, {result['load_processes']} busy processes")  # fmt: skip
+    where = result.get("gpu") or f"{result['torch_threads']} torch threads"
+    table = Table(title=f"ingest by workload: {result['tokens_budget']:,} cl100k tokens each, {where}, "
+                  f"{result['load_processes']} busy processes")  # fmt: skip
     for c in cols:
         table.add_column(c.replace("tokens", "cl100k"), justify="right")
     for r in result["rows"]:
@@ -349,7 +357,8 @@ def _names(given: str | None, known: tuple[str, ...], option: str) -> tuple[str,
 def main(args: argparse.Namespace) -> int:
     budget = args.tokens if args.tokens is not None else QUICK_TOKENS if args.quick else TOKENS
     workloads, models = _names(args.workloads, WORKLOADS, "--workloads"), _names(args.models, MODELS, "--models")
-    result = bench_workloads(budget, args.load, workloads, models)
+    pick_device(args.device)  # a one-line error for a device this machine lacks
+    result = bench_workloads(budget, args.load, workloads, models, args.device)
     render(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

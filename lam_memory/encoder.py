@@ -27,6 +27,11 @@ kernels (`pack`, `linear`; the products are bit-identical to F.linear's, which r
 `load_encoder` also sets glibc's allocator thresholds for the process (`tune_malloc`; opt out with
 LAM_MALLOC_TUNING=0).
 
+Devices. `load_encoder(device="cuda")` (or LAM_DEVICE=cuda, which `default_encoder` and so `LAMMemory` follow) puts
+the weights on the GPU, bf16 dense layers by default there; `encode` and `encode_stream` move their inputs to the
+weights' device and return CPU tensors. The recurrence then runs flash-linear-attention's kernels where `fla-core`
+is installed (`lam_memory.ops`). The memory's own state, archive and index stay on the CPU.
+
 Chunk length (speed only: the results agree to float rounding). The chunkwise op pads every row to a multiple of
 its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches: chat messages,
 code and prose chunks, and every backward head) use `EncoderConfig.short_chunk` = 8, where padding is the larger
@@ -320,6 +325,11 @@ class Encoder(nn.Module):
         """Embedding size."""
         return self.config.hidden
 
+    @property
+    def device(self) -> torch.device:
+        """Where the weights are (`encode` moves its inputs there and returns CPU tensors)."""
+        return self.word.weight.device
+
     # -- core -------------------------------------------------------------------------------------------
     def embed(self, ids: Tensor) -> Tensor:
         pos = self.pos[: ids.shape[1]] if self.kind == "softmax" else self.pos
@@ -382,13 +392,13 @@ class Encoder(nn.Module):
         ids = [t[: limit - 1] + [self.tokenizer.sep] if limit and len(t) > limit else t for t in self.tokenizer(texts)]
         out = torch.empty(len(ids), self.dim)
         batches = length_batches([len(t) for t in ids], batch_size, self.config.batch_tokens)
-        most = torch.get_num_threads()
+        most, device = torch.get_num_threads(), self.device
         try:
             for rows in batches:
-                if len(batches) > 1:
+                if len(batches) > 1 and device.type == "cpu":
                     self._cores.pick(most)  # as many threads as the other processes leave cores free
                 padded, lengths = pad_batch([ids[i] for i in rows])
-                out[rows] = self(padded, lengths).float()
+                out[rows] = self(padded.to(device), lengths.to(device)).float().cpu()
         finally:
             if torch.get_num_threads() != most:
                 torch.set_num_threads(most)
@@ -399,14 +409,16 @@ class Encoder(nn.Module):
         """Embedding (384,) of the concatenation of `pieces` (split them at whitespace), in O(SPAN) memory."""
         if self.kind != "lam":
             raise LAMError("streaming needs the LAM encoder")
-        total, count, states = torch.zeros(self.dim), 0, None
+        device = self.device
+        total, count, states = torch.zeros(self.dim, device=device), 0, None
         for span in self._spans(pieces):
-            h, states = self.forward_span(torch.tensor([span]), torch.tensor([len(span)]), states)
+            ids, length = torch.tensor([span], device=device), torch.tensor([len(span)], device=device)
+            h, states = self.forward_span(ids, length, states)
             total += h[0].sum(0)
             count += len(span)
         if count <= 2:  # only [CLS] [SEP]
             raise LAMError("cannot encode an empty input")
-        return F.normalize(total / count, dim=-1)
+        return F.normalize(total / count, dim=-1).cpu()
 
     def _spans(self, pieces: Iterable[str]) -> Iterator[list[int]]:
         """[CLS] + tokens + [SEP] cut into span-sized pieces, exactly as `forward` cuts a whole input."""
@@ -559,11 +571,13 @@ def weights_id(path: str | Path | None = None) -> str:
     return encoder_id
 
 
-def load_encoder(path: str | Path | None = None, bf16: bool | None = None) -> Encoder:
+def load_encoder(path: str | Path | None = None, bf16: bool | None = None, device: str | None = None) -> Encoder:
     """The trained LAM encoder for inference: MiniLM base + the shipped delta (lam_memory/weights/lam-encoder.
-    safetensors); dense layers in bfloat16 if `bf16` (default: where the CPU does bf16 natively)."""
+    safetensors) on `device` (default: $LAM_DEVICE, else "cpu"); dense layers in bfloat16 if `bf16` (default: on
+    CUDA, and on a CPU that does bf16 natively)."""
     from safetensors.torch import load_file
 
+    where = pick_device(device or os.environ.get("LAM_DEVICE") or "cpu")
     path = Path(path) if path else WEIGHTS
     model = init_lam_from_minilm()
     model.encoder_id = weights_id(path)
@@ -573,9 +587,22 @@ def load_encoder(path: str | Path | None = None, bf16: bool | None = None) -> En
         raise LAMError(f"{path} does not match this encoder (unknown tensors: {missing[:3]})")
     model.load_state_dict(delta, strict=False)
     tune_malloc()
-    if native_bf16() if bf16 is None else bf16:
+    if (where.type == "cuda" or native_bf16()) if bf16 is None else bf16:
         model.to_bf16_dense()
-    return model.eval()
+    return model.to(where).eval()
+
+
+def pick_device(name: str) -> torch.device:
+    """A torch device the encoder can run on, or a one-line LAMError."""
+    try:
+        device = torch.device(name)
+    except (RuntimeError, ValueError):
+        raise LAMError(f"unknown device {name!r}: use cpu or cuda (LAM_DEVICE or device=)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise LAMError(f"device {name!r} asked for, but torch sees no CUDA device")
+    if device.type not in ("cpu", "cuda"):
+        raise LAMError(f"device {name!r} is not supported: use cpu or cuda")
+    return device
 
 
 _DEFAULT: Encoder | None = None

@@ -1,13 +1,37 @@
-"""Numerical kernels. `lam_attention` is the fast path; `lam_recurrent` is the reference it is tested against.
+"""Numerical kernels. `lam_attention` is the op the encoder calls; `lam_recurrent` is the reference every fast path
+is tested against.
 
-Devices: the chunkwise path is plain torch and runs on CPU or CUDA tensors alike. A fused Triton kernel
-(flash-linear-attention's `chunk_gated_delta_rule` covers one gated delta-rule state, not the fast/slow pair with
-its chunk-boundary mix) is not written yet, and the CUDA path has not been run: no GPU was lent to the session
-that wrote this. Until it is measured, treat GPU use as untested.
+Fast paths, one signature: `lam_chunkwise` (plain torch, CPU or CUDA tensors) and, on CUDA, `lam_fla`
+(flash-linear-attention's Triton kernels, from the optional package `fla-core`). `lam_attention` runs `lam_fla` for
+CUDA tensors when fla-core is installed and `lam_chunkwise` otherwise; `LAM_OP=torch` forces the torch path
+(`LAM_OP=fla` asks for fla-core and fails where it cannot run). docs/RESULTS.md ("On a GPU") has the timings.
 """
 
+from __future__ import annotations
+
+import os
+
+from torch import Tensor
+
+from lam_memory import LAMError
+from lam_memory.ops import fla
 from lam_memory.ops.delta_rule import CHUNK, MIX_EVERY, lam_chunkwise, lam_recurrent, mix_states
+from lam_memory.ops.fla import lam_fla
 
-lam_attention = lam_chunkwise
 
-__all__ = ["CHUNK", "MIX_EVERY", "lam_attention", "lam_chunkwise", "lam_recurrent", "mix_states"]
+def lam_attention(q: Tensor, *args, **kwargs) -> tuple[Tensor, Tensor]:
+    """The LAM recurrence (signature and shapes: `lam_memory.ops.delta_rule`) on the fastest path for q's device."""
+    return (lam_fla if use_fla(q) else lam_chunkwise)(q, *args, **kwargs)
+
+
+def use_fla(q: Tensor) -> bool:
+    """Whether `lam_attention` runs fla's kernels for inputs like `q` (see the module doc for LAM_OP)."""
+    choice = os.environ.get("LAM_OP", "auto")
+    if choice not in ("auto", "torch", "fla"):
+        raise LAMError(f"LAM_OP must be auto, torch or fla (got {choice!r})")
+    if choice == "fla" and not (q.is_cuda and fla.available()):
+        raise LAMError("LAM_OP=fla needs CUDA tensors and the fla-core package (pip install fla-core)")
+    return choice != "torch" and q.is_cuda and fla.available()
+
+
+__all__ = ["CHUNK", "MIX_EVERY", "lam_attention", "lam_chunkwise", "lam_fla", "lam_recurrent", "mix_states", "use_fla"]

@@ -240,6 +240,17 @@ def test_missing_weights_is_a_clear_error(tmp_path):
         load_encoder(tmp_path / "nope.safetensors")
 
 
+@pytest.mark.parametrize("name,message", [("tpu", "unknown device"), ("mps", "not supported"), ("cuda", "no CUDA")])
+def test_a_device_this_machine_lacks_is_a_clear_error(name, message, monkeypatch):
+    if name == "cuda" and torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(LAMError, match=message):
+        load_encoder(device=name)
+    monkeypatch.setenv("LAM_DEVICE", name)  # the default device follows the environment
+    with pytest.raises(LAMError, match=message):
+        load_encoder()
+
+
 def test_malloc_tuning_applies_unless_opted_out(monkeypatch):
     import platform
 

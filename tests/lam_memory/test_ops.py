@@ -164,3 +164,20 @@ def test_chunk_length_does_not_change_results(chunk):
     o, S = lam_chunkwise(*xs, offset=7, mix_every=64, chunk=chunk)
     torch.testing.assert_close(o, o_ref, atol=1e-10, rtol=1e-10)
     torch.testing.assert_close(S, s_ref, atol=1e-10, rtol=1e-10)
+
+
+def test_lam_attention_runs_the_torch_path_on_cpu(monkeypatch):
+    from lam_memory import LAMError
+    from lam_memory.ops import lam_attention, use_fla
+
+    xs = make_inputs(2, 3, 40, 8, 8, torch.float32)
+    assert not use_fla(xs[0])
+    o, S = lam_attention(*xs, offset=3, mix_every=16)
+    o_ref, s_ref = lam_chunkwise(*xs, offset=3, mix_every=16)
+    assert torch.equal(o, o_ref) and torch.equal(S, s_ref)
+    monkeypatch.setenv("LAM_OP", "fla")  # asked for where it cannot run: a one-line error, not a silent fallback
+    with pytest.raises(LAMError, match="LAM_OP=fla needs CUDA"):
+        lam_attention(*xs)
+    monkeypatch.setenv("LAM_OP", "triton")
+    with pytest.raises(LAMError, match="LAM_OP must be auto, torch or fla"):
+        lam_attention(*xs)
