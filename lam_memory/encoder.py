@@ -91,6 +91,11 @@ class Tokenizer:
     def __call__(self, texts: list[str], special: bool = True) -> list[list[int]]:
         return [e.ids for e in self.tok.encode_batch(texts, add_special_tokens=special)]
 
+    def is_word(self, word: str) -> bool:
+        """Whether the vocabulary holds `word` whole, as it holds about 22,500 English words and common names:
+        "load" is one, "groupby" is not (group ##by)."""
+        return self.tok.token_to_id(word.lower()) is not None
+
 
 def native_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX), so bf16 dense layers pay off."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
 # FTS5 keeps these characters inside a token; they are exactly the joiners `terms` leaves in a term, so each
@@ -150,16 +150,21 @@ def names(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def identifiers(query: str) -> list[str]:
+def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> list[str]:
     """The identifiers a query names, as written, `::` and `:` read as `.`: tokens shaped like code (`_ . :` inside,
     a capital after the first letter, letters mixed with digits: `get_backoff_time`, `Retry.increment`,
-    `HTTPServer`), words marked as code (in backticks: "What does `triplewise` do?"), or the whole query when it is
-    one token (`lam query escape` looks a name up, as grep does). Capitalized words are not identifiers here: "a
-    Task" in a question is a word, `Task.advance` is a name. Numbers and paths (`src/app.py` names a file) are
-    neither."""
+    `HTTPServer`), words marked as code (in backticks: "What does `triplewise` do?"), the whole query when it is
+    one token (`lam query escape` looks a name up, as grep does), and, in a question and given `is_word` (whether a
+    lowercase word is a word of the language), plain lowercase words it rejects ("What does groupby do?", not
+    "What does load do?"). A question names what it asks about; a sentence that is not one, as a docstring's
+    ("Every nth item in seq"), uses code's words as its vocabulary (parameters, types), not as names. Capitalized
+    words are not identifiers here: "a Task" in a question is a word, `Task.advance` is a name. Numbers and paths
+    (`src/app.py` names a file) are neither."""
     tokens = _TOKEN.findall(query)
     marked = {t for span in _CODE_SPAN.findall(query) for t in _TOKEN.findall(span)}
-    picked = [t for t in tokens if len(tokens) == 1 or t in marked or _is_identifier(t)]
+    asks = is_word is not None and query.rstrip().endswith("?")
+    coined = {t for t in tokens if asks and t.isalpha() and t.islower() and len(t) > 2 and not is_word(t)}
+    picked = [t for t in tokens if len(tokens) == 1 or t in marked or t in coined or _is_identifier(t)]
     picked = [t for t in picked if not _NUMBER.fullmatch(t) and "/" not in t]
     return list(dict.fromkeys(t.replace("::", ".").replace(":", ".") for t in picked))
 

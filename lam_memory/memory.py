@@ -469,8 +469,11 @@ class LAMMemory:
         on urllib3 and rich, a query that is a method's qualified name found its definition first 47% of the time
         before this step. A typing `@overload` stub declares a signature and is not the definition: it is lifted
         only when no implementation of the name is among the candidates (click's `Context.lookup_default` has two
-        stubs before its body, and a stub had come first)."""
-        names = identifiers(query)
+        stubs before its body, and a stub had come first). In a question, a plain lowercase word that is no word of the
+        language, not whole in the encoder's vocabulary ("groupby", "dedent", "urlopen"), names a unit too
+        (`lexical.identifiers`): no English word is spelled so, and code is where such words are defined."""
+        tokenizer = getattr(self.encoder, "tokenizer", None)
+        names = identifiers(query, tokenizer.is_word if tokenizer else None)
         if not names:
             return
         named = set()

@@ -23,6 +23,7 @@ class _CachingEncoder:
     def __init__(self, encoder, cache_max: int):
         self.encoder = encoder
         self.encoder_id, self.dim = encoder.encoder_id, encoder.dim  # what LAMMemory records and sizes by
+        self.tokenizer = encoder.tokenizer  # what LAMMemory reads a query's coined words with
         self.cache_max = cache_max
         self.caching = False
 
