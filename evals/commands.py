@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--seed", type=int, default=0, help="seed of generated streams and histories (default 0)")
     s.add_argument("--budget", type=int, default=None, help="context tokens (memory suite 500, leetcode memory 1500)")
     s.add_argument("--families", default=None, help="memory: comma list of synthetic, babilong, locomo, code-history, "
-                   "code-lookup, documents, readmes (default: all)")  # fmt: skip
+                   "code-lookup, documents, readmes, code-history-2, code-lookup-2 (default: all)")  # fmt: skip
     s.add_argument("--methods", default=None, help="memory: comma list of methods (default: all)")
     s.add_argument("--babilong-samples", type=int, default=None, help="memory: bAbI samples per task (default 20)")
     s.set_defaults(handler="evals.run:main")

@@ -169,6 +169,21 @@ def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> lis
     return list(dict.fromkeys(t.replace("::", ".").replace(":", ".") for t in picked))
 
 
+def paths(query: str) -> list[str]:
+    """The tokens of a query that may name a file: a last part with an extension (`markdown/util.py`, `retry.py`,
+    `a/b.txt`), `\\` read as `/`. `versions.names_file` decides whether one names a given file."""
+    tokens = _TOKEN.findall(query.replace("\\", "/"))
+    return [t for t in tokens if re.fullmatch(r"[^.]+\.[A-Za-z]\w*", t.rsplit("/", 1)[-1])]
+
+
+def plain_words(query: str) -> list[str]:
+    """A query's tokens that are plain words as written (letters, digits after the first, `_`), stop words aside:
+    the names it may give a file's units once it names the file ("Show the latest implementation of *store* in
+    markdown/util.py", `LAMMemory._lift_named`)."""
+    tokens = _TOKEN.findall(query.replace("\\", "/"))  # as `paths` reads them: `pkg\app.py` is no word
+    return [t for t in dict.fromkeys(tokens) if t.isidentifier() and t.lower() not in STOP_WORDS]
+
+
 def _is_identifier(token: str) -> bool:
     return any(c in token for c in "_./:") or bool(_MIXED.search(token) or _INNER_CAPITAL.search(token))
 

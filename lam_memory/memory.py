@@ -72,17 +72,20 @@ versions), and the older ones name it in `superseded_by`.
 Answers are not evidence: a chunk by the assistant (role "assistant") loses `answer_penalty` = 0.2 of score and
 supersedes no chunk by another author (`LAMMemory._demote_answers` gives the reason for the rule and its size).
 
-Last, names: a query that names a unit of code by an identifier (`Retry.get_backoff_time`, `sliding_window`, or a
-one-word query) wants its definition, as go-to-definition or `grep -n "def name"` would give it. Candidates that
-open the definition of a unit the query names (`versions.definition`, `versions.names_symbol`) are lifted, all by
-one amount, just above the best other candidate (`LAMMemory._lift_named`); the current version stays above its
-stale ones, which keep their `superseded_by`. No constant: it is a rule about what a name asks for.
+Then names: a query that names a unit of code by an identifier (`Retry.get_backoff_time`, `sliding_window`, or a
+one-word query), or by a plain word beside the file that defines it ("close in md_in_html.py"), wants its
+definition, as go-to-definition or `grep -n "def name"` would give it. Candidates that open the definition of a unit
+the query names (`versions.definition`, `versions.names_symbol`) are lifted, all by one amount, just above the best
+other candidate (`LAMMemory._lift_named`), those of a file the query names above the others; the current version
+stays above its stale ones, which keep their `superseded_by`. No constant: it is a rule about what a name asks for.
 
-Before names, quotes: a query of three words or more that is not a question (`lexical.quoted`) may be a passage
-pasted to find it again, a changelog line or a code sample. Candidates holding it word for word (whitespace and case
-aside, `lexical.flat`), as `grep -F` finds them, are lifted the same way (`LAMMemory._lift_quoted`), and the current
-version of a quoted stale one stays above it: near-duplicates that differ in one version number or argument are as
-close in meaning as the passage itself, and on package READMEs they had outranked it.
+Last, quotes: a query of three words or more that is not a question (`lexical.quoted`) may be a passage pasted to
+find it again, a changelog line, a code sample or a docstring's sentence. Candidates holding it word for word
+(whitespace and case aside, `lexical.flat`), as `grep -F` finds them, are lifted the same way
+(`LAMMemory._lift_quoted`), and the current version of a quoted stale one stays above it: near-duplicates that
+differ in one version number or argument are as close in meaning as the passage itself, and on package READMEs they
+had outranked it. Quotes come after names because a passage found word for word is the more specific answer: "The
+first item of :attr:`release` or ``0`` if unavailable." names `release`, but is the docstring of `major`.
 
 Files read again (`add_path`, `add(replace=True)`) are revisions, not duplicates: the same content adds nothing,
 unchanged chunks are kept (their lines follow the file), changed units are added as new versions, and chunks that
@@ -112,7 +115,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import flat, identifiers, quoted
+from lam_memory.lexical import flat, identifiers, paths, plain_words, quoted
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
@@ -131,7 +134,7 @@ from lam_memory.subjects import (
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
-from lam_memory.versions import VersionState, definition, names_symbol, slot_of
+from lam_memory.versions import VersionState, definition, names_file, names_symbol, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
 
@@ -431,8 +434,8 @@ class LAMMemory:
         chunks: dict[int, Chunk] = {}  # read from the archive once: `_score` reads those outside code slots
         score, replaced_by = self._score(query, pool, sims, chunks)
         self._demote_answers(score, replaced_by)
-        self._lift_quoted(query, score, chunks, replaced_by)
         self._lift_named(query, score, chunks)
+        self._lift_quoted(query, score, chunks, replaced_by)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
         chunks |= {
             c.position: c for c in self.store.get([p for p in {*order, *replaced_by.values()} if p not in chunks])
@@ -471,18 +474,33 @@ class LAMMemory:
         only when no implementation of the name is among the candidates (click's `Context.lookup_default` has two
         stubs before its body, and a stub had come first). In a question, a plain lowercase word that is no word of the
         language, not whole in the encoder's vocabulary ("groupby", "dedent", "urlopen"), names a unit too
-        (`lexical.identifiers`): no English word is spelled so, and code is where such words are defined."""
+        (`lexical.identifiers`): no English word is spelled so, and code is where such words are defined. And a
+        query that names a file (`lexical.paths`, `versions.names_file`) names that file's units by any of its
+        plain words ("Show the latest implementation of store in markdown/util.py", "close in md_in_html.py"): a
+        path scopes the words to one file, where a word that is a unit's exact name is that unit (on four
+        packages' release histories the project never used, such questions had found their target's definition
+        ranked 2nd to 10th, below the file's docstring or a sibling). The path scopes names too: of the units named,
+        those of the named file come first."""
         tokenizer = getattr(self.encoder, "tokenizer", None)
         names = identifiers(query, tokenizer.is_word if tokenizer else None)
-        if not names:
+        files = paths(query)
+        if not names and not files:
             return
-        named = set()
+        words = plain_words(query) if files else []
+        named, local = set(), set()  # local: defined in a file the query names
         for p in score:
             found = definition(chunks.get(p), self._slots[p])
-            if found and names_symbol(names, *found, whole=self._slots[p] is not None):
+            in_file = bool(found and files and names_file(files, found[0]))
+            if found and (
+                names_symbol(names, *found, whole=self._slots[p] is not None)
+                or (in_file and words and names_symbol(words, *found))
+            ):
                 named.add(p)
+                local |= {p} if in_file else set()
         chunks |= {c.position: c for c in self.store.get([p for p in named if p not in chunks])}
-        _lift(score, {p for p in named if not _overload_stub(chunks[p].text)} or named)
+        lifted = {p for p in named if not _overload_stub(chunks[p].text)} or named
+        _lift(score, lifted)
+        _lift(score, lifted & local)  # "extendMarkdown in smarty.py": that file's, above the other files' ones
 
     def _links(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> dict[int, float]:
         """Statements that the evidence links the question to by a rare name (`lam_memory.links`), with the relevance

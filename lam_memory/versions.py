@@ -96,6 +96,14 @@ def names_symbol(names: list[str], source: str, symbol: str, whole: bool = False
     return False
 
 
+def names_file(paths: list[str], source: str) -> bool:
+    """Whether one of a query's `paths` (`lexical.paths`) names the file `source`: the two are equal, or one is the
+    other's tail from a folder on (`util.py` and `src/markdown/util.py` name `markdown/util.py`). A file name needs
+    its extension: `util` alone is a word."""
+    source = source.replace("\\", "/")
+    return any(a == b or a.endswith("/" + b) for path in paths for a, b in ((source, path), (path, source)))
+
+
 def _python_unit(text: str) -> str | None:
     """The name of the one function or class that `text` defines (comments and decorators around it allowed), or
     None when it is anything else: other statements, several definitions, not Python."""

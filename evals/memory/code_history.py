@@ -1,15 +1,15 @@
 """The `code-history` family: real release histories of three pure-Python packages, asked about by name.
 
 Data: the `.py` sources of four releases each of more-itertools, toolz and click (`evals/data/code_history/`, see
-SOURCES.md). Every release is chunked by `lam_memory.chunking.chunk_code`; a chunk's source is its path without the
-version (`more_itertools/more.py`), so the versions of a function share source and qualified name
-(`meta["symbol"]`). A stream (deterministic per seed and size) holds the oldest releases' files (a seeded share of
-their chunks, in file order), then each later release in order: the new versions of the functions that changed in
-it, shuffled with unchanged chunks of that release as filler, up to the size (or all of the history, about 130k
-tokens, whichever is less). Questions, per package: `current` (a changed function by name; gold = its latest
-version, stale = the older ones) and `description` (the first sentence of a function's docstring without its name;
-gold = its current version, stale = any older ones).
-"""
+SOURCES.md); the family `code-history-2` reads packaging, attrs, markdown and jinja2 the same way. Every release is
+chunked by `lam_memory.chunking.chunk_code`; a chunk's source is its path without the version
+(`more_itertools/more.py`), so the versions of a function share source and qualified name (`meta["symbol"]`). A
+stream (deterministic per seed and size) holds the oldest releases' files (a seeded share of their chunks, in file
+order), then each later release in order: the new versions of the functions that changed in it, shuffled with
+unchanged chunks of that release as filler, up to the size (or all of the history, about 130k tokens, whichever is
+less). Questions, per package: `current` (a changed function by name; gold = its latest version, stale = the older
+ones) and `description` (the first sentence of a function's docstring without its name; gold = its current version,
+stale = any older ones)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ CODE_HISTORY: dict[str, tuple[str, ...]] = {
     "click": ("7.1.2", "8.0.4", "8.1.3", "8.1.7"),
 }
 """Package -> vendored releases, oldest first (files `evals/data/code_history/<package>/<version>.tar.gz`)."""
+SECOND_HISTORY: dict[str, tuple[str, ...]] = {
+    "packaging": ("21.3", "22.0", "23.1", "24.1"),
+    "attrs": ("21.4.0", "22.2.0", "23.1.0", "24.2.0"),
+    "markdown": ("3.3.7", "3.4.4", "3.5.2", "3.6"),
+    "jinja2": ("3.0.3", "3.1.2", "3.1.4", "3.1.6"),
+}
+"""The second set, for the families `code-history-2` and `code-lookup-2`: four other packages, first run after the
+rules of `lam_memory` were written on the first set (a check on code the rules were not shaped on)."""
+PACKAGE_SETS = {"code-history": CODE_HISTORY, "code-history-2": SECOND_HISTORY}
 QUESTIONS_PER_PACKAGE = (12, 10)  # (current, description) questions per package before the size cap
 MANDATORY_SHARE = 0.6  # the asked functions' versions take at most this share of the stream's tokens
 _CURRENT = (
@@ -83,7 +92,7 @@ def _is_function(c: Chunk) -> bool:
 @cache
 def package_history(package: str, chunk_tokens: int = DEFAULT_CONFIG.code_chunk_tokens) -> History:
     """The chunked releases of `package` and the versions of each function that stays one chunk throughout."""
-    releases = CODE_HISTORY[package]
+    releases = (CODE_HISTORY | SECOND_HISTORY)[package]
     chunks, by_key = [], []
     for v in releases:
         files = load_release(package, v)
@@ -184,17 +193,19 @@ def code_history_stream(
     seed: int = 0,
     config: SuiteConfig = DEFAULT_CONFIG,
     per_package: tuple[int, int] = QUESTIONS_PER_PACKAGE,
+    family: str = "code-history",
 ) -> Stream:
-    """The stream of at most `size` tokens for `seed` (see the module doc)."""
+    """The stream of at most `size` tokens for `seed` (see the module doc) over the packages of `family`
+    (`PACKAGE_SETS`)."""
     size = parse_size(size)
-    rng = random.Random(f"code-history:{seed}:{size}")
-    hists = [package_history(p, config.code_chunk_tokens) for p in CODE_HISTORY]
+    rng = random.Random(f"{family}:{seed}:{size}")
+    hists = [package_history(p, config.code_chunk_tokens) for p in PACKAGE_SETS[family]]
     picks = _fit(_picks(rng, hists, per_package), hists, int(size * MANDATORY_SHARE))
     if not picks:
         raise LAMError(f"size {size} is too small for a code-history question")
     chunks, where = _assemble(rng, _segments(rng, hists, picks, size))
     questions = [_question(p, hists[p.pkg], where) for p in picks]
-    return Stream("code-history", f"code-history-{size_label(size)}", size, chunks, questions)
+    return Stream(family, f"{family}-{size_label(size)}", size, chunks, questions)
 
 
 def _segments(rng: random.Random, hists: list[History], picks: list[_Pick], size: int) -> list[list[Chunk]]:

@@ -47,7 +47,10 @@ def score_question(q: Question, ranked: list[int], packed: list[int], stale: Col
     as in documents read once)."""
     inside = set(packed)
     hits = sum(p in inside for p in q.gold)
-    out = {"hits": hits, "gold": len(q.gold) + q.missing, "top_is_evidence": bool(ranked) and ranked[0] in q.gold}
+    if q.also:  # several right answers: any one of them answers the question (`Question.also`)
+        hits = min(len(q.gold), hits + sum(p in inside for p in q.also))
+    right = {*q.gold, *q.also}
+    out = {"hits": hits, "gold": len(q.gold) + q.missing, "top_is_evidence": bool(ranked) and ranked[0] in right}
     out["evidence_marked_stale"] = any(p in inside and p in stale for p in q.gold)
     out["marks_any"] = any(p in inside for p in stale)
     if q.stale:
@@ -116,11 +119,11 @@ def iter_streams(
         elif fam == "locomo":
             for s in locomo_streams():
                 yield fam, 0, s, True
-        elif fam == "code-history":
+        elif fam in ("code-history", "code-history-2"):
             for size in sizes:
-                yield fam, size, code_history_stream(size, seed, config), True
-        elif fam == "code-lookup":  # one stream whatever the sizes: the newest releases whole
-            yield fam, 0, code_lookup_stream(seed, config), True
+                yield fam, size, code_history_stream(size, seed, config, family=fam), True
+        elif fam in ("code-lookup", "code-lookup-2"):  # one stream whatever the sizes: the newest releases whole
+            yield fam, 0, code_lookup_stream(seed, config, family=fam), True
         elif fam == "documents":  # one stream whatever the sizes: the reference whole
             yield fam, 0, documents_stream(seed, config), True
         elif fam == "readmes":  # one stream whatever the sizes: the READMEs whole

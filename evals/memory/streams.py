@@ -16,13 +16,25 @@ from functools import lru_cache
 from lam_memory import LAMError
 from lam_memory.types import Chunk
 
-FAMILIES = ("synthetic", "babilong", "locomo", "code-history", "code-lookup", "documents", "readmes")
+FAMILIES = (
+    "synthetic",
+    "babilong",
+    "locomo",
+    "code-history",
+    "code-lookup",
+    "documents",
+    "readmes",
+    "code-history-2",
+    "code-lookup-2",
+)
 
 
 @dataclass
 class Question:
     """A question over one stream. `gold`: chunk positions of the evidence (for updates/revisions the latest
-    statement only); `stale`: superseded statements; `missing`: gold evidence that names no chunk (never recalled)."""
+    statement only); `stale`: superseded statements; `missing`: gold evidence that names no chunk (never recalled);
+    `also`: other right answers to a question that has several (the other definitions of a name defined twice):
+    one of gold and `also` in the context recalls the one gold item, and either may be the first hit."""
 
     query: str
     kind: str
@@ -31,6 +43,7 @@ class Question:
     stale: list[int] = field(default_factory=list)
     missing: int = 0
     meta: dict = field(default_factory=dict)
+    also: list[int] = field(default_factory=list)
 
 
 @dataclass

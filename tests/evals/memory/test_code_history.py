@@ -10,16 +10,21 @@ import tarfile
 import pytest
 
 from evals.data import data_dir
-from evals.memory.code_history import CODE_HISTORY, code_history_stream, load_release, package_history
+from evals.memory.code_history import PACKAGE_SETS, code_history_stream, load_release, package_history
 from evals.memory.streams import FAMILIES, Stream
 from lam_memory import LAMError
 
 _ROW = re.compile(r"^\| (\S+/\S+) \| ([\d,]+) \| (\d+|–) \|.*`([0-9a-f]{64})` \|$")
 
 
+@pytest.fixture(scope="module", params=list(PACKAGE_SETS))
+def family(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def streams() -> dict[int, Stream]:
-    return {seed: code_history_stream("8k", seed) for seed in (0, 1)}
+def streams(family) -> dict[int, Stream]:
+    return {seed: code_history_stream("8k", seed, family=family) for seed in (0, 1)}
 
 
 def _sources_rows() -> dict[str, tuple[int, str, str]]:
@@ -42,7 +47,7 @@ def test_data_matches_sources():
         path = root / name
         assert path.stat().st_size == size, name
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, name
-    for package, releases in CODE_HISTORY.items():
+    for package, releases in (p for packages in PACKAGE_SETS.values() for p in packages.items()):
         assert len(releases) >= 3
         for v in releases:
             files = load_release(package, v)
@@ -52,7 +57,7 @@ def test_data_matches_sources():
 
 
 def test_histories_hold_real_revisions():
-    for package in CODE_HISTORY:
+    for package in (p for packages in PACKAGE_SETS.values() for p in packages):
         h = package_history(package)
         changed = [seq for seq in h.versions.values() if len(seq) > 1]
         assert len(changed) >= 12, package
@@ -61,25 +66,26 @@ def test_histories_hold_real_revisions():
             assert len({c.text for _, c in seq}) == len(seq)  # each version differs from the one before
 
 
-def test_stream_is_deterministic_and_seeded(streams):
-    assert "code-history" in FAMILIES
-    again = code_history_stream("8k", 0)
+def test_stream_is_deterministic_and_seeded(streams, family):
+    assert family in FAMILIES
+    again = code_history_stream("8k", 0, family=family)
     assert again.digest() == streams[0].digest()
     a, b = streams[0], streams[1]
     assert a.digest() != b.digest()
     assert [q.query for q in a.questions] != [q.query for q in b.questions]  # another question sample
     assert [c.text for c in a.chunks[:20]] != [c.text for c in b.chunks[:20]]  # another interleaving
     for s in (a, b):
-        assert s.tokens() <= 8 * 1024 and s.name == "code-history-8k"
+        assert s.tokens() <= 8 * 1024 and s.name == f"{family}-8k" and s.family == family
         assert [c.position for c in s.chunks] == list(range(len(s.chunks)))
         assert {q.kind for q in s.questions} == {"current", "description"}
     with pytest.raises(LAMError):
         code_history_stream(1024, 0, per_package=(0, 0))
 
 
-def test_sources_have_no_version(streams):
-    versions = {v for releases in CODE_HISTORY.values() for v in releases}
-    tops = ("more_itertools/", "toolz/", "tlz/", "click/")
+def test_sources_have_no_version(streams, family):
+    packages = PACKAGE_SETS[family]
+    versions = {v for releases in packages.values() for v in releases}
+    tops = tuple({f"{path.split('/')[0]}/" for p, rels in packages.items() for path in load_release(p, rels[0])})
     for c in streams[0].chunks:
         assert c.source.startswith(tops) and not any(v in c.source for v in versions), c.source
         assert c.kind == "code" and "version" not in c.meta and "package" not in c.meta
@@ -107,9 +113,9 @@ def test_questions_point_at_their_versions(streams):
                 assert sum(w in latest.text for w in words) >= 0.8 * len(words)  # its docstring's words
 
 
-def test_question_count_at_32k():
-    s = code_history_stream("32k", 0)
-    assert 40 <= len(s.questions) <= 80
+def test_question_count_at_32k(family):
+    s = code_history_stream("32k", 0, family=family)
+    assert 40 <= len(s.questions) <= 22 * len(PACKAGE_SETS[family])
     assert 30 * 1024 <= s.tokens() <= 32 * 1024
 
 

@@ -46,3 +46,18 @@ def test_run_suite_small(tmp_path, monkeypatch):
     assert table.row_count == 8
     png = plot(res, tmp_path / "m.png")
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_question_with_several_right_answers_is_answered_by_any():
+    """`Question.also`: a name defined twice is found by either definition, in the context or as the first hit; the
+    one gold item is recalled once, however many of them the context holds."""
+    from evals.memory.scoring import score_question
+    from evals.memory.streams import Question
+
+    q = Question("Template", "name", [5], "class Template", also=[9, 12])
+    first = score_question(q, [9, 1, 5], [9, 1])
+    assert (first["hits"], first["gold"], first["top_is_evidence"]) == (1, 1, True)
+    assert score_question(q, [9, 12, 5], [9, 12, 5])["hits"] == 1
+    assert score_question(q, [1, 2, 3], [1, 2])["hits"] == 0 and not score_question(q, [1, 9], [1])["top_is_evidence"]
+    alone = Question("Template", "name", [5], "class Template")
+    assert score_question(alone, [9, 5], [9])["hits"] == 0
