@@ -468,6 +468,129 @@ def test_known_misses_stay_documented(changing_chat, query, versions, current):
     _latest_first(changing_chat, query, versions, current)
 
 
+# Twelve changes written fresh on 2026-12-04, after every rule above, as a check on wording the rules never saw, in
+# another LoCoMo conversation (Jon and Gina's). 6 got their current value first (5 with the older ones marked), 7 now
+# (the standup since `bare_heads` reads a sentence's first words); 5 do not, of kinds the module doc lists under
+# "Where it fails" (see the note of each). Both versions are the first two hits in every miss: what fails is the
+# grouping, not the retrieval.
+FRESH = [
+    (
+        "Which Slack channel do we use for incidents?",
+        [
+            "Please report incidents in #ops-alerts.",
+            "Incidents go to #incident-room from now on, #ops-alerts is archived.",
+        ],
+        "#incident-room",
+    ),
+    (
+        "What is the staging URL?",
+        [
+            "Staging is at https://staging.orbit.dev",
+            "New staging URL: https://stg2.orbit.dev (the old one is shut down).",
+        ],
+        "stg2",
+    ),
+    (
+        "How much RAM do the build agents have?",
+        [
+            "Our build agents have 16 GB of RAM.",
+            "Upgraded the build agents to 32 GB of RAM.",
+            "Build agents now have 64 GB RAM after the hardware refresh.",
+        ],
+        "64 GB",
+    ),
+    (
+        "What version of Node does the frontend use?",
+        ["The frontend is pinned to Node 16.", "Bumped the frontend to Node 18.", "Frontend is on Node 20 LTS now."],
+        "Node 20",
+    ),
+    (
+        "Who is the on-call engineer this week?",
+        ["On-call this week: Farid.", "Farid is sick, Lena is covering on-call for the rest of the week."],
+        "Lena",
+    ),
+    (
+        "How long is the free trial?",
+        ["The free trial lasts 14 days.", "Product decided to extend the free trial to 30 days."],
+        "30 days",
+    ),
+    (  # a qualifier dropped with the article at a sentence's start ("Standup is moving"): failed before `bare_heads`
+        # read a sentence's first words as a definite description
+        "What time does the daily standup start?",
+        ["Daily standup starts at 9:30 every morning.", "Standup is moving to 10:15 starting Monday."],
+        "10:15",
+    ),
+]
+FRESH_MISSES = [
+    (  # a qualifier dropped ("reporting" for "the reporting service"); the two are not close (cosine 0.42)
+        "Which database does the reporting service use?",
+        ["The reporting service runs on MySQL 5.7.", "We finished migrating reporting to PostgreSQL 15 last night."],
+        "PostgreSQL",
+    ),
+    (  # the question's verb without an auxiliary ("who owns") is a subject term; the update paraphrases it
+        "Who owns the mobile release checklist?",
+        [
+            "Marta owns the mobile release checklist.",
+            "Handing the release checklist over to Jonas while Marta is on leave.",
+        ],
+        "Jonas",
+    ),
+    (  # "max" is read as the asked word; the update says "limit" for "size"
+        "What is the max upload size?",
+        ["The max upload size is 25 MB.", "We raised the upload limit to 100 MB."],
+        "100 MB",
+    ),
+    (  # a qualifier dropped without an article ("Friday's dinner" for the team dinner)
+        "Where is the team dinner on Friday?",
+        [
+            "Team dinner Friday will be at Luigi's.",
+            "Luigi's is fully booked, so Friday's dinner moves to the Thai place on 5th.",
+        ],
+        "Thai place",
+    ),
+    (  # a verb said in the question without an auxiliary ("hosts"), paraphrased by the update ("lives")
+        "Which region hosts the EU customers' data?",
+        [
+            "EU customer data is hosted in eu-west-1.",
+            "EU customers' data now lives in eu-central-1 after the migration.",
+        ],
+        "eu-central-1",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_chat():
+    import random
+
+    from evals.memory.locomo import load_locomo
+
+    turns = [c.text for c in load_locomo()[1].chunks[:300]]
+    rng = random.Random(0)
+    for _, versions, _ in FRESH + FRESH_MISSES:
+        at = sorted(rng.sample(range(len(turns)), len(versions)))
+        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
+            turns.insert(i + offset, text)
+    return chat_memory([("user", t) for t in turns])
+
+
+@pytest.mark.parametrize("query, versions, current", FRESH, ids=[q for q, _, _ in FRESH])
+def test_freshly_worded_changes_latest_first(fresh_chat, query, versions, current):
+    """The current value first; unmarked, as every hit is, where the question names a product ("Slack") that no
+    version says: a question's proper name limits which statements are versions (`about_named`)."""
+    hits = fresh_chat.search(query, k=8)
+    assert current in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+    if "Slack" not in query:
+        _latest_first(fresh_chat, query, versions, current)
+
+
+@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
+@pytest.mark.parametrize("query, versions, current", FRESH_MISSES, ids=[q for q, _, _ in FRESH_MISSES])
+def test_freshly_worded_known_misses(fresh_chat, query, versions, current):
+    hits = fresh_chat.search(query, k=8)
+    assert current in hits[0].text, [h.text for h in hits]
+
+
 def test_a_later_code_paste_is_not_a_newer_statement():
     """Found at 150K tokens of chat with standard-library code pasted in: a paste of a function of `_aix_support.py`
     held "build" (in its code) and "python" (its fence), as the two statements do, came later, and had superseded
