@@ -496,7 +496,8 @@ class LAMMemory:
                 or (in_file and words and names_symbol(words, *found))
             ):
                 named.add(p)
-                local |= {p} if in_file else set()
+                if in_file:
+                    local.add(p)
         chunks |= {c.position: c for c in self.store.get([p for p in named if p not in chunks])}
         lifted = {p for p in named if not _overload_stub(chunks[p].text)} or named
         _lift(score, lifted)

@@ -244,9 +244,9 @@ def bare_heads(text: str, phrases: dict[str, Phrase], verb: frozenset[str]) -> s
     """The heads of `phrases` (`definite_phrases`) that `text` names right after "the" or "our", or first in a
     sentence, where chat drops the article ("*Standup* is moving to 10:15"), with none of their modifiers or only
     some ("Change of plans, *the offsite* is in Porto", "cut *the campaign budget* to $25k") and no other noun after
-    them (not "the offsite *venue*", "the *spring* offsite"): what follows is a form
-    of be or have, a modal, a preposition, an adverb of time, a verb in the past, the question's verb (`verb`:
-    "pushed the sale *start* to June 8") or a punctuation mark."""
+    them (not "the offsite *venue*", "the *spring* offsite"): what follows is a form of be or have, a modal, a
+    preposition, an adverb of time, a verb in the past, the question's verb (`verb`: "pushed the sale *start* to June
+    8") or a punctuation mark."""
     if not phrases:
         return set()
     tokens = [t.lower() for t in _TOKEN.findall(text)]

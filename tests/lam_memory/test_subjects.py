@@ -246,6 +246,10 @@ def test_definite_phrases(query, phrases):
         ("the offsite venue is nice", False),  # another noun is the head
         ("the spring offsite is in Porto", False),  # another modifier
         ("an offsite in Porto", False),  # not definite
+        ("Offsite is moving to Porto.", True),  # chat drops the article at a sentence's start
+        ("Bad news. Offsite got moved.", True),  # at any sentence's start
+        ("We booked offsite rooms.", False),  # not first in a sentence, no article
+        ("Offsite venue is booked.", False),  # first, but another noun is the head
     ],
 )
 def test_bare_heads(text, bare):
