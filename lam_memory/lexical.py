@@ -129,6 +129,7 @@ def answer_terms(query: str) -> frozenset[str]:
 _MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
 _CODE_SPAN = re.compile(r"`+([^`]+)`+")  # Markdown code spans
 _INNER_CAPITAL = re.compile(r".[A-Z]")
+_FILE_NAME = re.compile(r"[^.]+\.[A-Za-z]\w*")  # a file name with an extension: `util.py`, `README.md`
 
 
 def names(text: str) -> list[str]:
@@ -172,16 +173,18 @@ def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> lis
 def paths(query: str) -> list[str]:
     """The tokens of a query that may name a file: a last part with an extension (`markdown/util.py`, `retry.py`,
     `a/b.txt`), `\\` read as `/`. `versions.names_file` decides whether one names a given file."""
-    tokens = _TOKEN.findall(query.replace("\\", "/"))
-    return [t for t in tokens if re.fullmatch(r"[^.]+\.[A-Za-z]\w*", t.rsplit("/", 1)[-1])]
+    return [t for t in _path_tokens(query) if _FILE_NAME.fullmatch(t.rsplit("/", 1)[-1])]
 
 
 def plain_words(query: str) -> list[str]:
     """A query's tokens that are plain words as written (letters, digits after the first, `_`), stop words aside:
     the names it may give a file's units once it names the file ("Show the latest implementation of *store* in
-    markdown/util.py", `LAMMemory._lift_named`)."""
-    tokens = _TOKEN.findall(query.replace("\\", "/"))  # as `paths` reads them: `pkg\app.py` is no word
-    return [t for t in dict.fromkeys(tokens) if t.isidentifier() and t.lower() not in STOP_WORDS]
+    markdown/util.py", `LAMMemory._lift_named`). Read as `paths` reads them: `pkg\\app.py` is no word."""
+    return [t for t in dict.fromkeys(_path_tokens(query)) if t.isidentifier() and t.lower() not in STOP_WORDS]
+
+
+def _path_tokens(query: str) -> list[str]:
+    return _TOKEN.findall(query.replace("\\", "/"))  # a Windows path read as a POSIX one
 
 
 def _is_identifier(token: str) -> bool:

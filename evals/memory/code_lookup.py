@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from evals.memory.code_history import PACKAGE_SETS, load_release, module_of
+from evals.memory.code_history import CODE_HISTORY, SECOND_HISTORY, load_release, module_of
 from evals.memory.config import DEFAULT_CONFIG, SuiteConfig
 from evals.memory.streams import Question, Stream
 from lam_memory.chunking import chunk_code
@@ -37,6 +37,9 @@ _MENTION = (
 )
 
 
+PACKAGE_SETS = {"code-lookup": CODE_HISTORY, "code-lookup-2": SECOND_HISTORY}  # the newest release of each is read
+
+
 def _opens_definition(c: Chunk) -> bool:
     """The chunk holds a `def` / `class` line of its unit (a whole unit, a first part, or a long class's first
     piece); other named chunks (`f.__doc__ = ...`) are not definitions."""
@@ -47,7 +50,7 @@ def _opens_definition(c: Chunk) -> bool:
 
 
 def _chunks(seed: int, config: SuiteConfig, family: str) -> list[Chunk]:
-    packages = PACKAGE_SETS[family.replace("lookup", "history")]
+    packages = PACKAGE_SETS[family]
     files = [
         (f"{package}/{path}", text)
         for package, releases in packages.items()

@@ -8,12 +8,12 @@ from collections import Counter
 
 import pytest
 
-from evals.memory.code_history import PACKAGE_SETS, load_release
-from evals.memory.code_lookup import QUESTIONS, code_lookup_stream
+from evals.memory.code_history import load_release
+from evals.memory.code_lookup import PACKAGE_SETS, QUESTIONS, code_lookup_stream
 from evals.memory.streams import FAMILIES, Stream
 
 
-@pytest.fixture(scope="module", params=["code-lookup", "code-lookup-2"])
+@pytest.fixture(scope="module", params=list(PACKAGE_SETS))
 def family(request) -> str:
     return request.param
 
@@ -40,7 +40,7 @@ def test_questions_point_at_their_definitions(streams, family):
         assert len(stream.questions) == QUESTIONS
         assert Counter(q.kind for q in stream.questions) == {"name": 20, "bare": 20, "mention": 20}
         sources = {c.source.split("/")[0] for c in stream.chunks}
-        for package, releases in PACKAGE_SETS[family.replace("lookup", "history")].items():  # every package's code
+        for package, releases in PACKAGE_SETS[family].items():  # every package's code
             assert sources & {path.split("/")[0] for path in load_release(package, releases[-1])}, package
         defined = Counter(  # chunks holding the def or class line of a name
             name
