@@ -96,18 +96,34 @@ _SKIP = frozenset("is are was were s the a an our my your its their current now"
 AUXILIARIES = frozenset("do does did can could will would should may might".split())
 
 
+_DETERMINER = frozenset("the a an our my your its their".split())
+# Where a noun phrase after "what is the ..." ends: a word of grammar, a form of be or have, a relative word.
+_PHRASE_END = STOP_WORDS | AUXILIARIES | frozenset("was were has have had at from about after than who whom".split())
+
+
 def asked_word(query: str) -> tuple[list[str], int, int] | None:
     """Where a question names what it asks for: its raw tokens, the index of the first token after `what` / `which`
     / `whose` (or `how many` / `how much`), and the index of the asked word, the first from there that is not an
-    article, a form of `be` or `current` ("Which port does ..." -> port); None without one. The callers judge the
-    word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
+    article, a form of `be` or `current` ("Which port does ..." -> port); None without one. After an article
+    ("What is the max upload size?", "What is the on-call phone number?") the words up to a word of grammar, a
+    name or the end are one noun phrase, and the asked word is its last, as English puts a phrase's head last
+    (size, number; a participle after it is a verb: "What is the dog *named*?"). Read as the first, "on-call" was
+    the asked word, a statement could leave it out, and "The office phone number is 555-0100" marked the on-call
+    number superseded. The callers judge the word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
     raw = _TOKEN.findall(query)
     words = [w.lower() for w in raw]
     for i, w in enumerate(words):
         if w in _WH or (w == "how" and words[i + 1 : i + 2] in (["many"], ["much"])):
             start = i + (2 if w == "how" else 1)
             j = next((j for j in range(start, len(words)) if words[j] not in _SKIP), None)
-            return None if j is None else (raw, start, j)
+            if j is None:
+                return None
+            if _DETERMINER & set(words[start:j]) and not _proper(raw[j]):
+                end = j + 1
+                while end < len(words) and words[end] not in _PHRASE_END and not _proper(raw[end]):
+                    end += 1
+                j = end - 2 if end - j > 1 and words[end - 1].endswith("ed") else end - 1
+            return raw, start, j
     return None
 
 
@@ -122,8 +138,12 @@ def answer_terms(query: str) -> frozenset[str]:
         return frozenset()
     raw, _, j = found
     word = raw[j].lower()
-    proper = raw[j][0].isupper() and not raw[j].isupper()
-    return frozenset() if word in AUXILIARIES or proper else frozenset(_expand(word))
+    return frozenset() if word in AUXILIARIES or _proper(raw[j]) else frozenset(_expand(word))
+
+
+def _proper(token: str) -> bool:
+    """Whether a raw token is capitalized as a proper name ("Slack", "Ivan"; not "URL", "API")."""
+    return token[0].isupper() and not token.isupper()
 
 
 _MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")

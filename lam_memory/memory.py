@@ -124,11 +124,13 @@ from lam_memory.subjects import (
     about_named,
     asks_about_past,
     asks_for_many,
+    asks_for_value,
     definites,
     held_terms,
     is_statement,
     optional_terms,
     replaced,
+    restated,
     subject_groups,
 )
 from lam_memory.tokens import TokenCounter
@@ -551,13 +553,15 @@ class LAMMemory:
         held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
         held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
         statements = about_named(query, statements, held)
+        lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
+        if not lasting and asks_for_value(query):  # "the release checklist", said later, is the mobile one
+            held = restated(query, statements, held, self._emb, cfg.subject_link)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
-        lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
         for group, owner in settled + self._subjects(query, rel, positions, statements, held):
             old = replaced([chunks[p] for p in group], chunks[owner], held, optional)
             if old:

@@ -11,6 +11,7 @@ import torch
 from lam_memory import LAMMemory, lexical
 from lam_memory.lexical import answer_terms
 from lam_memory.subjects import (
+    asks_for_value,
     bare_heads,
     definite_phrases,
     definites,
@@ -19,6 +20,7 @@ from lam_memory.subjects import (
     naming_verb,
     optional_terms,
     question_verb,
+    restated,
     subject_groups,
 )
 from lam_memory.types import Chunk
@@ -124,7 +126,12 @@ def test_an_assistant_answer_never_replaces_the_evidence():
     "query, asked",
     [
         ("Which port does the billing API listen on?", {"port"}),
-        ("what is the current retry timeout?", {"retry"}),
+        ("what is the current retry timeout?", {"timeout"}),  # after an article, the phrase's last word
+        ("What is the max upload size?", {"size"}),
+        ("What is the on-call phone number?", {"number"}),
+        ("What is the staging URL?", {"url"}),  # an acronym is a word, a name ends the phrase
+        ("What is the name Caroline chose?", {"name"}),
+        ("What is the dog named?", {"dog"}),  # a participle last is the verb
         ("How many workers run the ingest?", {"workers"}),
         ("whose laptop is this", {"laptop"}),
         ("billing API port", set()),
@@ -407,21 +414,26 @@ UNSEEN = [
         "$25k",
     ),
 ]
+# Two that were misses until a later statement close in meaning could restate an earlier one in fewer of the
+# question's words (`subjects.restated`): the verb said otherwise ("is held in" / "is in"), a qualifier dropped
+# without an article ("New on-call number").
+RESTATED = [
+    (
+        "Where is the weekly retro held?",
+        ["The weekly retro is held in room 4B.", "From now on the retro is in the big conference room."],
+        "conference room",
+    ),
+    (
+        "What is the on-call phone number?",
+        ["The on-call phone number is 555-0142.", "New on-call number: 555-0199."],
+        "555-0199",
+    ),
+]
 MISSES = [  # see the module doc of lam_memory.subjects, "Where it fails"
     (  # the update says the thing with the question's verb as a noun ("start"), the first statement inflects it
         "When does the summer sale start?",
         ["The summer sale starts June 1.", "Marketing pushed the sale start to June 8."],
         "June 8",
-    ),
-    (  # "held" is said only by the first statement: a passive verb paraphrased ("is in")
-        "Where is the weekly retro held?",
-        ["The weekly retro is held in room 4B.", "From now on the retro is in the big conference room."],
-        "conference room",
-    ),
-    (  # "phone" dropped without "the": not a definite description
-        "What is the on-call phone number?",
-        ["The on-call phone number is 555-0142.", "New on-call number: 555-0199."],
-        "555-0199",
     ),
     (  # a paraphrased verb ("prints to" / "printer"): the first statement never says the asked word
         "Which printer does the finance office use?",
@@ -444,7 +456,7 @@ def changing_chat():
 
     turns = [c.text for c in load_locomo()[0].chunks[:300]]  # "[date] Speaker: text"
     rng = random.Random(0)
-    for _, versions, _ in CHANGES + UNSEEN + MISSES:  # oldest first, at random places in the chat
+    for _, versions, _ in CHANGES + UNSEEN + RESTATED + MISSES:  # oldest first, at random places in the chat
         at = sorted(rng.sample(range(len(turns)), len(versions)))
         for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
             turns.insert(i + offset, text)
@@ -461,7 +473,9 @@ def _latest_first(mem: LAMMemory, query: str, versions: list[str], current: str)
     assert all(h.superseded_by == hits[0].citation for h in older), [(h.text, h.superseded_by) for h in older]
 
 
-@pytest.mark.parametrize("query, versions, current", CHANGES + UNSEEN, ids=[q for q, _, _ in CHANGES + UNSEEN])
+@pytest.mark.parametrize(
+    "query, versions, current", CHANGES + UNSEEN + RESTATED, ids=[q for q, _, _ in CHANGES + UNSEEN + RESTATED]
+)
 def test_changed_facts_in_real_chat_latest_first_and_the_previous_one_names_it(changing_chat, query, versions, current):
     _latest_first(changing_chat, query, versions, current)
 
@@ -473,9 +487,9 @@ def test_known_misses_stay_documented(changing_chat, query, versions, current):
 
 
 # Twelve changes written fresh on 2026-12-04, after every rule above, as a check on wording the rules never saw, in
-# another LoCoMo conversation (Jon and Gina's). 6 got their current value first (5 with the older ones marked), 7 now
-# (the standup since `bare_heads` reads a sentence's first words); 5 do not, of kinds the module doc lists under
-# "Where it fails" (see the note of each). Both versions are the first two hits in every miss: what fails is the
+# another LoCoMo conversation (Jon and Gina's). 6 got their current value first (5 with the older ones marked), 7 the
+# next day (the standup, since `bare_heads` reads a sentence's first words), 10 now (`restated`); 2 do not, of kinds
+# the module doc lists under "Where it fails". Both versions are the first two hits in every miss: what fails is the
 # grouping, not the retrieval.
 FRESH = [
     (
@@ -524,14 +538,10 @@ FRESH = [
         ["Daily standup starts at 9:30 every morning.", "Standup is moving to 10:15 starting Monday."],
         "10:15",
     ),
-]
-FRESH_MISSES = [
-    (  # a qualifier dropped ("reporting" for "the reporting service"); the two are not close (cosine 0.42)
-        "Which database does the reporting service use?",
-        ["The reporting service runs on MySQL 5.7.", "We finished migrating reporting to PostgreSQL 15 last night."],
-        "PostgreSQL",
-    ),
-    (  # the question's verb without an auxiliary ("who owns") is a subject term; the update paraphrases it
+    # three of the misses until a later statement close in meaning could restate an earlier one in fewer of the
+    # question's words (`subjects.restated`): the verb paraphrased ("owns" / "Handing ... over to", "hosts" / "now
+    # lives in"), a qualifier dropped without an article ("Friday's dinner")
+    (
         "Who owns the mobile release checklist?",
         [
             "Marta owns the mobile release checklist.",
@@ -539,12 +549,7 @@ FRESH_MISSES = [
         ],
         "Jonas",
     ),
-    (  # "max" is read as the asked word; the update says "limit" for "size"
-        "What is the max upload size?",
-        ["The max upload size is 25 MB.", "We raised the upload limit to 100 MB."],
-        "100 MB",
-    ),
-    (  # a qualifier dropped without an article ("Friday's dinner" for the team dinner)
+    (
         "Where is the team dinner on Friday?",
         [
             "Team dinner Friday will be at Luigi's.",
@@ -552,13 +557,25 @@ FRESH_MISSES = [
         ],
         "Thai place",
     ),
-    (  # a verb said in the question without an auxiliary ("hosts"), paraphrased by the update ("lives")
+    (
         "Which region hosts the EU customers' data?",
         [
             "EU customer data is hosted in eu-west-1.",
             "EU customers' data now lives in eu-central-1 after the migration.",
         ],
         "eu-central-1",
+    ),
+]
+FRESH_MISSES = [
+    (  # the phrase's head dropped ("reporting" for "the reporting service"), and the two are not close (cosine 0.50)
+        "Which database does the reporting service use?",
+        ["The reporting service runs on MySQL 5.7.", "We finished migrating reporting to PostgreSQL 15 last night."],
+        "PostgreSQL",
+    ),
+    (  # the update says "limit" for "size", the thing asked about: a restatement names it (`restated`)
+        "What is the max upload size?",
+        ["The max upload size is 25 MB.", "We raised the upload limit to 100 MB."],
+        "100 MB",
     ),
 ]
 
@@ -593,6 +610,235 @@ def test_freshly_worded_changes_latest_first(fresh_chat, query, versions, curren
 def test_freshly_worded_known_misses(fresh_chat, query, versions, current):
     hits = fresh_chat.search(query, k=8)
     assert current in hits[0].text, [h.text for h in hits]
+
+
+# Ten more changes written on 2026-12-05, after `restated`, as the next check on wording no rule saw (a fourth
+# LoCoMo conversation, two seeds of insertion points in a throw-away script, the same counts at both): 5 right
+# (current first, older marked), the same 5 before `restated` and after. The misses are of kinds no rule reads:
+# the update and the first statement each hold a query term the other lacks ("monthly cloud budget" / "cloud spend
+# budget"), or the update drops the thing named ("mobile *builds*" for "the mobile *app*"; "Deploy approvals" for
+# "Production deploys"), with their cosine 0.30-0.51, under `subject_link`. What both versions have is a value of
+# one kind each (Atrium / Pavilion, Bitrise / GitHub Actions, Priya / Tomas, $12k / $18k, Wei / Sara).
+FRESH_2 = [
+    (
+        "What is the deadline for the Q3 report?",
+        ["The Q3 report is due on October 5.", "Finance pushed the Q3 report deadline to October 12."],
+        "October 12",
+    ),
+    (
+        "How many replicas does the search cluster run?",
+        ["The search cluster runs 3 replicas.", "Scaled the search cluster up to 5 replicas for the launch."],
+        "5 replicas",
+    ),
+    (
+        "What is the wifi password in the office?",
+        ["Office wifi password is sunflower42.", "IT rotated the wifi password, it's now bluejay77."],
+        "bluejay77",
+    ),
+    (
+        "Which Python version does the data pipeline use?",
+        ["The data pipeline runs on Python 3.9.", "Data pipeline upgraded to Python 3.11 this sprint."],
+        "3.11",
+    ),
+    (
+        "When is the design review?",
+        [
+            "Design review is on Tuesday at 3pm.",
+            "Moving the design review to Thursday 11am, Tuesday doesn't work for Omar.",
+        ],
+        "Thursday",
+    ),
+]
+FRESH_2_MISSES = [
+    (
+        "Where is the company all-hands this quarter?",
+        [
+            "The company all-hands this quarter is in the Atrium.",
+            "All-hands got moved to the Pavilion because of the renovation.",
+        ],
+        "Pavilion",
+    ),
+    (
+        "Which CI provider builds the mobile app?",
+        ["The mobile app is built on Bitrise.", "We moved mobile builds over to GitHub Actions."],
+        "GitHub Actions",
+    ),
+    (
+        "Who is the point of contact for the Acme account?",
+        ["Priya is the point of contact for the Acme account.", "Acme account questions should now go to Tomas."],
+        "Tomas",
+    ),
+    (
+        "What is the monthly budget for cloud spend?",
+        ["Our monthly cloud budget is $12k.", "Leadership approved raising the cloud spend budget to $18k per month."],
+        "$18k",
+    ),
+    (
+        "Who approves production deploys?",
+        ["Production deploys need approval from Wei.", "Deploy approvals are handled by Sara starting this week."],
+        "Sara",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_chat_2():
+    import random
+
+    from evals.memory.locomo import load_locomo
+
+    turns = [c.text for c in load_locomo()[3].chunks[:300]]
+    rng = random.Random(0)
+    for _, versions, _ in FRESH_2 + FRESH_2_MISSES:
+        at = sorted(rng.sample(range(len(turns)), len(versions)))
+        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
+            turns.insert(i + offset, text)
+    return chat_memory([("user", t) for t in turns])
+
+
+@pytest.mark.parametrize("query, versions, current", FRESH_2, ids=[q for q, _, _ in FRESH_2])
+def test_second_fresh_set_latest_first(fresh_chat_2, query, versions, current):
+    _latest_first(fresh_chat_2, query, versions, current)
+
+
+@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
+@pytest.mark.parametrize("query, versions, current", FRESH_2_MISSES, ids=[q for q, _, _ in FRESH_2_MISSES])
+def test_second_fresh_set_known_misses(fresh_chat_2, query, versions, current):
+    hits = fresh_chat_2.search(query, k=8)
+    assert current in hits[0].text, [h.text for h in hits]
+
+
+# The other side of `restated`: a later statement about another thing, worded close to the question's fact (written
+# on 2026-12-05 with the rule, before it was measured on them), must neither rank above the answer nor mark it:
+# another qualifier ("the *production* database", "the *client* dinner"), another head ("the upload *speed*"), another
+# thing named ("a new checklist for the *web* release", "*US* customers' data"). (question, [answer, other], answer
+# value), in a third LoCoMo conversation. Before the question's asked word was the last of its noun phrase
+# (`lexical.asked_word`), "What is the on-call phone number?" read "on-call" as the asked word and "The office phone
+# number is 555-0100" marked the answer superseded.
+OTHER_THINGS = [
+    (
+        "Which Postgres version does the staging database run?",
+        ["The staging database runs Postgres 14.", "The production database was upgraded to Postgres 16."],
+        "Postgres 14",
+    ),
+    (
+        "What is the max upload size?",
+        ["The max upload size is 25 MB.", "The upload speed on the office wifi is about 10 MB/s."],
+        "25 MB",
+    ),
+    (
+        "Who owns the mobile release checklist?",
+        ["Marta owns the mobile release checklist.", "Jonas wrote a new checklist for the web release."],
+        "Marta",
+    ),
+    (
+        "Where is the team dinner on Friday?",
+        ["Team dinner Friday will be at Luigi's.", "The client dinner on Friday is at the steakhouse."],
+        "Luigi",
+    ),
+    (
+        "Which region hosts the EU customers' data?",
+        ["EU customer data is hosted in eu-west-1.", "Our US customers' data lives in us-east-2."],
+        "eu-west-1",
+    ),
+    (
+        "How long is the free trial?",
+        ["The free trial lasts 14 days.", "The enterprise trial lasts 60 days."],
+        "14 days",
+    ),
+    (
+        "What time does the daily standup start?",
+        ["Daily standup starts at 9:30 every morning.", "The design team's weekly standup starts at 2pm on Thursdays."],
+        "9:30",
+    ),
+    (
+        "What is the on-call phone number?",
+        ["The on-call phone number is 555-0142.", "The office phone number is 555-0100."],
+        "555-0142",
+    ),
+    ("Who leads the mobile team?", ["Aisha leads the mobile team.", "Kenji leads the platform team now."], "Aisha"),
+    (
+        "Which laptop does the design team use?",
+        ["The design team uses MacBook Pro 14 laptops.", "The sales team got ThinkPads last week."],
+        "MacBook",
+    ),
+    (
+        "Where is the weekly retro held?",
+        ["The weekly retro is held in room 4B.", "The quarterly planning is held in the big conference room."],
+        "4B",
+    ),
+    (
+        "Which database does the reporting service use?",
+        ["The reporting service runs on MySQL 5.7.", "The billing service runs on PostgreSQL 15."],
+        "MySQL",
+    ),
+]
+
+
+@pytest.fixture(scope="module", params=[0, 1])
+def other_things_chat(request):
+    import random
+
+    from evals.memory.locomo import load_locomo
+
+    turns = [c.text for c in load_locomo()[2].chunks[:300]]
+    rng = random.Random(request.param)
+    for _, statements, _ in OTHER_THINGS:
+        at = sorted(rng.sample(range(len(turns)), len(statements)))
+        for offset, (i, text) in enumerate(zip(at, statements, strict=True)):
+            turns.insert(i + offset, text)
+    return chat_memory([("user", t) for t in turns])
+
+
+@pytest.mark.parametrize("query, statements, answer", OTHER_THINGS, ids=[q for q, _, _ in OTHER_THINGS])
+def test_a_later_statement_about_another_thing_neither_outranks_nor_marks_the_answer(
+    other_things_chat, query, statements, answer
+):
+    hits = other_things_chat.search(query, k=8)
+    assert answer in hits[0].text, [h.text for h in hits]
+    assert all(h.superseded_by is None for h in hits if h.text in statements), [(h.text, h.superseded_by) for h in hits]
+
+
+def test_restated_restores_what_a_close_later_statement_leaves_out():
+    """The rule on its own: a later statement that names the question's thing (the phrase's head) with no other
+    qualifier and holds part of an earlier one's terms takes them when the two are close; not when they are far,
+    when it qualifies the head otherwise, or when it does not name the head."""
+    query = "Who owns the mobile release checklist?"
+    texts = [
+        "Marta owns the mobile release checklist.",
+        "Handing the release checklist over to Jonas.",
+        "The web release checklist is with Ana.",
+        "Jonas handles the release from now on.",
+    ]
+    chunks = [Chunk(t, "chat", n, n, kind="message", role="user", position=n) for n, t in enumerate(texts)]
+    held = dict(enumerate(held_terms(query, texts)))
+    assert held[1] == {"release", "checklist"}
+    close = torch.ones(4, 4)
+    out = restated(query, chunks, held, close, link=0.6)
+    assert out[1] == held[0]  # restored: names the checklist, no other qualifier
+    assert out[2] == held[2]  # "the *web* release checklist": another checklist
+    assert out[3] == held[3]  # names no checklist
+    assert restated(query, chunks, held, torch.eye(4), link=0.6) == held  # not close: nothing restored
+
+
+@pytest.mark.parametrize(
+    "query, value",
+    [
+        ("Who owns the release checklist?", True),
+        ("Where is the retro held?", True),
+        ("Which region hosts the data?", True),
+        ("What is the on-call phone number?", True),
+        ("How many workers run the ingest?", True),
+        ("How long is the free trial?", True),
+        ("What is Ivan's badge number?", False),  # a name first asks for nothing (`answer_terms`): left alone
+        ("Why did Joanna start baking?", False),
+        ("How does John describe the season?", False),
+        ("What does Jon plan to do at the opening?", False),  # a verb first: an event, not a value
+        ("What is Jon offering to the dancers?", False),  # a name first: what Jon does
+    ],
+)
+def test_asks_for_value(query, value):
+    assert asks_for_value(query) is value
 
 
 def test_a_later_code_paste_is_not_a_newer_statement():
