@@ -58,6 +58,22 @@ def chat_memory(turns: list[tuple[str, str]]) -> LAMMemory:
     return mem
 
 
+def _chat_among_locomo(conversation: int, changes: list, seed: int = 0) -> LAMMemory:
+    """A memory of the first 300 turns of a LoCoMo conversation ("[date] Speaker: text") with the statements of
+    `changes` ((question, statements oldest first, value)) inserted at random places, in their order."""
+    import random
+
+    from evals.memory.locomo import load_locomo
+
+    turns = [c.text for c in load_locomo()[conversation].chunks[:300]]
+    rng = random.Random(seed)
+    for _, statements, _ in changes:
+        at = sorted(rng.sample(range(len(turns)), len(statements)))
+        for offset, (i, text) in enumerate(zip(at, statements, strict=True)):
+            turns.insert(i + offset, text)
+    return chat_memory([("user", t) for t in turns])
+
+
 @pytest.fixture(scope="module")
 def port_chat():
     return chat_memory(PORT_CHAT)
@@ -450,17 +466,7 @@ MISSES = [  # see the module doc of lam_memory.subjects, "Where it fails"
 
 @pytest.fixture(scope="module")
 def changing_chat():
-    import random
-
-    from evals.memory.locomo import load_locomo
-
-    turns = [c.text for c in load_locomo()[0].chunks[:300]]  # "[date] Speaker: text"
-    rng = random.Random(0)
-    for _, versions, _ in CHANGES + UNSEEN + RESTATED + MISSES:  # oldest first, at random places in the chat
-        at = sorted(rng.sample(range(len(turns)), len(versions)))
-        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+    return _chat_among_locomo(0, CHANGES + UNSEEN + RESTATED + MISSES, seed=0)
 
 
 def _latest_first(mem: LAMMemory, query: str, versions: list[str], current: str) -> None:
@@ -582,17 +588,7 @@ FRESH_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat():
-    import random
-
-    from evals.memory.locomo import load_locomo
-
-    turns = [c.text for c in load_locomo()[1].chunks[:300]]
-    rng = random.Random(0)
-    for _, versions, _ in FRESH + FRESH_MISSES:
-        at = sorted(rng.sample(range(len(turns)), len(versions)))
-        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+    return _chat_among_locomo(1, FRESH + FRESH_MISSES, seed=0)
 
 
 @pytest.mark.parametrize("query, versions, current", FRESH, ids=[q for q, _, _ in FRESH])
@@ -683,17 +679,7 @@ FRESH_2_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat_2():
-    import random
-
-    from evals.memory.locomo import load_locomo
-
-    turns = [c.text for c in load_locomo()[3].chunks[:300]]
-    rng = random.Random(0)
-    for _, versions, _ in FRESH_2 + FRESH_2_MISSES:
-        at = sorted(rng.sample(range(len(turns)), len(versions)))
-        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+    return _chat_among_locomo(3, FRESH_2 + FRESH_2_MISSES, seed=0)
 
 
 @pytest.mark.parametrize("query, versions, current", FRESH_2, ids=[q for q, _, _ in FRESH_2])
@@ -777,17 +763,7 @@ FRESH_3_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat_3():
-    import random
-
-    from evals.memory.locomo import load_locomo
-
-    turns = [c.text for c in load_locomo()[4].chunks[:300]]
-    rng = random.Random(0)
-    for _, versions, _ in FRESH_3 + FRESH_3_MISSES:
-        at = sorted(rng.sample(range(len(turns)), len(versions)))
-        for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+    return _chat_among_locomo(4, FRESH_3 + FRESH_3_MISSES, seed=0)
 
 
 @pytest.mark.parametrize("query, versions, current", FRESH_3, ids=[q for q, _, _ in FRESH_3])
@@ -870,17 +846,7 @@ OTHER_THINGS = [
 
 @pytest.fixture(scope="module", params=[0, 1])
 def other_things_chat(request):
-    import random
-
-    from evals.memory.locomo import load_locomo
-
-    turns = [c.text for c in load_locomo()[2].chunks[:300]]
-    rng = random.Random(request.param)
-    for _, statements, _ in OTHER_THINGS:
-        at = sorted(rng.sample(range(len(turns)), len(statements)))
-        for offset, (i, text) in enumerate(zip(at, statements, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+    return _chat_among_locomo(2, OTHER_THINGS, seed=request.param)
 
 
 @pytest.mark.parametrize("query, statements, answer", OTHER_THINGS, ids=[q for q, _, _ in OTHER_THINGS])
