@@ -191,9 +191,11 @@ def _sqlite_errors(method):
 
 
 def _own_files_only(d: Path) -> bool:
-    """Whether `d` holds nothing but what a memory's first steps leave: the archive (with its WAL), the writer lock
-    and temporary files of an interrupted atomic write (a crash between creating the folder and writing meta.json)."""
-    own = {ARCHIVE, ARCHIVE + "-wal", ARCHIVE + "-shm", LOCK}
+    """Whether `d` holds nothing but what a memory's first steps leave: the archive (with its WAL, or the rollback
+    journal SQLite keeps while it creates the file, before WAL is on: a second `lam ingest` started beside the first
+    had seen it and called the folder no memory, 3 of 12 times), the writer lock and temporary files of an
+    interrupted atomic write (a crash between creating the folder and writing meta.json)."""
+    own = {ARCHIVE, ARCHIVE + "-wal", ARCHIVE + "-shm", ARCHIVE + "-journal", LOCK}
     return all(f.name in own or (f.name.startswith(".") and f.name.endswith(".tmp")) for f in d.iterdir())
 
 

@@ -190,6 +190,18 @@ def test_state_write_is_atomic(tmp_path, monkeypatch):
         s.load_state()
 
 
+def test_a_memory_another_process_is_creating_is_no_foreign_folder(tmp_path):
+    """While one process creates a memory, SQLite keeps a rollback journal beside the new archive until WAL is on; a
+    second writer started beside it saw that file and called the folder no memory (3 of 12 tries of two `lam ingest`
+    at once, 0 of 12 since). Its first steps' files are a memory's own."""
+    mem = tmp_path / "mem"
+    mem.mkdir()
+    (mem / "archive.sqlite").write_bytes(b"")
+    (mem / "archive.sqlite-journal").write_bytes(b"")
+    with Store(mem) as s:
+        assert s.meta["format"] and (mem / "meta.json").exists()
+
+
 def test_sigkill_mid_ingest_keeps_every_committed_chunk(tmp_path):
     mem, progress, batch = tmp_path / "mem", tmp_path / "progress", 7
     reported = 0
