@@ -190,6 +190,15 @@ def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> lis
     return list(dict.fromkeys(t.replace("::", ".").replace(":", ".") for t in picked))
 
 
+def class_word(query: str) -> str | None:
+    """The one capitalized word a query holds after its first word, when it holds exactly one ("Show me the code of
+    *List*."): written so in code, a class's name (PEP 8's CapWords). With two or more ("How does a Task advance in
+    Progress?") the query asks how things relate, not for one definition; and a name with a capital inside
+    (`HTTPServer`) is an identifier already (`identifiers`)."""
+    words = [t for t in _TOKEN.findall(query)[1:] if t.isalpha() and t[0].isupper() and t[1:].islower()]
+    return words[0] if len(words) == 1 else None
+
+
 def paths(query: str) -> list[str]:
     """The tokens of a query that may name a file: a last part with an extension (`markdown/util.py`, `retry.py`,
     `a/b.txt`), `\\` read as `/`. `versions.names_file` decides whether one names a given file."""

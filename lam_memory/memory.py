@@ -115,7 +115,7 @@ from lam_memory import LAMError, checks, integrity
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import flat, identifiers, paths, plain_words, quoted
+from lam_memory.lexical import class_word, flat, identifiers, paths, plain_words, quoted
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
@@ -482,9 +482,12 @@ class LAMMemory:
         path scopes the words to one file, where a word that is a unit's exact name is that unit (on four
         packages' release histories the project never used, such questions had found their target's definition
         ranked 2nd to 10th, below the file's docstring or a sibling). The path scopes names too: of the units named,
-        those of the named file come first."""
+        those of the named file come first. A query's one capitalized word past its first names a class
+        (`lexical.class_word`: "Show me the code of Fraction."; PEP 8 spells classes so): read as a plain word, the
+        first hit had been a property or a `register` call of the class."""
         tokenizer = getattr(self.encoder, "tokenizer", None)
         names = identifiers(query, tokenizer.is_word if tokenizer else None)
+        names += [w] if (w := class_word(query)) else []
         files = paths(query)
         if not names and not files:
             return

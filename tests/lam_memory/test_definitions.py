@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lam_memory import LAMMemory
-from lam_memory.lexical import identifiers, paths, plain_words, quoted
+from lam_memory.lexical import class_word, identifiers, paths, plain_words, quoted
 from lam_memory.types import Chunk
 from lam_memory.versions import definition, names_file, names_symbol
 
@@ -350,3 +350,34 @@ def test_an_overload_stub_is_not_the_definition(tmp_path):
     for query in ("lookup_default", "Where is `lookup_default` defined?"):
         hits = mem.search(query, k=3)
         assert "value = DEFAULTS.get(name)" in hits[0].text, (query, [h.text[:40] for h in hits])
+
+
+@pytest.mark.parametrize(
+    "query, word",
+    [
+        ("Show me the code of List.", "List"),
+        ("Where is Paris?", "Paris"),  # a class only where memory defines one so named
+        ("How does a Task advance in Progress?", None),  # two: how things relate, not one definition
+        ("List the files", None),  # the first word is capitalized as a sentence's
+        ("Show me HTTPServer", None),  # an identifier already
+    ],
+)
+def test_class_word(query, word):
+    assert class_word(query) == word
+
+
+def test_one_capitalized_word_names_its_class():
+    """ "Show me the code of Fraction." over four stdlib modules: before a query's one capitalized word could name a
+    class, its first hit was a property of the class, a `register` call or another module's function (1 of these 8
+    right: NormalDist, an identifier by its inner capital); the `class` line now."""
+    import enum
+    import fractions
+    import numbers
+    import statistics
+
+    mem = LAMMemory()
+    for mod in (fractions, numbers, statistics, enum):
+        mem.add(Path(mod.__file__).read_text(encoding="utf-8"), source=Path(mod.__file__).name)
+    for name in ("Fraction", "Complex", "Flag", "NormalDist", "Enum", "Rational", "Integral", "Real"):
+        hit = mem.search(f"Show me the code of {name}.", k=3)[0]
+        assert hit.text.lstrip().startswith(f"class {name}"), (name, hit.text[:80])
