@@ -191,10 +191,13 @@ def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> lis
 
 
 def class_word(query: str) -> str | None:
-    """The one capitalized word a query holds after its first word, when it holds exactly one ("Show me the code of
-    *List*."): written so in code, a class's name (PEP 8's CapWords). With two or more ("How does a Task advance in
-    Progress?") the query asks how things relate, not for one definition; and a name with a capital inside
-    (`HTTPServer`) is an identifier already (`identifiers`)."""
+    """The one capitalized word a request holds after its first word, when it holds exactly one ("Show me the code
+    of *List*."): written so in code, a class's name (PEP 8's CapWords). Not in a question: a question capitalizes
+    people, places and products ("Which *Slack* channel do we use?", in a memory that also holds a `class Slack`,
+    had that class first). With two or more the query asks how things relate, not for one definition; and a name
+    with a capital inside (`HTTPServer`) is an identifier already (`identifiers`)."""
+    if query.rstrip().endswith("?"):
+        return None
     words = [t for t in _TOKEN.findall(query)[1:] if t.isalpha() and t[0].isupper() and t[1:].islower()]
     return words[0] if len(words) == 1 else None
 

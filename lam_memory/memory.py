@@ -482,9 +482,10 @@ class LAMMemory:
         path scopes the words to one file, where a word that is a unit's exact name is that unit (on four
         packages' release histories the project never used, such questions had found their target's definition
         ranked 2nd to 10th, below the file's docstring or a sibling). The path scopes names too: of the units named,
-        those of the named file come first. A query's one capitalized word past its first names a class
+        those of the named file come first. A request's one capitalized word past its first names a class
         (`lexical.class_word`: "Show me the code of Fraction."; PEP 8 spells classes so): read as a plain word, the
-        first hit had been a property or a `register` call of the class."""
+        first hit had been a property or a `register` call of the class. A question's does not: it capitalizes
+        people, places and products ("Which Slack channel ...?" beside a `class Slack`)."""
         tokenizer = getattr(self.encoder, "tokenizer", None)
         names = identifiers(query, tokenizer.is_word if tokenizer else None)
         names += [w] if (w := class_word(query)) else []
