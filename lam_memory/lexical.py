@@ -96,7 +96,7 @@ _SKIP = frozenset("is are was were s the a an our my your its their current now"
 AUXILIARIES = frozenset("do does did can could will would should may might".split())
 
 
-_DETERMINER = frozenset("the a an our my your its their".split())
+DETERMINERS = frozenset("the a an this that these those my our your their his her its".split())
 # Where a noun phrase after "what is the ..." ends: a word of grammar, a form of be or have, a relative word.
 _PHRASE_END = STOP_WORDS | AUXILIARIES | frozenset("was were has have had at from about after than who whom".split())
 
@@ -118,7 +118,7 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
             j = next((j for j in range(start, len(words)) if words[j] not in _SKIP), None)
             if j is None:
                 return None
-            if _DETERMINER & set(words[start:j]) and not _proper(raw[j]):
+            if DETERMINERS & set(words[start:j]) and not _proper(raw[j]):
                 end = j + 1
                 while end < len(words) and words[end] not in _PHRASE_END and not _proper(raw[end]):
                     end += 1

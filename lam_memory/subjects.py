@@ -142,7 +142,17 @@ from typing import NamedTuple
 import torch
 
 from lam_memory.chunking import mostly_code
-from lam_memory.lexical import AUXILIARIES, STOP_WORDS, answer_terms, asked_word, holds, names, query_terms, stem
+from lam_memory.lexical import (
+    AUXILIARIES,
+    DETERMINERS,
+    STOP_WORDS,
+    answer_terms,
+    asked_word,
+    holds,
+    names,
+    query_terms,
+    stem,
+)
 from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
@@ -177,9 +187,8 @@ def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) 
 
 
 _SPEAKERS = frozenset({"we", "you"})  # who acts, not whose ("my manager" is not "an assistant manager"); "I" is no term
-_DETERMINERS = frozenset("the a an this that these those my our your their his her its".split())
 _PREPOSITIONS = frozenset("to on in at for with from of by about into onto over under after before during".split())
-_RUN_ENDS = _DETERMINERS | _PREPOSITIONS | AUXILIARIES  # where the words after a question's auxiliary stop
+_RUN_ENDS = DETERMINERS | _PREPOSITIONS | AUXILIARIES  # where the words after a question's auxiliary stop
 _WORD = re.compile(r"[\w'-]+")
 
 
@@ -193,7 +202,7 @@ def question_verb(query: str) -> frozenset[str]:
     if at is None:
         return frozenset()
     after = words[at + 1 :]
-    after = after[1:] if after[:1] and after[0] in _DETERMINERS else after
+    after = after[1:] if after[:1] and after[0] in DETERMINERS else after
     run = list(itertools.takewhile(lambda w: w not in _RUN_ENDS, after))
     return frozenset(query_terms(run[-1])) if len(run) > 1 else frozenset()
 
@@ -249,14 +258,14 @@ def definite_phrases(query: str) -> dict[str, Phrase]:
     verb, asked, named = question_verb(query), answer_terms(query), set(names(query))
     out: dict[str, Phrase] = {}
     for i, w in enumerate(low):
-        if w not in _DETERMINERS or w in ("a", "an"):
+        if w not in DETERMINERS or w in ("a", "an"):
             continue
         run = list(itertools.takewhile(lambda x: x.lower() not in _RUN_ENDS, raw[i + 1 :]))
         if len(run) > 1 and (verb and set(query_terms(run[-1])) <= verb or _participle(run[-1].lower())):
             run = run[:-1]
         end = i + 1 + len(run)
         tail: list[str] = []  # "for the marketing campaign"
-        if end + 1 < len(low) and low[end] in _OF and low[end + 1] in _DETERMINERS:
+        if end + 1 < len(low) and low[end] in _OF and low[end + 1] in DETERMINERS:
             tail = list(itertools.takewhile(lambda x: x.lower() not in _RUN_ENDS, raw[end + 2 :]))
         if not run or any(set(query_terms(x)) & named and not _ACRONYM.fullmatch(x) for x in run + tail):
             continue
@@ -367,6 +376,12 @@ def restated(
     return out
 
 
+# What may stand before a head without qualifying it (`_qualified_otherwise`).
+_GRAMMAR = (
+    _RUN_ENDS | _AFTER_HEAD | STOP_WORDS | frozenset("so but and or then i we you they he she it me us them".split())
+)
+
+
 def _qualified_otherwise(text: str, phrases: dict[str, Phrase], family: set[str]) -> bool:
     """Whether `text` names one of the question's phrase heads with a qualifier before it that is none of the
     question's words and does not say when (`family`: their stems and `_WHEN`): "the *production* database",
@@ -386,11 +401,6 @@ def _qualified_otherwise(text: str, phrases: dict[str, Phrase], family: set[str]
         if word[:1].isalnum() and (acronym or word not in _GRAMMAR) and not _participle(word):
             return True
     return False
-
-
-_GRAMMAR = (
-    _RUN_ENDS | _AFTER_HEAD | STOP_WORDS | frozenset("so but and or then i we you they he she it me us them".split())
-)
 
 
 def _participle(word: str) -> bool:
