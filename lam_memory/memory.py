@@ -53,16 +53,17 @@ unrelated evidence is ranked by similarity as before.
 
 Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
-word the question asks for); the latest statement of a subject is current, takes its group's top score, and the
-others are marked superseded by it. An assistant's turn is never current over the evidence it restates. Both steps
-claim only what a reader could check (`subjects.replaced`): a chunk is superseded only by a later one that holds
-every query term it holds, the asked word aside; and for a question about what happened ("when did ...", "what has
-... done": `subjects.asks_about_past`) or for some of several things ("what are the names of ...", "what is a
-...": `subjects.asks_for_many`) the latest statement still ranks first, but none is marked superseded: the older
-ones were true when made, or still are, and the question may ask for them. Order is time between writes and within
-a stream of messages, not inside a document read at once: the paragraphs of one `add` or ingest (`meta["read"]`)
-were current together, so neither rule lets one supersede another (`subjects.replaced`; a reference's chapters, a
-changelog newest first).
+word the question asks for; a later statement that announces a change of the question's best statement, "we moved
+mobile builds to ...", shares its subject: `lam_memory.changes`); the latest statement of a subject is current,
+takes its group's top score, and the others are marked superseded by it. An assistant's turn is never current over
+the evidence it restates. Both steps claim only what a reader could check (`subjects.replaced`): a chunk is
+superseded only by a later one that holds every query term it holds, the asked word aside; and for a question about
+what happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of several things ("what
+are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still ranks first, but none
+is marked superseded: the older ones were true when made, or still are, and the question may ask for them. Order is
+time between writes and within a stream of messages, not inside a document read at once: the paragraphs of one
+`add` or ingest (`meta["read"]`) were current together, so neither rule lets one supersede another
+(`subjects.replaced`; a reference's chapters, a changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -112,6 +113,7 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, integrity
+from lam_memory.changes import announced
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
@@ -560,6 +562,8 @@ class LAMMemory:
         lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
         if not lasting and asks_for_value(query):  # "the release checklist", said later, is the mobile one
             held = restated(query, statements, held, self._emb, cfg.subject_link)
+            relevance = dict(zip(pool, rel.tolist(), strict=True))
+            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link)  # "we moved builds"
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()

@@ -58,7 +58,7 @@ def chat_memory(turns: list[tuple[str, str]]) -> LAMMemory:
     return mem
 
 
-def _chat_among_locomo(conversation: int, changes: list, seed: int = 0) -> LAMMemory:
+def chat_among_locomo(conversation: int, changes: list, seed: int = 0) -> LAMMemory:
     """A memory of the first 300 turns of a LoCoMo conversation ("[date] Speaker: text") with the statements of
     `changes` ((question, statements oldest first, value)) inserted at random places, in their order."""
     import random
@@ -445,18 +445,21 @@ RESTATED = [
         "555-0199",
     ),
 ]
-MISSES = [  # see the module doc of lam_memory.subjects, "Where it fails"
-    (  # the update says the thing with the question's verb as a noun ("start"), the first statement inflects it
+# Three that were misses until a later statement that announces a change could revise the best statement about
+# the question (`lam_memory.changes`): the verb said as a noun ("the sale *start*"), paraphrased ("prints to" /
+# "printer"), or the asked word said by neither ("MacBook" is a laptop), the two far apart in meaning.
+ANNOUNCED = [
+    (
         "When does the summer sale start?",
         ["The summer sale starts June 1.", "Marketing pushed the sale start to June 8."],
         "June 8",
     ),
-    (  # a paraphrased verb ("prints to" / "printer"): the first statement never says the asked word
+    (
         "Which printer does the finance office use?",
         ["The finance office prints to the HP on floor 2.", "The office printer is now the Canon by the kitchen."],
         "Canon",
     ),
-    (  # the first statement never says the asked word ("MacBook" is a laptop), and the two are not close in meaning
+    (
         "Which laptop model does the design team use?",
         ["The design team uses the MacBook Pro 14.", "The team switched to Framework 16 laptops last week."],
         "Framework",
@@ -466,10 +469,10 @@ MISSES = [  # see the module doc of lam_memory.subjects, "Where it fails"
 
 @pytest.fixture(scope="module")
 def changing_chat():
-    return _chat_among_locomo(0, CHANGES + UNSEEN + RESTATED + MISSES, seed=0)
+    return chat_among_locomo(0, CHANGES + UNSEEN + RESTATED + ANNOUNCED, seed=0)
 
 
-def _latest_first(mem: LAMMemory, query: str, versions: list[str], current: str) -> None:
+def latest_first(mem: LAMMemory, query: str, versions: list[str], current: str) -> None:
     """The current value ranks first, the version before it is among the hits, and every older version among them
     is marked superseded by it ("Uploads are capped at 10 MB" too: "uploads" holds "upload" by word family)."""
     hits = mem.search(query, k=8)
@@ -479,24 +482,19 @@ def _latest_first(mem: LAMMemory, query: str, versions: list[str], current: str)
     assert all(h.superseded_by == hits[0].citation for h in older), [(h.text, h.superseded_by) for h in older]
 
 
-@pytest.mark.parametrize(
-    "query, versions, current", CHANGES + UNSEEN + RESTATED, ids=[q for q, _, _ in CHANGES + UNSEEN + RESTATED]
-)
+ALL_CHANGES = CHANGES + UNSEEN + RESTATED + ANNOUNCED
+
+
+@pytest.mark.parametrize("query, versions, current", ALL_CHANGES, ids=[q for q, _, _ in ALL_CHANGES])
 def test_changed_facts_in_real_chat_latest_first_and_the_previous_one_names_it(changing_chat, query, versions, current):
-    _latest_first(changing_chat, query, versions, current)
-
-
-@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
-@pytest.mark.parametrize("query, versions, current", MISSES, ids=[q for q, _, _ in MISSES])
-def test_known_misses_stay_documented(changing_chat, query, versions, current):
-    _latest_first(changing_chat, query, versions, current)
+    latest_first(changing_chat, query, versions, current)
 
 
 # Twelve changes written fresh on 2026-12-04, after every rule above, as a check on wording the rules never saw, in
 # another LoCoMo conversation (Jon and Gina's). 6 got their current value first (5 with the older ones marked), 7 the
-# next day (the standup, since `bare_heads` reads a sentence's first words), 10 now (`restated`); 2 do not, of kinds
-# the module doc lists under "Where it fails". Both versions are the first two hits in every miss: what fails is the
-# grouping, not the retrieval.
+# next day (the standup, since `bare_heads` reads a sentence's first words), 10 with `restated`, 12 since a statement
+# that announces a change revises the best one (`lam_memory.changes`: `FRESH_LATER`). Both versions were the first
+# two hits in every miss: what failed was the grouping, not the retrieval.
 FRESH = [
     (
         "Which Slack channel do we use for incidents?",
@@ -572,13 +570,13 @@ FRESH = [
         "eu-central-1",
     ),
 ]
-FRESH_MISSES = [
+FRESH_LATER = [  # right since a statement announcing a change revises the best one (`lam_memory.changes`)
     (  # the phrase's head dropped ("reporting" for "the reporting service"), and the two are not close (cosine 0.50)
         "Which database does the reporting service use?",
         ["The reporting service runs on MySQL 5.7.", "We finished migrating reporting to PostgreSQL 15 last night."],
         "PostgreSQL",
     ),
-    (  # the update says "limit" for "size", the thing asked about: a restatement names it (`restated`)
+    (  # the update says "limit" for "size", the thing asked about (cosine 0.64)
         "What is the max upload size?",
         ["The max upload size is 25 MB.", "We raised the upload limit to 100 MB."],
         "100 MB",
@@ -588,24 +586,35 @@ FRESH_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat():
-    return _chat_among_locomo(1, FRESH + FRESH_MISSES, seed=0)
+    return chat_among_locomo(1, FRESH + FRESH_LATER, seed=0)
 
 
-@pytest.mark.parametrize("query, versions, current", FRESH, ids=[q for q, _, _ in FRESH])
+@pytest.mark.parametrize("query, versions, current", FRESH + FRESH_LATER, ids=[q for q, _, _ in FRESH + FRESH_LATER])
 def test_freshly_worded_changes_latest_first(fresh_chat, query, versions, current):
     """The current value first; unmarked, as every hit is, where the question names a product ("Slack") that no
     version says: a question's proper name limits which statements are versions (`about_named`)."""
     hits = fresh_chat.search(query, k=8)
     assert current in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
     if "Slack" not in query:
-        _latest_first(fresh_chat, query, versions, current)
+        latest_first(fresh_chat, query, versions, current)
 
 
-@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
-@pytest.mark.parametrize("query, versions, current", FRESH_MISSES, ids=[q for q, _, _ in FRESH_MISSES])
-def test_freshly_worded_known_misses(fresh_chat, query, versions, current):
-    hits = fresh_chat.search(query, k=8)
-    assert current in hits[0].text, [h.text for h in hits]
+# The three changes of the fresh sets below that `lam_memory.changes` still misses (its module doc, "Where it
+# fails"). The sets keep their data and order (their chats insert the statements in list order); `_right` and
+# `_missed` split them.
+STILL_MISSED = {
+    "Who is the point of contact for the Acme account?",  # "Acme account *questions*", 0.40 from the first
+    "Who approves production deploys?",  # "Deploy *approvals*", 0.48 from the first
+    "Which hotel are we staying at in Berlin?",  # the update names nothing of the question: not retrieved
+}
+
+
+def _right(changes: list) -> list:
+    return [c for c in changes if c[0] not in STILL_MISSED]
+
+
+def _missed(changes: list) -> list:
+    return [c for c in changes if c[0] in STILL_MISSED]
 
 
 # Ten more changes written on 2026-12-05, after `restated`, as the next check on wording no rule saw (a fourth
@@ -614,7 +623,8 @@ def test_freshly_worded_known_misses(fresh_chat, query, versions, current):
 # the update and the first statement each hold a query term the other lacks ("monthly cloud budget" / "cloud spend
 # budget"), or the update drops the thing named ("mobile *builds*" for "the mobile *app*"; "Deploy approvals" for
 # "Production deploys"), with their cosine 0.30-0.51, under `subject_link`. What both versions have is a value of
-# one kind each (Atrium / Pavilion, Bitrise / GitHub Actions, Priya / Tomas, $12k / $18k, Wei / Sara).
+# one kind each (Atrium / Pavilion, Bitrise / GitHub Actions, Priya / Tomas, $12k / $18k, Wei / Sara). 8 are right
+# since a statement that announces a change revises the best one (`lam_memory.changes`); 2 are still missed.
 FRESH_2 = [
     (
         "What is the deadline for the Q3 report?",
@@ -645,7 +655,7 @@ FRESH_2 = [
         "Thursday",
     ),
 ]
-FRESH_2_MISSES = [
+FRESH_2_LATER = [
     (
         "Where is the company all-hands this quarter?",
         [
@@ -679,16 +689,20 @@ FRESH_2_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat_2():
-    return _chat_among_locomo(3, FRESH_2 + FRESH_2_MISSES, seed=0)
+    return chat_among_locomo(3, FRESH_2 + FRESH_2_LATER, seed=0)
 
 
-@pytest.mark.parametrize("query, versions, current", FRESH_2, ids=[q for q, _, _ in FRESH_2])
+@pytest.mark.parametrize(
+    "query, versions, current", _right(FRESH_2 + FRESH_2_LATER), ids=[q for q, _, _ in _right(FRESH_2 + FRESH_2_LATER)]
+)
 def test_second_fresh_set_latest_first(fresh_chat_2, query, versions, current):
-    _latest_first(fresh_chat_2, query, versions, current)
+    latest_first(fresh_chat_2, query, versions, current)
 
 
-@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
-@pytest.mark.parametrize("query, versions, current", FRESH_2_MISSES, ids=[q for q, _, _ in FRESH_2_MISSES])
+@pytest.mark.xfail(strict=True, reason="known limits of changes (module doc)")
+@pytest.mark.parametrize(
+    "query, versions, current", _missed(FRESH_2_LATER), ids=[q for q, _, _ in _missed(FRESH_2_LATER)]
+)
 def test_second_fresh_set_known_misses(fresh_chat_2, query, versions, current):
     hits = fresh_chat_2.search(query, k=8)
     assert current in hits[0].text, [h.text for h in hits]
@@ -698,7 +712,8 @@ def test_second_fresh_set_known_misses(fresh_chat_2, query, versions, current):
 # two seeds of insertion points in a throw-away script, the same counts at both; the code of the commit before
 # `restated` too): 4 current first, 3 of them with the older one marked, before and after. Six updates name almost
 # none of the question ("Dentist called, they moved me to 4:30pm", "Adlon cancelled on us, so we're at the
-# Michelberger instead", "Pricing update: Pro is $35/month"): they lean on the chat around them, which no rule reads.
+# Michelberger instead", "Pricing update: Pro is $35/month"): they lean on the chat around them. Each announces its
+# change, and 9 are right since such a statement revises the best one (`lam_memory.changes`); the hotel is missed.
 FRESH_3 = [
     (
         "Who is hosting the book club next month?",
@@ -716,7 +731,7 @@ FRESH_3 = [
         "$35",
     ),
 ]
-FRESH_3_MISSES = [
+FRESH_3_LATER = [
     (
         "What time is my dentist appointment?",
         ["My dentist appointment is at 2pm on the 14th.", "Dentist called, they moved me to 4:30pm the same day."],
@@ -763,18 +778,22 @@ FRESH_3_MISSES = [
 
 @pytest.fixture(scope="module")
 def fresh_chat_3():
-    return _chat_among_locomo(4, FRESH_3 + FRESH_3_MISSES, seed=0)
+    return chat_among_locomo(4, FRESH_3 + FRESH_3_LATER, seed=0)
 
 
-@pytest.mark.parametrize("query, versions, current", FRESH_3, ids=[q for q, _, _ in FRESH_3])
+@pytest.mark.parametrize(
+    "query, versions, current", _right(FRESH_3 + FRESH_3_LATER), ids=[q for q, _, _ in _right(FRESH_3 + FRESH_3_LATER)]
+)
 def test_third_fresh_set_latest_first(fresh_chat_3, query, versions, current):
-    _latest_first(fresh_chat_3, query, versions, current)
+    latest_first(fresh_chat_3, query, versions, current)
 
 
-@pytest.mark.xfail(strict=True, reason="known limits of subjects (module doc)")
-@pytest.mark.parametrize("query, versions, current", FRESH_3_MISSES, ids=[q for q, _, _ in FRESH_3_MISSES])
+@pytest.mark.xfail(strict=True, reason="known limits of changes (module doc)")
+@pytest.mark.parametrize(
+    "query, versions, current", _missed(FRESH_3_LATER), ids=[q for q, _, _ in _missed(FRESH_3_LATER)]
+)
 def test_third_fresh_set_known_misses(fresh_chat_3, query, versions, current):
-    _latest_first(fresh_chat_3, query, versions, current)
+    latest_first(fresh_chat_3, query, versions, current)
 
 
 # The other side of `restated`: a later statement about another thing, worded close to the question's fact (written
@@ -846,7 +865,7 @@ OTHER_THINGS = [
 
 @pytest.fixture(scope="module", params=[0, 1])
 def other_things_chat(request):
-    return _chat_among_locomo(2, OTHER_THINGS, seed=request.param)
+    return chat_among_locomo(2, OTHER_THINGS, seed=request.param)
 
 
 @pytest.mark.parametrize("query, statements, answer", OTHER_THINGS, ids=[q for q, _, _ in OTHER_THINGS])
