@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "code-lookup, documents, readmes, code-history-2, code-lookup-2 (default: all)")  # fmt: skip
     s.add_argument("--methods", default=None, help="memory: comma list of methods (default: all)")
     s.add_argument("--babilong-samples", type=int, default=None, help="memory: bAbI samples per task (default 20)")
+    s.add_argument("--queries", default=None, choices=["questions", "keywords"], help="memory: ask the questions "
+                   "as written, or as keywords an agent would search with (wh-words, auxiliaries, articles and "
+                   "pronouns left out; default questions)")  # fmt: skip
     s.set_defaults(handler="evals.run:main")
 
     s = sub.add_parser("bench", help="benchmarks: encoder, memory, workloads")

@@ -60,7 +60,10 @@ the evidence it restates. Both steps claim only what a reader could check (`subj
 superseded only by a later one that holds every query term it holds, the asked word aside; and for a question about
 what happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of several things ("what
 are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still ranks first, but none
-is marked superseded: the older ones were true when made, or still are, and the question may ask for them. Order is
+is marked superseded: the older ones were true when made, or still are, and the question may ask for them. Keywords
+("dentist appointment time", as an agent writes them for a search tool: `subjects.is_question`) say no tense, so
+their latest statement ranks first but is marked current over the others only when it says itself that something
+changed (`changes.announces_change`). Order is
 time between writes and within a stream of messages, not inside a document read at once: the paragraphs of one
 `add` or ingest (`meta["read"]`) were current together, so neither rule lets one supersede another
 (`subjects.replaced`; a reference's chapters, a changelog newest first).
@@ -113,7 +116,7 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, integrity
-from lam_memory.changes import announced
+from lam_memory.changes import announced, announces_change
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
@@ -129,6 +132,7 @@ from lam_memory.subjects import (
     asks_for_value,
     definites,
     held_terms,
+    is_question,
     is_statement,
     optional_terms,
     replaced,
@@ -560,10 +564,12 @@ class LAMMemory:
         held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
         statements = about_named(query, statements, held)
         lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
-        if not lasting and asks_for_value(query):  # "the release checklist", said later, is the mobile one
+        question, value = is_question(query), asks_for_value(query)
+        if not lasting and value:  # "the release checklist", said later, is the mobile one
             held = restated(query, statements, held, self._emb, cfg.subject_link)
+        if not lasting and (value or not question):  # "we moved mobile builds to ...", also for keywords
             relevance = dict(zip(pool, rel.tolist(), strict=True))
-            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link)  # "we moved builds"
+            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
@@ -574,7 +580,9 @@ class LAMMemory:
             old = replaced([chunks[p] for p in group], chunks[owner], held, optional)
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
-                if not lasting:  # what happened, or one of many, stays true: the latest ranks first, none is stale
+                # what happened, or one of many, stays true: the latest ranks first, none is stale; keywords say
+                # no tense, so a mark needs the current statement's own word of change ("moved", "now")
+                if not lasting and (question or announces_change(chunks[owner].text)):
                     replaced_by |= dict.fromkeys(old, owner)
                     replaced_by.pop(owner, None)
         out = dict(zip(positions.tolist(), score.tolist(), strict=True))

@@ -503,6 +503,21 @@ def asks_about_past(query: str) -> bool:
     return False
 
 
+_OPENINGS = (
+    frozenset("what which who whom whose where when why how".split())
+    | AUXILIARIES
+    | frozenset("is are was were am has have had".split())
+)
+
+
+def is_question(query: str) -> bool:
+    """Whether a query is a question: it ends in "?" or opens with a wh-word or an auxiliary ("what is the port",
+    "does the API ..."). Other queries are keywords, as an agent writes them for a search tool ("dentist
+    appointment time"), or a request ("Show me the code of List."): they say neither what they ask for nor when."""
+    words = query.lower().split()
+    return query.rstrip().endswith("?") or bool(words) and words[0] in _OPENINGS
+
+
 _VALUE_WH = frozenset("who where when which".split())
 _NOT_MEASURE = AUXILIARIES | frozenset("is are was were has have had".split())  # "how does ...": not "how long"
 

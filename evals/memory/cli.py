@@ -1,5 +1,6 @@
 """`lam eval memory [--json FILE] [--sizes 32k,128k,1m] [--seed S] [--budget N] [--families F,..] [--methods M,..]
-[--babilong-samples N]`: the table on stdout, the JSON result and its plot (PNG beside it) with --json."""
+[--babilong-samples N] [--queries questions|keywords]`: the table on stdout, the JSON result and its plot (PNG beside
+it) with --json."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def main(args: argparse.Namespace) -> int:
         sizes=tuple(parse_sizes(sizes)) if sizes else DEFAULT_CONFIG.sizes,
         budget=int(getattr(args, "budget", None) or DEFAULT_CONFIG.budget),
         babilong_samples=int(getattr(args, "babilong_samples", None) or DEFAULT_CONFIG.babilong_samples),
+        queries=getattr(args, "queries", None) or DEFAULT_CONFIG.queries,
     )
     seed = int(getattr(args, "seed", 0) or 0)
     families = _names(getattr(args, "families", None) or FAMILIES)

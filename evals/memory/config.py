@@ -19,6 +19,7 @@ class SuiteConfig:
     prose_chunk_tokens: int = 120  # BABILong paragraphs
     minilm_batch: int = 64  # `DenseMiniLM` encoding batch
     embed_cache_max: int = 200_000  # embeddings cached per process by chunk text before the cache is emptied
+    queries: str = "questions"  # "keywords": each question as an agent's search (`streams.as_keywords`)
 
 
 DEFAULT_CONFIG = SuiteConfig()

@@ -19,7 +19,8 @@ def render_table(result: dict) -> Table:
     """A rich Table of the rows."""
     from rich.table import Table
 
-    t = Table(title=f"Memory suite: evidence recall within {result['budget']} tokens (seed {result['seed']})")
+    asked = " as keywords" if result.get("queries") == "keywords" else ""
+    t = Table(title=f"Memory suite{asked}: evidence recall within {result['budget']} tokens (seed {result['seed']})")
     for col, just in (
         ("family", "left"),
         ("size", "right"),

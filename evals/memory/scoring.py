@@ -30,7 +30,7 @@ from evals.memory.filler import stdlib_root
 from evals.memory.locomo import load_locomo, locomo_streams
 from evals.memory.methods import Method, pack
 from evals.memory.registry import BASELINES, make_factory
-from evals.memory.streams import FAMILIES, Question, Stream, count_tokens, parse_sizes, size_label
+from evals.memory.streams import FAMILIES, Question, Stream, as_keywords, count_tokens, parse_sizes, size_label
 from evals.memory.synthetic import synthetic_stream
 from lam_memory import LAMError
 
@@ -221,16 +221,22 @@ def run_suite(
     """Run every family at every size of `config` with fresh methods per stream (the baselines unless
     `methods_factory` is given); returns a JSON-able result:
     {"budget", "seed", "sizes", "families", "rows": [{"family", "size", "method", "recall", "latest_wins", ...}],
-    "meta"}."""
+    "queries", "meta"}."""
     sizes = parse_sizes(config.sizes)
     if config.budget <= 0:
         raise LAMError("budget must be a positive number of tokens")
+    if config.queries not in ("questions", "keywords"):
+        raise LAMError(f"queries must be questions or keywords, not {config.queries!r}")
     factory = methods_factory or make_factory(BASELINES, config)
     accs: dict[tuple[str, int, str], _Acc] = {}  # in order of first appearance: the order of the rows
     sources: dict[str, dict] = {}
     for fam, size, stream, cold in iter_streams(families, sizes, seed, config):
         if stream.meta:
             sources[stream.name] = stream.meta
+        if config.queries == "keywords":
+            stream = dataclasses.replace(
+                stream, questions=[dataclasses.replace(q, query=as_keywords(q.query)) for q in stream.questions]
+            )
         if progress:
             progress(f"{stream.name}: {len(stream.chunks)} chunks, {len(stream.questions)} questions")
         for name, r in evaluate_stream(stream, list(factory()), config.budget, cold).items():
@@ -242,6 +248,7 @@ def run_suite(
         "sizes": sizes,
         "families": list(families),
         "rows": rows,
+        "queries": config.queries,
         "meta": _meta(families) | ({"streams": sources} if sources else {}),
     }
 

@@ -29,6 +29,21 @@ FAMILIES = (
 )
 
 
+# Words a question has and an agent's search leaves out: wh-words, auxiliaries, articles, pronouns.
+_QUESTION_WORDS = frozenset(
+    "what which who whom whose where when why how is are was were am be been do does did has have had can could "
+    "will would should may might the a an i we you he she they it my our your his her their".split()
+)
+
+
+def as_keywords(query: str) -> str:
+    """A question as an agent writes it for a search tool: its words without wh-words, auxiliaries, articles,
+    pronouns and the question mark ("When was Jon in Rome?" -> "Jon in Rome"); a query with nothing else left stays
+    as it is."""
+    words = [w for w in re.findall(r"[^\s?]+", query) if w.lower().strip(",.;:") not in _QUESTION_WORDS]
+    return " ".join(words) or query
+
+
 @dataclass
 class Question:
     """A question over one stream. `gold`: chunk positions of the evidence (for updates/revisions the latest

@@ -4,7 +4,9 @@
 import pytest
 import torch
 
+from lam_memory import LAMMemory
 from lam_memory.changes import announced, announces_change, value_kinds
+from lam_memory.subjects import is_question
 from lam_memory.types import Chunk
 from tests.lam_memory.test_subjects import chat_among_locomo, latest_first
 
@@ -343,3 +345,66 @@ def sealed_other_chat(request):
 def test_sealed_other_things_keep_the_answer(sealed_other_chat, query, texts, answer):
     hits = sealed_other_chat.search(query, k=8)
     assert answer in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+
+
+@pytest.mark.parametrize(
+    "query, question",
+    [
+        ("What time is my dentist appointment?", True),
+        ("which port does the billing API listen on", True),
+        ("does the API still use port 8080", True),
+        ("dentist appointment time", False),
+        ("billing API port", False),
+        ("Show me the code of List.", False),
+    ],
+)
+def test_is_question(query, question):
+    assert is_question(query) is question
+
+
+# Keyword queries, as an agent writes them for a search tool, for changes of `test_subjects.FRESH_3` (each update
+# announces its change): the current value first and the older one marked, as for the question (written after the
+# rule, run once: 5 of 6).
+KEYWORDS = [
+    ("dentist appointment time", "4:30pm"),
+    ("Pro plan price", "$35"),
+    pytest.param(
+        "support email for customers",
+        "support@zenco.io",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="keywords ask for no word: 'email' counts as the thing, and the "
+            "update names one of the best statement's three words ('Support moved to ...')",
+        ),
+    ),
+    ("database backup schedule", "every 6 hours"),
+    ("marketing site font", "Source Sans"),
+    ("team sprint length", "three-week"),
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_chat_3():
+    from tests.lam_memory.test_subjects import FRESH_3, FRESH_3_LATER
+
+    return chat_among_locomo(4, FRESH_3 + FRESH_3_LATER, seed=0)
+
+
+@pytest.mark.parametrize("query, current", KEYWORDS)
+def test_keywords_get_the_current_value_first_and_the_older_marked(fresh_chat_3, query, current):
+    hits = fresh_chat_3.search(query, k=8)
+    assert current in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+    assert hits[1].superseded_by == hits[0].citation, [(h.text, h.superseded_by) for h in hits]
+
+
+def test_keywords_about_what_happened_mark_no_turn_that_announces_nothing():
+    """Keywords say no tense: "Jon in Rome" may ask what happened. Turns of a LoCoMo conversation that restate the
+    same words and announce no change mark none of them superseded (before, each of these marked its evidence)."""
+    from evals.memory.locomo import load_locomo
+
+    conv = load_locomo()[1]
+    mem = LAMMemory()
+    mem.add_messages([{"role": "user", "content": c.text} for c in conv.chunks], source="chat")
+    for query in ("Jon in Rome", "Jon in Paris", "Gina open her online clothing store", "Jon working on opening"):
+        hits = mem.search(query, k=8)
+        assert all(h.superseded_by is None for h in hits), (query, [(h.text[:60], h.superseded_by) for h in hits])

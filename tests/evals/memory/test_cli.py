@@ -21,3 +21,13 @@ def test_memory_main_writes_json_and_png(tmp_path, capsys):
     assert "bm25" in capsys.readouterr().out
     with pytest.raises(LAMError):
         main(argparse.Namespace(json=None, sizes="4k", seed=0, families="synthetic", methods="nope"))
+
+
+def test_memory_main_asks_keywords(tmp_path, capsys):
+    out = tmp_path / "kw.json"
+    args = argparse.Namespace(
+        json=str(out), sizes="4k", seed=0, families="synthetic", methods="bm25", queries="keywords"
+    )
+    assert main(args) == 0
+    assert json.loads(out.read_text())["queries"] == "keywords"
+    assert "as keywords" in capsys.readouterr().out

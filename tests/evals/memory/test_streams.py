@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.memory.streams import parse_size, parse_sizes, size_label
+from evals.memory.streams import as_keywords, parse_size, parse_sizes, size_label
 from lam_memory import LAMError
 
 
@@ -15,3 +15,17 @@ def test_parse_sizes():
     for bad in ("12x", "", "100"):
         with pytest.raises(LAMError):
             parse_sizes(bad)
+
+
+@pytest.mark.parametrize(
+    "question, keywords",
+    [
+        ("When was Jon in Rome?", "Jon in Rome"),
+        ("What time is my dentist appointment?", "time dentist appointment"),
+        ("Which CI provider builds the mobile app?", "CI provider builds mobile app"),
+        ("What is the current implementation of `f` in a/b.py?", "current implementation of `f` in a/b.py"),
+        ("Who?", "Who?"),  # nothing left: the question stays
+    ],
+)
+def test_as_keywords(question, keywords):
+    assert as_keywords(question) == keywords
