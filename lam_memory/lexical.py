@@ -190,14 +190,19 @@ def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> lis
     return list(dict.fromkeys(t.replace("::", ".").replace(":", ".") for t in picked))
 
 
+_ABOUT_ONE = re.compile(r"(?:what|how)\s+(?:does|do|is)\s+([A-Z][a-z]+)(?:\s+(?:do|work|mean|for))?\s*\?", re.I)
+
+
 def class_word(query: str) -> str | None:
     """The one capitalized word a request holds after its first word, when it holds exactly one ("Show me the code
-    of *List*."): written so in code, a class's name (PEP 8's CapWords). Not in a question: a question capitalizes
-    people, places and products ("Which *Slack* channel do we use?", in a memory that also holds a `class Slack`,
-    had that class first). With two or more the query asks how things relate, not for one definition; and a name
-    with a capital inside (`HTTPServer`) is an identifier already (`identifiers`)."""
+    of *List*."): written so in code, a class's name (PEP 8's CapWords). A question capitalizes people, places and
+    products ("Which *Slack* channel do we use?", in a memory that also holds a `class Slack`, had that class
+    first), so in a question only a word that is its whole subject counts: "What does *Fraction* do?", "What is
+    *Enum*?", "How does *Flag* work?". With two or more the query asks how things relate, not for one definition;
+    and a name with a capital inside (`HTTPServer`) is an identifier already (`identifiers`)."""
     if query.rstrip().endswith("?"):
-        return None
+        whole = _ABOUT_ONE.fullmatch(query.strip())
+        return whole.group(1) if whole and whole.group(1)[0].isupper() else None
     words = [t for t in _TOKEN.findall(query)[1:] if t.isalpha() and t[0].isupper() and t[1:].islower()]
     return words[0] if len(words) == 1 else None
 

@@ -359,6 +359,11 @@ def test_an_overload_stub_is_not_the_definition(tmp_path):
         ("Show the Paris office", "Paris"),  # a class only where memory defines one so named
         ("Show how a Task advances a Progress bar", None),  # two: how things relate, not one definition
         ("Which Slack channel do we use?", None),  # a question capitalizes people, places and products
+        ("What does Fraction do?", "Fraction"),  # ... but a question whose whole subject is one such word asks for it
+        ("How does Flag work?", "Flag"),
+        ("What is Enum?", "Enum"),
+        ("What does Melanie do to destress?", None),
+        ("What does it do?", None),
         ("List the files", None),  # the first word is capitalized as a sentence's
         ("Show me HTTPServer", None),  # an identifier already
     ],
@@ -370,7 +375,8 @@ def test_class_word(query, word):
 def test_one_capitalized_word_names_its_class():
     """ "Show me the code of Fraction." over four stdlib modules: before a query's one capitalized word could name a
     class, its first hit was a property of the class, a `register` call or another module's function (1 of these 8
-    right: NormalDist, an identifier by its inner capital); the `class` line now."""
+    right: NormalDist, an identifier by its inner capital); the `class` line now. Asked as "What does Fraction do?"
+    or "How does Fraction work?", 3 and 5 of 8 before such a question's subject could name a class, 8 and 8 now."""
     import enum
     import fractions
     import numbers
@@ -380,8 +386,9 @@ def test_one_capitalized_word_names_its_class():
     for mod in (fractions, numbers, statistics, enum):
         mem.add(Path(mod.__file__).read_text(encoding="utf-8"), source=Path(mod.__file__).name)
     for name in ("Fraction", "Complex", "Flag", "NormalDist", "Enum", "Rational", "Integral", "Real"):
-        hit = mem.search(f"Show me the code of {name}.", k=3)[0]
-        assert hit.text.lstrip().startswith(f"class {name}"), (name, hit.text[:80])
+        for query in (f"Show me the code of {name}.", f"What does {name} do?", f"How does {name} work?"):
+            hit = mem.search(query, k=3)[0]
+            assert hit.text.lstrip().startswith(f"class {name}"), (query, hit.text[:80])
 
 
 def test_a_question_naming_a_product_is_not_asking_for_its_class():
