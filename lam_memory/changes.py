@@ -16,8 +16,9 @@ statement revises the best one when it announces a change and
 - shares with it a question word that names the thing: not a name said only in a transcript's "[time] Speaker:",
   not a possessive ("my"), not a time ("next *month*" says when, not which), not a particle ("back *up*"), not the
   question's verb alone ("Who *leads* ...", "does the standup *start*"), not a word said only after "a" ("as *a*
-  team": some team, not the known one); and at least half of the best statement's such words: an update shortens
-  what it names, a statement that shares a minority of it is about something that merely shares a word;
+  team": some team, not the known one); and at least half of the best statement's such words (`change_share`): an
+  update shortens what it names, a statement that shares a minority of it is about something that merely shares a
+  word;
 - names that thing itself: not with a qualifier of its own before it ("the *staging* cluster",
   `subjects.qualified_otherwise`) and not as the modifier of another noun ("API *tokens* now live in ...") unless
   it is close to the best statement in meaning (cosine >= `link`: "the upload *limit*" for "the max upload size",
@@ -58,8 +59,8 @@ Where it fails: an update that names nothing of the question ("Adlon cancelled o
 instead", about a hotel in Berlin; "Airline rebooked us on NH 109" for a flight number) is not linked, and most often
 not retrieved; one that says its thing by another noun and is not close ("Acme account *questions* should now go to
 Tomas", 0.40; "Deploy *approvals* are handled by Sara", 0.48) is not linked; a change said without a word of change
-("rent goes up to $1,975") is left to the rules of `lam_memory.subjects`; a value whose
-kind is not read ("60s" is a bare number against "30 seconds") keeps the two apart.
+("rent goes up to $1,975") is left to the rules of `lam_memory.subjects`; a value whose kind is not read ("60s" is
+a bare number against "30 seconds") keeps the two apart.
 """
 
 from __future__ import annotations
@@ -143,11 +144,13 @@ def announced(
     relevance: dict[int, float],
     emb: torch.Tensor,
     link: float,
+    share: float,
 ) -> dict[int, set[str]]:
     """`held` (the query terms each statement holds) with one subject given to the question's best statement and
     the statements that revise it or that it revises (see the module doc). `relevance[p]`: statement p's relevance
     to the query; `emb`: the memory's embeddings by position; `link`: the closeness that lets a modifier name the
-    thing."""
+    thing; `share`: the least share of the revised statement's words of the thing that a change names
+    (`MemoryConfig.change_share`, half: more of the thing than not)."""
     if len(statements) < 2:
         return held
     optional = optional_terms(query)
@@ -170,7 +173,7 @@ def announced(
             shared -= named - holds(query, _STAMP.sub("", earlier.text, count=1))
         theirs = {stem(t) for t in held[earlier.position] - plain}
         shared = {stem(t) for t in shared} - _only_after_indefinite(later.text, family)
-        if not shared - verb or 2 * len(shared) < len(theirs):
+        if not shared - verb or len(shared) < share * len(theirs):
             return False
         kinds, before = value_kinds(later.text, query), value_kinds(earlier.text, query)
         return (

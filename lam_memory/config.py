@@ -54,6 +54,7 @@ class MemoryConfig:
     relevant_within: float = 0.15  # candidates within this cosine of the best take part in settling versions
     same_slot: float = 0.2  # key overlap at which two chunks share state slots
     subject_link: float = 0.6  # cosine at which chunks naming nested sets of the query's terms are one subject
+    change_share: float = 0.5  # an announced change names at least this share of what it revises (changes.py)
     seed: int = 1234  # of the random projection R
     lexical_weight: float = 0.2  # weight of the lexical match (BM25 / the query's best BM25) in the relevance
     answer_penalty: float = 0.2  # score an assistant's turn loses: answers rank below their evidence (memory.py)
@@ -102,6 +103,7 @@ class MemoryConfig:
             "same_slot",
             "lexical_weight",
             "subject_link",
+            "change_share",
             "answer_penalty",
         ):
             value = getattr(self, name)

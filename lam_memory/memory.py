@@ -569,7 +569,7 @@ class LAMMemory:
             held = restated(query, statements, held, self._emb, cfg.subject_link)
         if not lasting and (value or not question):  # "we moved mobile builds to ...", also for keywords
             relevance = dict(zip(pool, rel.tolist(), strict=True))
-            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link)
+            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()

@@ -63,7 +63,7 @@ def _held(query: str, chunks: list[Chunk]) -> dict[int, set[str]]:
 def _announced(query: str, texts: list[str], relevance: list[float]) -> dict[int, set[str]]:
     chunks = _statements(texts)
     emb = torch.eye(len(texts))  # no two statements close: only the announced change links them
-    return announced(query, chunks, _held(query, chunks), dict(enumerate(relevance)), emb, 0.6)
+    return announced(query, chunks, _held(query, chunks), dict(enumerate(relevance)), emb, 0.6, 0.5)
 
 
 def test_an_announced_change_takes_the_best_statements_subject():
@@ -408,3 +408,14 @@ def test_keywords_about_what_happened_mark_no_turn_that_announces_nothing():
     for query in ("Jon in Rome", "Jon in Paris", "Gina open her online clothing store", "Jon working on opening"):
         hits = mem.search(query, k=8)
         assert all(h.superseded_by is None for h in hits), (query, [(h.text[:60], h.superseded_by) for h in hits])
+
+
+def test_the_share_a_change_must_name_is_the_memorys_config():
+    query = "Which port does the billing metrics exporter use?"
+    texts = ["The billing metrics exporter uses port 9100.", "Metrics now flow through the collector on port 4317."]
+    chunks = _statements(texts)
+    held = _held(query, chunks)
+    emb = torch.eye(2)
+    assert announced(query, chunks, held, {0: 0.9, 1: 0.5}, emb, 0.6, 0.5) == held  # 1 of 3 words: no
+    assert announced(query, chunks, held, {0: 0.9, 1: 0.5}, emb, 0.6, 0.3)[1] == held[0]  # a third is enough
+    assert LAMMemory().config.change_share == 0.5
