@@ -172,7 +172,8 @@ def announced(
             shared -= named - holds(query, _STAMP.sub("", later.text, count=1))
             shared -= named - holds(query, _STAMP.sub("", earlier.text, count=1))
         theirs = {stem(t) for t in held[earlier.position] - plain}
-        shared = {stem(t) for t in shared} - _only_after_indefinite(later.text, family)
+        shared = {stem(t) for t in shared}
+        shared -= _only_after_indefinite(later.text, shared, family)
         if not shared - verb or len(shared) < share * len(theirs):
             return False
         kinds, before = value_kinds(later.text, query), value_kinds(earlier.text, query)
@@ -218,19 +219,10 @@ def _runs(text: str, terms: Collection[str], family: set[str]) -> list[tuple[str
     return out
 
 
-def _only_after_indefinite(text: str, family: set[str]) -> set[str]:
-    """The question's words (`family`: stems) that `text` says only after an indefinite ("as *a* team"): some such
-    thing, not the known one."""
-    tokens = [t.lower().removesuffix("'s") for t in TOKEN.findall(text)]
-    seen: dict[str, bool] = {}
-    for i, token in enumerate(tokens):
-        word = stem(token)
-        if word in family:
-            j = i - 1
-            while j >= 0 and stem(tokens[j]) in family:
-                j -= 1
-            seen[word] = seen.get(word, True) and j >= 0 and tokens[j] in _INDEFINITE
-    return {w for w, only in seen.items() if only}
+def _only_after_indefinite(text: str, terms: Collection[str], family: set[str]) -> set[str]:
+    """Those of `terms` (stems) that `text` says only in runs of the question's words after an indefinite ("as *a*
+    team"): some such thing, not the known one."""
+    return {t for t in terms if (runs := _runs(text, {t}, family)) and all(b in _INDEFINITE for b, _ in runs)}
 
 
 def _verb(query: str) -> frozenset[str]:

@@ -63,10 +63,9 @@ are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest sta
 is marked superseded: the older ones were true when made, or still are, and the question may ask for them. Keywords
 ("dentist appointment time", as an agent writes them for a search tool: `subjects.is_question`) say no tense, so
 their latest statement ranks first but is marked current over the others only when it says itself that something
-changed (`changes.announces_change`). Order is
-time between writes and within a stream of messages, not inside a document read at once: the paragraphs of one
-`add` or ingest (`meta["read"]`) were current together, so neither rule lets one supersede another
-(`subjects.replaced`; a reference's chapters, a changelog newest first).
+changed (`changes.announces_change`). Order is time between writes and within a stream of messages, not inside a
+document read at once: the paragraphs of one `add` or ingest (`meta["read"]`) were current together, so neither
+rule lets one supersede another (`subjects.replaced`; a reference's chapters, a changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -565,10 +564,10 @@ class LAMMemory:
         statements = about_named(query, statements, held)
         lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
         question, value = is_question(query), asks_for_value(query)
+        relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         if not lasting and value:  # "the release checklist", said later, is the mobile one
             held = restated(query, statements, held, self._emb, cfg.subject_link)
         if not lasting and (value or not question):  # "we moved mobile builds to ...", also for keywords
-            relevance = dict(zip(pool, rel.tolist(), strict=True))
             held = announced(query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
@@ -576,7 +575,7 @@ class LAMMemory:
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
-        for group, owner in settled + self._subjects(query, rel, positions, statements, held):
+        for group, owner in settled + self._subjects(query, relevance, statements, held):
             old = replaced([chunks[p] for p in group], chunks[owner], held, optional)
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
@@ -598,19 +597,14 @@ class LAMMemory:
         return out, replaced_by
 
     def _subjects(
-        self,
-        query: str,
-        rel: torch.Tensor,
-        positions: torch.Tensor,
-        statements: list[Chunk],
-        held: dict[int, set[str]],
+        self, query: str, relevance: dict[int, float], statements: list[Chunk], held: dict[int, set[str]]
     ) -> list[tuple[list[int], int]]:
         """Candidates that state one subject of the query (`lam_memory.subjects`): groups of positions, each with its
         current member. `statements`: the candidates that are statements of the question's named subject
-        (`subjects.is_statement`, `subjects.about_named`), `held`: the query terms each holds, from `_score`."""
+        (`subjects.is_statement`, `subjects.about_named`), `held`: the query terms each holds, `relevance`: each
+        candidate's relevance, from `_score`."""
         if len(statements) < 2:
             return []
-        relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         return subject_groups(query, statements, held, relevance, self._emb, self.config.subject_link)
 
     def context(
