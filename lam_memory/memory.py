@@ -54,18 +54,20 @@ unrelated evidence is ranked by similarity as before.
 Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
 word the question asks for; a later statement that announces a change of the question's best statement, "we moved
-mobile builds to ...", shares its subject: `lam_memory.changes`); the latest statement of a subject is current,
-takes its group's top score, and the others are marked superseded by it. An assistant's turn is never current over
-the evidence it restates. Both steps claim only what a reader could check (`subjects.replaced`): a chunk is
-superseded only by a later one that holds every query term it holds, the asked word aside; and for a question about
-what happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of several things ("what
-are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still ranks first, but none
-is marked superseded: the older ones were true when made, or still are, and the question may ask for them. Keywords
-("dentist appointment time", as an agent writes them for a search tool: `subjects.is_question`) say no tense, so
-their latest statement ranks first but is marked current over the others only when it says itself that something
-changed (`changes.announces_change`). Order is time between writes and within a stream of messages, not inside a
-document read at once: the paragraphs of one `add` or ingest (`meta["read"]`) were current together, so neither
-rule lets one supersede another (`subjects.replaced`; a reference's chapters, a changelog newest first).
+mobile builds to ...", shares its subject, and so does one that names the best statement's old value, "Adlon
+cancelled on us, so we're at the Michelberger instead", found by that name: `lam_memory.changes`); the latest
+statement of a subject is current, takes its group's top score, and the others are marked superseded by it. An
+assistant's turn is never current over the evidence it restates. Both steps claim only what a reader could check
+(`subjects.replaced`): a chunk is superseded only by a later one that holds every query term it holds, the asked
+word aside; and for a question about what happened ("when did ...", "what has ... done": `subjects.asks_about_past`)
+or for some of several things ("what are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest
+statement still ranks first, but none is marked superseded: the older ones were true when made, or still are, and
+the question may ask for them. Keywords ("dentist appointment time", as an agent writes them for a search tool:
+`subjects.is_question`) say no tense, so their latest statement ranks first but is marked current over the others
+only when it says itself that something changed (`changes.announces_change`). Order is time between writes and
+within a stream of messages, not inside a document read at once: the paragraphs of one `add` or ingest
+(`meta["read"]`) were current together, so neither rule lets one supersede another (`subjects.replaced`; a
+reference's chapters, a changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -115,7 +117,7 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, integrity
-from lam_memory.changes import announced, announces_change
+from lam_memory.changes import announced, announces_change, old_value
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
@@ -549,26 +551,28 @@ class LAMMemory:
         them the states say were replaced (position -> its current version's position, added to the scores when
         missing). The candidates read from the archive on the way are added to `chunks`."""
         cfg = self.config
+        chunks |= {c.position: c for c in self.store.get([p for p in pool if self._slots[p] is None])}
+        lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
+        question, value = is_question(query), asks_for_value(query)
+        naming = self._naming_old_value(query, pool, sims, chunks) if value and not lasting else []
         positions = torch.tensor(list(pool))
         rel = torch.tensor(list(pool.values()))
         keys = self.state.keys(self._emb[positions])
         reads, codes = self.state.read(keys), self.state.codes(positions)
         score = rel + cfg.held_weight * self.state.held(reads, codes)  # the state read once for both uses
         replaced_by: dict[int, int] = {}
-        chunks |= {c.position: c for c in self.store.get([p for p in pool if self._slots[p] is None])}
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
         held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
         held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
-        statements = about_named(query, statements, held)
-        lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
-        question, value = is_question(query), asks_for_value(query)
+        about = about_named(query, statements, held)  # and the updates naming the old value, which may name no more
+        statements = about + [c for c in statements if c.position in naming and c not in about]
         relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         if not lasting and value:  # "the release checklist", said later, is the mobile one
             held = restated(query, statements, held, self._emb, cfg.subject_link)
         if not lasting and (value or not question):  # "we moved mobile builds to ...", also for keywords
-            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share)
+            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share, naming)
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
@@ -595,6 +599,32 @@ class LAMMemory:
             replaced_by |= {m: owner for m in members if m != owner and m in out}
             replaced_by.pop(owner, None)
         return out, replaced_by
+
+    def _naming_old_value(
+        self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
+    ) -> list[int]:
+        """Later statements naming the value that the candidates' best statement gives (`changes.old_value`: "We
+        booked the Hotel *Adlon*"), where a rare name (in 2 to `link_df` chunks) says which: an update may name
+        only that ("Adlon cancelled on us, so we're at the Michelberger instead"), so it is neither close to the
+        question nor among the candidates. Those that announce a change join the candidates at their cosine; the
+        statements (in `pool` and `chunks`) and their positions are returned, for `changes.announced` to judge."""
+        said = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
+        if not said:
+            return []
+        best = max(said, key=lambda c: pool[c.position])
+        old = old_value(best, query)
+        if old is None or not 2 <= self.store.document_counts([old])[old] <= self.config.link_df:
+            return []
+        found = {
+            p
+            for p in self.store.holding(old, [old], self.config.link_df)
+            if best.position < p < len(self._slots) and self._live[p] and self._slots[p] is None
+        }
+        chunks |= {c.position: c for c in self.store.get([p for p in found if p not in chunks])}
+        out = [p for p in sorted(found) if is_statement(chunks[p]) and announces_change(chunks[p].text)]
+        for p in out:
+            pool.setdefault(p, float(sims[p]))
+        return out
 
     def _subjects(
         self, query: str, relevance: dict[int, float], statements: list[Chunk], held: dict[int, set[str]]
