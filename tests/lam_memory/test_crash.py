@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 import random
 import shutil
 import signal
@@ -43,11 +44,13 @@ def test_sigkill_at_random_moments_then_resume_equals_an_uninterrupted_ingest(tm
     folder.mkdir()
     for name in FILES:
         shutil.copy(STDLIB / name, folder / name)
+    full_s = math.inf  # the quicker of two whole ingests: one slowed by other work would send most kills too late
+    for name in ("reference", "again"):
+        t0 = time.perf_counter()
+        done = ingest(folder, tmp_path / name)
+        assert done.wait(timeout=900) == 0, done.stderr.read()
+        full_s = min(full_s, time.perf_counter() - t0)
     reference = tmp_path / "reference"
-    done = ingest(folder, reference)
-    t0 = time.perf_counter()
-    assert done.wait(timeout=900) == 0, done.stderr.read()
-    full_s = time.perf_counter() - t0
     encoder = LAMMemory().encoder
     want, dupes = contents(reference, encoder)
     assert not dupes and sum(want.values()) > 40

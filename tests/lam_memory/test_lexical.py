@@ -103,6 +103,11 @@ def test_query_terms_dedupe_and_drop_stop_words():
     assert query_terms("to be or not to be") == ["not"]
 
 
+def test_query_terms_read_a_verb_and_its_particle_as_the_compound_noun():
+    assert query_terms("How often do we back up the database?") == ["often", "we", "back", "up", "database", "backup"]
+    assert "setup" in query_terms("how to Set Up the dev box")
+
+
 # ---------------------------------------------------------------- FTS5 tokens
 
 
