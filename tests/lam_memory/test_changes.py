@@ -203,8 +203,8 @@ def test_an_update_naming_the_old_value_and_the_question_without_its_name_is_abo
     "texts, why",
     [
         (
-            ["We booked the Hotel Adlon for the Berlin trip.", "Adlon cancelled on us, so we're at the Michelberger."],
-            "no word of change (here 'cancelled' is one: see the next case for what removing it shows)",
+            ["We booked the Hotel Adlon for the Berlin trip.", "Adlon was lovely, the Michelberger is next door."],
+            "no word of change",
         ),
         (
             ["We booked the Hotel Adlon for the Berlin trip.", "The Adlon's restaurant now opens at 7am."],
@@ -218,12 +218,7 @@ def test_an_update_naming_the_old_value_and_the_question_without_its_name_is_abo
 )
 def test_an_update_naming_the_old_value_needs_a_change_and_a_new_value(texts, why):
     query = "Which hotel are we staying at in Berlin?"
-    out = _naming(query, texts, [0.9, 0.1])
-    if "no word of change" in why:
-        assert out[0] == out[1]  # the positive twin of the case below
-        texts = [texts[0], texts[1].replace("cancelled on us", "was lovely")]
-        out = _naming(query, texts, [0.9, 0.1])
-    assert out == _held(query, _statements(texts)), why
+    assert _naming(query, texts, [0.9, 0.1]) == _held(query, _statements(texts)), why
 
 
 def test_a_statement_naming_none_of_the_subject_does_not_stop_the_search():
