@@ -237,6 +237,7 @@ def announced(
             one.append(c)
         elif held[c.position] & top and not top <= held[c.position]:
             break  # a statement about another such thing is closer to the question: no less relevant one revises it
+    old, kinds = (old_value(best, query), value_kinds(best.text, query)) if naming else (None, set())
     one += [  # an update found by the old value it names; one naming the question's words without its names is
         c  # about another named thing ("The weekly sync for project *Vortex* is on Thursday ... instead")
         for c in order
@@ -244,7 +245,7 @@ def announced(
         and c.position > best.position
         and c not in one
         and not (named - held[c.position] and held[c.position] - plain)
-        and _replaces_value(c, best, query)
+        and _replaces_value(c, old, kinds, query)
     ]
     linked = {best.position, *(c.position for c in one)}
     if not one or any(top < held[c.position] - optional for c in order if c.position not in linked):
@@ -256,16 +257,14 @@ def announced(
     return out
 
 
-def _replaces_value(later: Chunk, best: Chunk, query: str) -> bool:
-    """Whether `later` announces a change, names the best statement's `old_value` and gives a new value of its
-    kind ("Adlon cancelled on us, so we're at the *Michelberger* instead")."""
-    if later.role in ANSWER_ROLES or not announces_change(later.text):
-        return False
-    old = old_value(best, query)
-    if old is None or old not in terms(later.text):
+def _replaces_value(later: Chunk, old: str | None, kinds: set[str], query: str) -> bool:
+    """Whether `later` announces a change, names `old` (the best statement's `old_value`) and gives a new value of
+    its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us, so we're at the *Michelberger*
+    instead")."""
+    if old is None or later.role in ANSWER_ROLES or not announces_change(later.text) or old not in terms(later.text):
         return False
     rest = re.sub(rf"\b{re.escape(old)}\b", " ", later.text, flags=re.IGNORECASE)
-    return bool(value_kinds(rest, query) & value_kinds(best.text, query))
+    return bool(value_kinds(rest, query) & kinds)
 
 
 def _runs(text: str, terms: Collection[str], family: set[str]) -> list[tuple[str, str, str]]:

@@ -554,16 +554,18 @@ class LAMMemory:
         chunks |= {c.position: c for c in self.store.get([p for p in pool if self._slots[p] is None])}
         lasting, optional = asks_about_past(query) or asks_for_many(query), optional_terms(query)
         question, value = is_question(query), asks_for_value(query)
-        naming = self._naming_old_value(query, pool, sims, chunks) if value and not lasting else []
+        # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
+        # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
+        statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
+        naming = self._naming_old_value(query, statements, pool, sims, chunks) if value and not lasting else []
+        listed = {c.position for c in statements}
+        statements += [chunks[p] for p in naming if p not in listed]
         positions = torch.tensor(list(pool))
         rel = torch.tensor(list(pool.values()))
         keys = self.state.keys(self._emb[positions])
         reads, codes = self.state.read(keys), self.state.codes(positions)
         score = rel + cfg.held_weight * self.state.held(reads, codes)  # the state read once for both uses
         replaced_by: dict[int, int] = {}
-        # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
-        # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
-        statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
         held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
         held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
         about = about_named(query, statements, held)  # and the updates naming the old value, which may name no more
@@ -601,14 +603,14 @@ class LAMMemory:
         return out, replaced_by
 
     def _naming_old_value(
-        self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
+        self, query: str, said: list[Chunk], pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
     ) -> list[int]:
         """Later statements naming the value that the candidates' best statement gives (`changes.old_value`: "We
         booked the Hotel *Adlon*"), where a rare name (in 2 to `link_df` chunks) says which: an update may name
         only that ("Adlon cancelled on us, so we're at the Michelberger instead"), so it is neither close to the
-        question nor among the candidates. Those that announce a change join the candidates at their cosine; the
-        statements (in `pool` and `chunks`) and their positions are returned, for `changes.announced` to judge."""
-        said = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
+        question nor among the candidates. `said`: the candidates that are statements. Those that announce a change
+        join the candidates at their cosine (in `pool` and `chunks`), and their positions are returned, for
+        `changes.announced` to judge."""
         if not said:
             return []
         best = max(said, key=lambda c: pool[c.position])
