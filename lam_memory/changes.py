@@ -7,7 +7,8 @@ seldom close in meaning to what it revises (cosine 0.38-0.51 for the first and t
 `subjects.subject_groups` (equal subjects) nor `subjects.restated` (a close restatement) links it. What says that it
 revises something is the change it announces (`announces_change`: an adverb of change, "now", "instead", "no
 longer", "starting", "as of", or a verb of change, "moved", "switched", "rotated", "rescheduled", or of a change of
-amount, "raised", "dropped", "goes up"); what says what it revises is the question: the best statement about the
+amount, "raised", "dropped", "goes up", and "extended" or "shifted" with an object or a destination, "extended *the*
+deadline", not "our extended family"); what says what it revises is the question: the best statement about the
 question (its most relevant one) and the update name the same thing in part.
 
 So, for a question asking for one current value (`subjects.asks_for_value`, not about the past, not for several
@@ -42,27 +43,32 @@ one may be about something else (in the synthetic suite a paragraph of documenta
 superseded).
 
 An update may name nothing of the question but the value it replaces: "Adlon cancelled on us, so we're at the
-Michelberger instead" revises "We booked the Hotel Adlon for the Berlin trip" and is neither close to "Which hotel
-are we staying at in Berlin?" nor among its candidates. So the value the best statement gives (`old_value`: the one
-name it says that the question does not, a day or a month aside; none when it says several, as a passage of a book
-does, since which one changed is then unknown) is followed when it is rare (in 2 to `link_df` chunks, as
-`lam_memory.links` follows a name): a later statement holding it (`LAMMemory._naming_old_value`) revises the best
-one when it announces a change and gives a new value of the old one's kind ("Airline rebooked us on NH 109" for "Our
-flight to Tokyo is NH 107"; "The Adlon's restaurant now opens at 7am" gives a time, not a hotel), and does not name
-the question's words without its names ("The weekly sync for project *Vortex* is on Thursday ... instead", found by
-"Thursday" before a day stopped counting as a value, was another project's sync).
+Michelberger instead" revises "We booked the Hotel Adlon for the Berlin trip" and is neither close to "Which hotel are
+we staying at in Berlin?" nor among its candidates; "Missed the 7:40, I'm on the 8:40 now" names only the time of "I'm
+on the 7:40 ICE to Munich for the conference". So the values the best statement gives (`old_values`: the one name it
+says that the question does not, a day or a month aside, and its one number of three or more digits; none of a kind it
+says several of, as a passage of a book does, since which one changed is then unknown) are followed when they are rare
+(in 2 to `link_df` chunks, as `lam_memory.links` follows a name): a later statement holding one
+(`LAMMemory._naming_old_values`; not in a transcript's stamp) revises the best one when it announces a change and gives
+a new value of the old one's kind ("Airline rebooked us on NH 109" for "Our flight to Tokyo is NH 107"; "The Adlon's
+restaurant now opens at 7am" gives a time, not a hotel), and does not name the question's words without its names ("The
+weekly sync for project *Vortex* is on Thursday ... instead", found by "Thursday" before a day stopped counting as a
+value, was another project's sync).
 
 Why it holds on data it was not written on: the cue words are the closed class English uses to say a state changed
-(adverbs of change and change-of-state verbs; those whose common sense in chat changes nothing, "reset", "extended",
-are left out), not words of one chat, and every other condition is a reason a reader would give for why an update is
-about something else. Measured (tests/lam_memory/test_changes.py, test_subjects.py): of 32 changes written as checks
-of the earlier rules, 15 were right when first run and 30 are now, but their misses were read while these rules were
-designed. Two sets were written before the rules they measure and kept sealed until those were final: of the first
-12 (`SEALED`), 7 / 6 were right before the announced change and 9 / 8 after (seeds 0 / 1; 11 / 10 now); of the
-second 16 (`SEALED_2`), 7 / 7 before the old value was followed and the words of change widened, 10 / 10 after (and
-11 / 11 now, after changes made on its misses: `test_changes.SEALED_2`). Later statements announcing a change of
-another thing (8 + 8) left the answer first and unmarked at both seeds, before and after. LoCoMo (real chat, 1,540
-questions), the synthetic suite, BABILong and the code families do not move.
+(adverbs of change and change-of-state verbs; those whose common sense in chat changes nothing are left out, "reset", or
+count only where their grammar makes them verbs of change, "extended"), not words of one chat, and every other condition
+is a reason a reader would give for why an update is about something else. Measured (tests/lam_memory/test_changes.py,
+test_subjects.py): of 32 changes written as checks of the earlier rules, 15 were right when first run and 30 are now,
+but their misses were read while these rules were designed. Two sets were written before the rules they measure and kept
+sealed until those were final: of the first 12 (`SEALED`), 7 / 6 were right before the announced change and 9 / 8 after
+(seeds 0 / 1; 11 / 10 now); of the second 16 (`SEALED_2`), 7 / 7 before the old value was followed and the words of
+change widened, 10 / 10 after (and 13 / 13 now, after changes made on its misses: `test_changes.SEALED_2`). Later
+statements announcing a change of another thing (8 + 8) left the answer first and unmarked at both seeds, before and
+after. A third set (`SEALED_3`, 16 changes and 8 other things) was written before the old number was followed and
+"extended" read as a word of change: 11 / 11 of 16 before and after (other things 8 / 8): those two rules, made on the
+second set's misses, moved no held-out change. LoCoMo (real chat, 1,540 questions), the synthetic suite, BABILong and
+the code families do not move.
 
 Keywords say neither what they ask for nor when, so `LAMMemory` marks an older statement superseded for them only
 when the current one announces a change: read with the question's rules, LoCoMo asked as keywords ("Jon in Rome" for
@@ -73,14 +79,13 @@ of change ("After today's review the rate limit ... is 1900") ranks first but do
 (2 of the synthetic suite's 24 at seed 0), and keywords name no asked word, so one that names the thing ("support
 email") counts it as part of it.
 
-Where it fails: an update that names nothing of the question and no name of the old value ("Missed the 7:40, I'm on
-the 8:40 now": a time is not followed) is not retrieved; one that says its thing by another noun and is not close
-("Acme account *questions* should now go to Tomas", 0.40; "Deploy *approvals* are handled by Sara", 0.48) or with a
-qualifier of its own ("Henderson is *Marco's* account from Monday") is not linked; a change said without a word of
-change ("Jen is out sick, Omar will present the roadmap"; "extended the grant deadline"; "black tie after all") is
-left to the rules of `lam_memory.subjects`, and so is one that shares only the asked word with the question ("rent
-goes up to $1,975" for "What is the rent for the apartment?").
-"""
+Where it fails: an update that names nothing of the question and none of the old values ("Scratch that, the lease fell
+through and we're going with 48 Harbor Rd." for "The new office is at 200 Main St.") is not retrieved; one that says its
+thing by another noun and is not close ("Acme account *questions* should now go to Tomas", 0.40; "Deploy *approvals* are
+handled by Sara", 0.48) or with a qualifier of its own ("Henderson is *Marco's* account from Monday") is not linked; a
+change said without a word of change ("Jen is out sick, Omar will present the roadmap"; "black tie after all") is left
+to the rules of `lam_memory.subjects`, and so is one that shares only the asked word with the question ("rent goes up to
+$1,975" for "What is the rent for the apartment?")."""
 
 from __future__ import annotations
 
@@ -106,15 +111,19 @@ from lam_memory.types import Chunk
 # Adverbs of change and verbs of change in any form ("move", "moved", "moving"), with the verbs of a change of
 # amount ("raised", "dropped", "goes up to", "doubled"); "push" only as "pushed" ("keep pushing" changes nothing),
 # "drop" not as "drop off" or "drop by" (a visit). Left out: words whose common sense in chat changes no value
-# ("helps me *reset*", "*jumped* off the page", "our *extended* family", "we're human *after all*": in LoCoMo turns,
-# they marked answers stale).
+# ("helps me *reset*", "*jumped* off the page", "we're human *after all*": in LoCoMo turns, they marked answers
+# stale; "reset" even with an object, "helping friends *reset their* high scores"). "Extend" and "shift" count where
+# an object or a destination follows ("*extended the* deadline", "*shifted to* Monday"; not "our *extended* family",
+# "the night *shift*").
 _CHANGE = re.compile(
     r"\b(?:now|nowadays|instead|anymore|any more|no longer|going forward|starting|effective|as of|pushed|"
     r"handed|handing|took over|taking over|(?:go|goes|going|gone|went) (?:up|down)|"
     r"dropp?(?:ed|ing|s)?(?! (?:off|by)\b)|"
     r"(?:mov|chang|switch|swapp?|replac|scal|reschedul|postpon|delay|bump|rais|lower|increas|decreas|reduc|doubl|"
     r"tripl|halv|revis|adjust|relocat|upgrad|downgrad|migrat|rotat|renam|updat|reassign|transferr?|rebook|"
-    r"cancell?)(?:e|es|ed|ing|s)?)\b",
+    r"cancell?)(?:e|es|ed|ing|s)?|"
+    r"(?:extend(?:s|ed|ing)?|shift(?:s|ed|ing)?)(?= (?:the|our|my|your|his|her|their|its|it|"
+    r"to|until|through)\b))\b",
     re.IGNORECASE,
 )
 _POSSESSIVES = frozenset("my our your his her their".split())  # whose: says nothing of which thing
@@ -122,6 +131,8 @@ _TIMES = frozenset("today tonight tomorrow day week month quarter year season mo
 _PARTICLES = frozenset("up down out off over back away around".split())  # of a phrasal verb: "back *up*"
 _INDEFINITE = frozenset("a an another some any every each".split())
 _BE = frozenset("is are was were am be been has have had".split())
+_NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
+_DIGIT = re.compile(r"\d")
 _STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|every|each|per)"
 _MONTHS = "january february march april june july august september october november december".split()
@@ -164,18 +175,18 @@ def value_kinds(text: str, query: str) -> set[str]:
     return kinds
 
 
-def old_value(best: Chunk, query: str) -> str | None:
-    """The one name `best` gives that the question does not say (`lexical.names`, as an index term; a transcript's
-    stamp aside; not a day or a month): the value an update may name as it replaces it ("*Adlon* cancelled on
-    us"). None when it gives none or several: of several, which one an update replaces is not known (a passage of
-    a book names many)."""
+def old_values(best: Chunk, query: str) -> list[str]:
+    """The values `best` gives that the question does not say, as index terms (a transcript's stamp aside), that an
+    update may name as it replaces them ("*Adlon* cancelled on us", "Missed the *7:40*"): its one name
+    (`lexical.names`; not a day or a month) and its one number of three or more digits (rarer than "12" or "6.8";
+    "7:40", "4417", "555-0142"). None of a kind it gives several of: which one an update replaces is then not known
+    (a passage of a book names many)."""
     asked = {stem(t) for t in query_terms(query)}
-    given = [
-        n
-        for n in names(_STAMP.sub("", best.text, count=1))
-        if stem(n) not in asked and n.removesuffix("s") not in _CALENDAR
-    ]
-    return given[0] if len(given) == 1 else None
+    text = _STAMP.sub("", best.text, count=1)
+    given = [n for n in names(text) if stem(n) not in asked and n.removesuffix("s") not in _CALENDAR]
+    numbers = [t for t in dict.fromkeys(terms(text)) if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3]
+    numbers = [t for t in numbers if t not in asked]
+    return [one for kind in (given, numbers) if len(kind) == 1 for one in kind]
 
 
 def announced(
@@ -193,7 +204,7 @@ def announced(
     to the query; `emb`: the memory's embeddings by position; `link`: the closeness that lets a modifier name the
     thing; `share`: the least share of the revised statement's words of the thing that a change names
     (`MemoryConfig.change_share`, half: more of the thing than not); `naming`: the positions of the statements
-    found by the best statement's `old_value` (`LAMMemory._naming_old_value`), whatever their relevance."""
+    found by the best statement's `old_values` (`LAMMemory._naming_old_values`), whatever their relevance."""
     if len(statements) < 2:
         return held
     optional = optional_terms(query)
@@ -237,7 +248,7 @@ def announced(
             one.append(c)
         elif held[c.position] & top and not top <= held[c.position]:
             break  # a statement about another such thing is closer to the question: no less relevant one revises it
-    old, kinds = (old_value(best, query), value_kinds(best.text, query)) if naming else (None, set())
+    olds, kinds = (old_values(best, query), value_kinds(best.text, query)) if naming else ([], set())
     one += [  # an update found by the old value it names; one naming the question's words without its names is
         c  # about another named thing ("The weekly sync for project *Vortex* is on Thursday ... instead")
         for c in order
@@ -245,7 +256,7 @@ def announced(
         and c.position > best.position
         and c not in one
         and not (named - held[c.position] and held[c.position] - plain)
-        and _replaces_value(c, old, kinds, query)
+        and any(_replaces_value(c, old, kinds, query) for old in olds)
     ]
     linked = {best.position, *(c.position for c in one)}
     if not one or any(top < held[c.position] - optional for c in order if c.position not in linked):
@@ -257,11 +268,13 @@ def announced(
     return out
 
 
-def _replaces_value(later: Chunk, old: str | None, kinds: set[str], query: str) -> bool:
-    """Whether `later` announces a change, names `old` (the best statement's `old_value`) and gives a new value of
-    its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us, so we're at the *Michelberger*
-    instead")."""
-    if old is None or later.role in ANSWER_ROLES or not announces_change(later.text) or old not in terms(later.text):
+def _replaces_value(later: Chunk, old: str, kinds: set[str], query: str) -> bool:
+    """Whether `later` announces a change, names `old` (one of the best statement's `old_values`) and gives a new
+    value of its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us, so we're at the
+    *Michelberger* instead")."""
+    if later.role in ANSWER_ROLES or not announces_change(later.text):
+        return False
+    if old not in terms(_STAMP.sub("", later.text, count=1)):  # not in a transcript's "[4:04 pm ...] Jon:"
         return False
     rest = re.sub(rf"\b{re.escape(old)}\b", " ", later.text, flags=re.IGNORECASE)
     return bool(value_kinds(rest, query) & kinds)

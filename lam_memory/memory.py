@@ -117,7 +117,7 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, integrity
-from lam_memory.changes import announced, announces_change, old_value
+from lam_memory.changes import announced, announces_change, old_values
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
@@ -557,7 +557,7 @@ class LAMMemory:
         # only statements are settled by the chunk state: two functions with close embeddings share key slots, but
         # neither is a version of the other (code is versioned by name, below), nor is a question or a paste
         statements = [c for p in pool if (c := chunks.get(p)) is not None and is_statement(c)]
-        naming = self._naming_old_value(query, statements, pool, sims, chunks) if value and not lasting else []
+        naming = self._naming_old_values(query, statements, pool, sims, chunks) if value and not lasting else []
         listed = {c.position for c in statements}
         statements += [chunks[p] for p in naming if p not in listed]
         positions = torch.tensor(list(pool))
@@ -602,23 +602,24 @@ class LAMMemory:
             replaced_by.pop(owner, None)
         return out, replaced_by
 
-    def _naming_old_value(
+    def _naming_old_values(
         self, query: str, said: list[Chunk], pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
     ) -> list[int]:
-        """Later statements naming the value that the candidates' best statement gives (`changes.old_value`: "We
-        booked the Hotel *Adlon*"), where a rare name (in 2 to `link_df` chunks) says which: an update may name
-        only that ("Adlon cancelled on us, so we're at the Michelberger instead"), so it is neither close to the
-        question nor among the candidates. `said`: the candidates that are statements. Those that announce a change
-        join the candidates at their cosine (in `pool` and `chunks`), and their positions are returned, for
-        `changes.announced` to judge."""
+        """Later statements naming a value that the candidates' best statement gives (`changes.old_values`: "We
+        booked the Hotel *Adlon*", "the *7:40* ICE"), where a rare one (in 2 to `link_df` chunks) says which: an
+        update may name only that ("Adlon cancelled on us, so we're at the Michelberger instead"), so it is neither
+        close to the question nor among the candidates. `said`: the candidates that are statements. Those that
+        announce a change join the candidates at their cosine (in `pool` and `chunks`), and their positions are
+        returned, for `changes.announced` to judge."""
         if not said:
             return []
         best = max(said, key=lambda c: pool[c.position])
-        old = old_value(best, query)
-        if old is None or not 2 <= self.store.document_counts([old])[old] <= self.config.link_df:
-            return []
+        olds = old_values(best, query)
+        counts = self.store.document_counts(olds) if olds else {}
         found = {
             p
+            for old in olds
+            if 2 <= counts[old] <= self.config.link_df
             for p in self.store.holding(old, [old], self.config.link_df)
             if best.position < p < len(self._slots) and self._live[p] and self._slots[p] is None
         }

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lam_memory import LAMMemory
-from lam_memory.changes import announced, announces_change, old_value, value_kinds
+from lam_memory.changes import announced, announces_change, old_values, value_kinds
 from lam_memory.subjects import is_question
 from lam_memory.types import Chunk
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, latest_first
@@ -28,6 +28,12 @@ from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, lates
         ("I dropped off the kids at school.", False),  # a phrasal verb of another sense
         ("We dropped by the new bakery.", False),
         ("It really helps me reset and recharge.", False),  # a sense that changes no value
+        ("Been helping friends reset their high scores.", False),  # "reset" is left out, object or not
+        ("The foundation extended the grant deadline to October 15.", True),  # "extend" with an object
+        ("The deadline was extended until May.", True),  # or a destination
+        ("We spent the weekend with our extended family.", False),  # an adjective
+        ("Standup shifted to 10am.", True),
+        ("I'm on the night shift this week.", False),
     ],
 )
 def test_announces_change(text, change):
@@ -169,15 +175,19 @@ def _naming(query: str, texts: list[str], relevance: list[float]) -> dict[int, s
     return _announced(query, texts, relevance, naming=range(1, len(texts)))
 
 
-def test_the_old_value_is_the_one_name_the_question_does_not_say():
+def test_the_old_values_are_the_one_name_and_the_one_long_number_the_question_does_not_say():
     best = _statements(["We booked the Hotel Adlon for the Berlin trip."])[0]
-    assert old_value(best, "Which hotel are we staying at in Berlin?") == "adlon"
+    assert old_values(best, "Which hotel are we staying at in Berlin?") == ["adlon"]
     stamped = _statements(["[1:50 pm on 13 October, 2023] John: Our flight to Tokyo is NH 107."])[0]
-    assert old_value(stamped, "What is our flight number to Tokyo?") == "nh"  # no name of the stamp
+    assert old_values(stamped, "What is our flight number to Tokyo?") == ["nh", "107"]  # nothing of the stamp
     several = _statements(["We booked the Hotel Adlon for the Berlin trip with Maria."])[0]
-    assert old_value(several, "Which hotel are we staying at in Berlin?") is None  # which one would change?
-    dated = _statements(["The weekly sync for project Falcon is on Thursday at 10:30."])[0]
-    assert old_value(dated, "When is the weekly sync for project Falcon?") is None  # a day names no thing
+    assert old_values(several, "Which hotel are we staying at in Berlin?") == []  # which one would change?
+    dated = _statements(["The weekly sync for project Falcon is on Thursday at 10."])[0]
+    assert old_values(dated, "When is the weekly sync for project Falcon?") == []  # a day names no thing; 10 is short
+    timed = _statements(["I'm on the 7:40 ICE to Munich for the conference."])[0]
+    assert old_values(timed, "Which train do I take to the conference?") == ["7:40"]  # two names: neither
+    coded = _statements(["The train to Munich boards at gate 4417 or 9021."])[0]
+    assert old_values(coded, "Which train do I take to the conference?") == ["munich"]  # two numbers: neither
 
 
 def test_an_update_naming_the_old_value_revises_it():
@@ -272,6 +282,34 @@ def test_the_memory_follows_the_old_value_to_its_update(later, current):
         assert hits[0].text == turns[0] and adlon.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
 
 
+@pytest.mark.parametrize(
+    "later, current",
+    [
+        ("Missed the 7:40, I'm on the 8:40 now.", True),  # only the old time names what it revises
+        ("Missed the 7:40, I'm taking the later one now.", False),  # no new value of the old one's kind
+        ("[7:40 pm on 8 May, 2023] Jon: We moved the book club to 8:15 now.", False),  # 7:40 only in the stamp
+    ],
+)
+def test_the_memory_follows_the_old_number_to_its_update(later, current):
+    """Through `LAMMemory.search`: the best statement names two things (the ICE, Munich) and one long number."""
+    turns = [
+        "I'm on the 7:40 ICE to Munich for the conference.",
+        "Lunch with the design team ran long today.",
+        "The 7:40 is usually on time, fingers crossed.",
+        later,
+        "The printer on the third floor is out of toner.",
+    ]
+    mem = chat_memory([("user", t) for t in turns])
+    hits = mem.search("Which train do I take to the conference?", k=5)
+    train = next(h for h in hits if h.text == turns[0])
+    if current:
+        assert hits[0].text == later and train.superseded_by == hits[0].citation, [
+            (h.text, h.superseded_by) for h in hits
+        ]
+    else:
+        assert hits[0].text == turns[0] and train.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+
+
 def test_the_best_statement_revises_the_most_relevant_earlier_one():
     query = "Which font does the marketing site use?"
     texts = ["The marketing site uses Inter for body text.", "Design swapped the marketing site's font to Source Sans."]
@@ -346,7 +384,7 @@ def test_a_change_of_another_thing_neither_outranks_nor_marks_the_answer(elsewhe
 # from?"): the rent "goes up to" (no word of change), "60s" against "30 seconds" (a bare number is not read as a
 # span of time, so the values' kinds differ) and "Airline rebooked us on NH 109" (names nothing of the question).
 # Since (a session later, designed on those misses, so no longer evidence of generalization): the timeout is right
-# ("60s" is a span), the flight too (the update names the old value, `changes.old_value`); the rent is still missed
+# ("60s" is a span), the flight too (the update names the old value, `changes.old_values`); the rent is still missed
 # ("goes up" is now a word of change, but the update shares only the asked word, "rent", with the question), and at
 # seed 1 the release branch ("We cut releases from the main branch" holds the question's "from", the update too, and
 # "Release notes ... from now on" groups with it): 11 of 12 at seed 0, 10 at seed 1.
@@ -453,7 +491,7 @@ SEALED_OTHER = [
 
 # A second sealed set: sixteen changes (one with three versions) and eight later statements that announce a change of
 # another thing, written on 2026-12-05 (a session later) before that session's rules (the old value followed,
-# `changes.old_value`; more words of change; spans said short; a verb before its particle) were designed, in the
+# `changes.old_values`; more words of change; spans said short; a verb before its particle) were designed, in the
 # ninth and tenth LoCoMo conversations, and measured once when they were final, with the commit before (4c69618) and
 # with them (a throw-away script running `latest_first` at seeds 0 and 1 of insertion points): current first with the
 # older one marked 7 -> 10 of 16 at both seeds; the other things keep the answer first and unmarked, 8 of 8 at both
@@ -463,11 +501,11 @@ SEALED_OTHER = [
 # does not stop the walk ("Database backups run nightly" between the analytics database and its update) and a verb
 # before a determiner ends the thing; and "after all" left out of the words of change, since in LoCoMo it is "we're
 # human after all" (so "The gala is black tie after all" is missed); then a question's verb and particle were read as
-# the compound noun too ("back up": backups, `lexical.query_terms`): 11 of 16. Missed (`SEALED_2_MISSED`): "Henderson
-# is *Marco's* account" (a qualifier of its own), the gala, "Missed the 7:40, I'm on the 8:40 now" (names nothing of
-# the question but a time, which is no name to follow), "Jen is out sick, Omar will present the roadmap" (no word of
-# change), and "The foundation extended the grant deadline" (ranks first, but "extended" is no word of change here:
-# it is left out, its common sense in chat is "our extended family").
+# the compound noun too ("back up": backups, `lexical.query_terms`): 11 of 16. A session later, after a third sealed
+# set was written (`SEALED_3`), the best statement's one long number is followed as its one name is ("Missed the
+# 7:40, I'm on the 8:40 now") and "extended" with an object is a word of change ("extended the grant deadline"): 13
+# of 16. Missed (`SEALED_2_MISSED`): "Henderson is *Marco's* account" (a qualifier of its own), the gala, and "Jen is
+# out sick, Omar will present the roadmap" (no word of change).
 SEALED_2 = [
     (
         "What's the Wi-Fi password at the office?",
@@ -605,9 +643,7 @@ SEALED_2_OTHER = [
 SEALED_2_MISSED = {
     "Who is handling the Henderson account?",
     "What is the dress code for the gala?",
-    "Which train do I take to the conference?",
     "Who is presenting the roadmap at the all-hands?",
-    "What's the deadline for the grant application?",
 }
 
 

@@ -602,7 +602,7 @@ def test_freshly_worded_changes_latest_first(fresh_chat, query, versions, curren
 # The two changes of the fresh sets below that `lam_memory.changes` still misses (its module doc, "Where it
 # fails"). The sets keep their data and order (their chats insert the statements in list order); `_right` and
 # `_missed` split them. The hotel in Berlin, missed until the update naming the old value was followed
-# (`changes.old_value`), is right since.
+# (`changes.old_values`), is right since.
 STILL_MISSED = {
     "Who is the point of contact for the Acme account?",  # "Acme account *questions*", 0.40 from the first
     "Who approves production deploys?",  # "Deploy *approvals*", 0.48 from the first
@@ -714,7 +714,7 @@ def test_second_fresh_set_known_misses(fresh_chat_2, query, versions, current):
 # none of the question ("Dentist called, they moved me to 4:30pm", "Adlon cancelled on us, so we're at the
 # Michelberger instead", "Pricing update: Pro is $35/month"): they lean on the chat around them. Each announces its
 # change, and 9 are right since such a statement revises the best one (`lam_memory.changes`), the hotel too since an
-# update that names the value it replaces is followed (`changes.old_value`).
+# update that names the value it replaces is followed (`changes.old_values`).
 FRESH_3 = [
     (
         "Who is hosting the book club next month?",
