@@ -114,7 +114,8 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
     article, a form of `be` or `current` ("Which port does ..." -> port); None without one. After an article
     ("What is the max upload size?", "What is the on-call phone number?") the words up to a word of grammar, a
     name or the end are one noun phrase, and the asked word is its last, as English puts a phrase's head last
-    (size, number; a participle after it is a verb: "What is the dog *named*?"). Read as the first, "on-call" was
+    (size, number; a participle after it is a verb: "What is the dog *named*?"); a possessive name is such an
+    article ("What is *Dana's* email address?": address). Read as the first, "on-call" was
     the asked word, a statement could leave it out, and "The office phone number is 555-0100" marked the on-call
     number superseded. The callers judge the word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
     raw = _TOKEN.findall(query)
@@ -125,7 +126,13 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
             j = next((j for j in range(start, len(words)) if words[j] not in _SKIP), None)
             if j is None:
                 return None
-            if DETERMINERS & set(words[start:j]) and not _proper(raw[j]):
+            k = j
+            while k < len(words) and _proper(raw[k]):
+                k += 1
+            owner = k > j and words[k : k + 1] == ["s"] and k + 1 < len(words)  # "Dana's": a determiner
+            if owner:
+                j = k + 1
+            if (owner or DETERMINERS & set(words[start:j])) and not _proper(raw[j]):
                 end = j + 1
                 while end < len(words) and words[end] not in _PHRASE_END and not _proper(raw[end]):
                     end += 1
@@ -137,9 +144,9 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
 def answer_terms(query: str) -> frozenset[str]:
     """The terms of the word a question asks for (`asked_word`: "Which port does ..." -> port). None when a verb
     comes first ("What does the search API use?": the words after it name the subject, not the answer), or a
-    proper name ("What is Ivan Kowalski's badge number?": whose number it is, the subject; an acronym still counts,
-    "Which CI system ..." -> ci). A statement that answers gives the value and may leave that word out ("it is now
-    on 8443")."""
+    proper name ("What is Ivan?"; in "What is Ivan Kowalski's badge number?" the name says whose, and number is
+    asked; an acronym still counts, "Which CI system ..." -> ci). A statement that answers gives the value and may
+    leave that word out ("it is now on 8443")."""
     found = asked_word(query)
     if found is None:
         return frozenset()
@@ -163,19 +170,38 @@ def names(text: str) -> list[str]:
     """The names `text` mentions, as index terms, in order: identifiers and proper names, not plain words. A raw
     token is a name when it is not a number and has `_ . / :` inside (`foo_bar`, `a.b`, `x/y.py`), mixes letters
     and digits (`Dune2-31`, `utf8`), has a capital after its first letter (`CircleCI`, `HTTPServer`), or starts
-    with a capital inside a sentence (after a word or a comma: "by Amy Ellis", "in Boston"; after a number it is
-    a date or a unit, "9 April")."""
-    out = []
+    with a capital inside a sentence (after a word or a comma: "by Amy Ellis", "in Boston"; after a title's period,
+    "Dr. Chen"; after a number it is a date or a unit, "9 April")."""
+    return list(dict.fromkeys(n for run in name_runs(text) for n in run))
+
+
+TITLES = frozenset("dr mr mrs ms prof st".split())  # "Dr." ends no sentence: "Dr. Chen" is one name
+
+
+def name_runs(text: str) -> list[list[str]]:
+    """The names of `text` (`names`, repeats kept) in runs of those said one after the other: "Osteria Romana",
+    "Dr. Chen" and "MacBook Air" are one name each."""
+    runs: list[list[str]] = []
+    last = -1  # where the previous name ended, if it was the token just before
     for m in _TOKEN.finditer(text):
         token = m.group()
         if _NUMBER.fullmatch(token):
+            last = -1
             continue
+        gap = text[last : m.start()] if last >= 0 else None
         before = text[max(0, m.start() - 16) : m.start()].rstrip()[-1:]
-        if _is_identifier(token) or (token[0].isupper() and (before.isalpha() or before == ",")):
-            whole = _expand(token)[:1]
-            if whole and whole[0] == token.lower() and whole[0] not in STOP_WORDS:
-                out.append(whole[0])
-    return list(dict.fromkeys(out))
+        titled = gap is not None and gap.strip() == "." and runs[-1][-1] in TITLES
+        name = _is_identifier(token) or (token[0].isupper() and (before.isalpha() or before == "," or titled))
+        whole = _expand(token)[:1] if name else ()
+        if whole and whole[0] == token.lower() and whole[0] not in STOP_WORDS:
+            if gap is not None and (not gap.strip() or titled):
+                runs[-1].append(whole[0])
+            else:
+                runs.append([whole[0]])
+            last = m.end()
+        else:
+            last = -1
+    return runs
 
 
 def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> list[str]:

@@ -614,7 +614,7 @@ class LAMMemory:
         if not said:
             return []
         best = max(said, key=lambda c: pool[c.position])
-        olds = old_values(best, query)
+        olds = [word for value in old_values(best, query) for word in value]
         counts = self.store.document_counts(olds) if olds else {}
         found = {
             p

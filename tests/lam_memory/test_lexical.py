@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lam_memory import lexical
-from lam_memory.lexical import indexed_max, query_terms, remove, search, terms
+from lam_memory.lexical import indexed_max, name_runs, names, query_terms, remove, search, terms
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 CHAT = [
@@ -109,6 +109,22 @@ def test_query_terms_read_a_verb_and_its_particle_as_the_compound_noun():
 
 
 # ---------------------------------------------------------------- FTS5 tokens
+
+
+@pytest.mark.parametrize(
+    "text, runs",
+    [
+        ("Team dinner Friday is at Osteria Romana.", [["friday"], ["osteria", "romana"]]),  # a name of two words
+        ("Maya sees Dr. Alvarez for her teeth.", [["dr", "alvarez"]]),  # a title's period ends no sentence
+        ("The X1 was backordered so Ravi's getting a MacBook Air.", [["x1"], ["ravi"], ["macbook", "air"]]),
+        ("Met Amy Ellis in Boston, then Lisbon.", [["amy", "ellis"], ["boston"], ["lisbon"]]),
+        ("We met on 9 April. Then we left.", []),  # after a number: a date; a sentence's first word: any word
+        ("Call `get_backoff_time` in retry.py", [["get_backoff_time"], ["retry.py"]]),  # identifiers too
+    ],
+)
+def test_name_runs(text, runs):
+    assert name_runs(text) == runs
+    assert names(text) == list(dict.fromkeys(n for run in runs for n in run))
 
 
 def test_fts5_keeps_terms_whole():

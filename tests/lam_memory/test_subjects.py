@@ -154,7 +154,7 @@ def test_an_assistant_answer_never_replaces_the_evidence():
         ("What's the port of the billing API?", {"port"}),
         ("What does the search API listen on?", set()),  # after a verb come the subject's words
         ("Where is the office?", set()),
-        ("What is Ivan Kowalski's employee badge number?", set()),  # a proper name names the subject
+        ("What is Ivan Kowalski's employee badge number?", {"number"}),  # whose: a determiner, the phrase's head
         ("Which CI system runs the builds?", {"ci"}),  # an acronym is a word
     ],
 )
@@ -908,7 +908,8 @@ def test_restated_restores_what_a_close_later_statement_leaves_out():
         ("What is the on-call phone number?", True),
         ("How many workers run the ingest?", True),
         ("How long is the free trial?", True),
-        ("What is Ivan's badge number?", False),  # a name first asks for nothing (`answer_terms`): left alone
+        ("What is Ivan's badge number?", True),  # a possessive name is a determiner: "number" is asked for
+        ("What is Ivan?", False),  # a name alone asks for nothing (`answer_terms`)
         ("Why did Joanna start baking?", False),
         ("How does John describe the season?", False),
         ("What does Jon plan to do at the opening?", False),  # a verb first: an event, not a value
