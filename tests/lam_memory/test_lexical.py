@@ -108,9 +108,6 @@ def test_query_terms_read_a_verb_and_its_particle_as_the_compound_noun():
     assert "setup" in query_terms("how to Set Up the dev box")
 
 
-# ---------------------------------------------------------------- FTS5 tokens
-
-
 @pytest.mark.parametrize(
     "text, runs",
     [
@@ -125,6 +122,9 @@ def test_query_terms_read_a_verb_and_its_particle_as_the_compound_noun():
 def test_name_runs(text, runs):
     assert name_runs(text) == runs
     assert names(text) == list(dict.fromkeys(n for run in runs for n in run))
+
+
+# ---------------------------------------------------------------- FTS5 tokens
 
 
 def test_fts5_keeps_terms_whole():
