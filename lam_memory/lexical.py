@@ -115,9 +115,9 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
     ("What is the max upload size?", "What is the on-call phone number?") the words up to a word of grammar, a
     name or the end are one noun phrase, and the asked word is its last, as English puts a phrase's head last
     (size, number; a participle after it is a verb: "What is the dog *named*?"); a possessive name is such an
-    article ("What is *Dana's* email address?": address). Read as the first, "on-call" was
-    the asked word, a statement could leave it out, and "The office phone number is 555-0100" marked the on-call
-    number superseded. The callers judge the word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
+    article ("What is *Dana's* email address?": address). Read as the first, "on-call" was the asked word, a
+    statement could leave it out, and "The office phone number is 555-0100" marked the on-call number superseded.
+    The callers judge the word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
     raw = _TOKEN.findall(query)
     words = [w.lower() for w in raw]
     for i, w in enumerate(words):

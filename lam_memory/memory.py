@@ -55,8 +55,8 @@ Facts restated in other words rarely share enough of their keys for that, so chu
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
 word the question asks for; a later statement that announces a change of the question's best statement, "we moved
 mobile builds to ...", shares its subject, and so does one that names the best statement's old value, "Adlon
-cancelled on us, so we're at the Michelberger instead", found by that name: `lam_memory.changes`); the latest
-statement of a subject is current, takes its group's top score, and the others are marked superseded by it. An
+cancelled on us, so we're at the Michelberger instead", found by that name or number: `lam_memory.changes`); the
+latest statement of a subject is current, takes its group's top score, and the others are marked superseded by it. An
 assistant's turn is never current over the evidence it restates. Both steps claim only what a reader could check
 (`subjects.replaced`): a chunk is superseded only by a later one that holds every query term it holds, the asked
 word aside; and for a question about what happened ("when did ...", "what has ... done": `subjects.asks_about_past`)

@@ -286,22 +286,9 @@ def test_a_verb_before_a_determiner_ends_the_thing(query):
 )
 def test_the_memory_follows_the_old_value_to_its_update(later, current):
     """Through `LAMMemory.search`: the update names nothing of the question, so only its old value finds it."""
-    turns = [
-        "We booked the Hotel Adlon for the Berlin trip.",
-        "Lunch with the design team ran long today.",
-        "Remember to water the plants on Thursday.",
-        later,
-        "The printer on the third floor is out of toner.",
-    ]
-    mem = chat_memory([("user", t) for t in turns])
-    hits = mem.search("Which hotel are we staying at in Berlin?", k=5)
-    adlon = next(h for h in hits if h.text == turns[0])
-    if current:
-        assert hits[0].text == later and adlon.superseded_by == hits[0].citation, [
-            (h.text, h.superseded_by) for h in hits
-        ]
-    else:
-        assert hits[0].text == turns[0] and adlon.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+    first = "We booked the Hotel Adlon for the Berlin trip."
+    between = ["Lunch with the design team ran long today.", "Remember to water the plants on Thursday."]
+    _follows("Which hotel are we staying at in Berlin?", [first, *between, later], current)
 
 
 @pytest.mark.parametrize(
@@ -314,22 +301,24 @@ def test_the_memory_follows_the_old_value_to_its_update(later, current):
 )
 def test_the_memory_follows_the_old_number_to_its_update(later, current):
     """Through `LAMMemory.search`: the best statement names two things (the ICE, Munich) and one long number."""
-    turns = [
-        "I'm on the 7:40 ICE to Munich for the conference.",
-        "Lunch with the design team ran long today.",
-        "The 7:40 is usually on time, fingers crossed.",
-        later,
-        "The printer on the third floor is out of toner.",
-    ]
-    mem = chat_memory([("user", t) for t in turns])
-    hits = mem.search("Which train do I take to the conference?", k=5)
-    train = next(h for h in hits if h.text == turns[0])
+    first = "I'm on the 7:40 ICE to Munich for the conference."
+    between = ["Lunch with the design team ran long today.", "The 7:40 is usually on time, fingers crossed."]
+    _follows("Which train do I take to the conference?", [first, *between, later], current)
+
+
+def _follows(query: str, turns: list[str], current: bool) -> None:
+    """A chat of `turns` (the first the best statement, the last its would-be update) and one more turn: the update
+    ranks first and marks the first superseded when `current`, else the first ranks first, unmarked."""
+    later = turns[-1]
+    mem = chat_memory([("user", t) for t in [*turns, "The printer on the third floor is out of toner."]])
+    hits = mem.search(query, k=5)
+    first = next(h for h in hits if h.text == turns[0])
     if current:
-        assert hits[0].text == later and train.superseded_by == hits[0].citation, [
+        assert hits[0].text == later and first.superseded_by == hits[0].citation, [
             (h.text, h.superseded_by) for h in hits
         ]
     else:
-        assert hits[0].text == turns[0] and train.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+        assert hits[0].text == turns[0] and first.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
 
 
 @pytest.mark.parametrize(
