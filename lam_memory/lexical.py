@@ -176,6 +176,9 @@ def names(text: str) -> list[str]:
 
 
 TITLES = frozenset("dr mr mrs ms prof st".split())  # "Dr." ends no sentence: "Dr. Chen" is one name
+MONTHS = "january february march april may june july august september october november december".split()
+DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+CALENDAR = frozenset(MONTHS + DAYS)  # a date names no thing: any fact may fall on a Thursday
 
 
 def name_runs(text: str) -> list[list[str]]:

@@ -54,15 +54,16 @@ unrelated evidence is ranked by similarity as before.
 Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
 grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
 word the question asks for; a later statement that announces a change of the question's best statement, "we moved
-mobile builds to ...", shares its subject, and so does one that names the best statement's old value, "Adlon
-cancelled on us, so we're at the Michelberger instead", found by that name or number: `lam_memory.changes`); the
-latest statement of a subject is current, takes its group's top score, and the others are marked superseded by it. An
-assistant's turn is never current over the evidence it restates. Both steps claim only what a reader could check
-(`subjects.replaced`): a chunk is superseded only by a later one that holds every query term it holds, the asked
-word aside; and for a question about what happened ("when did ...", "what has ... done": `subjects.asks_about_past`)
-or for some of several things ("what are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest
-statement still ranks first, but none is marked superseded: the older ones were true when made, or still are, and
-the question may ask for them. Keywords ("dentist appointment time", as an agent writes them for a search tool:
+mobile builds to ...", or is its next version in meaning, "Ben's car is in the shop, Lisa will take the kids",
+shares its subject, and so does one that names the best statement's old value, "Adlon cancelled on us, so we're at
+the Michelberger instead", found by that name or number: `lam_memory.changes`); the latest statement of a subject is
+current, takes its group's top score, and the others are marked superseded by it. An assistant's turn is never
+current over the evidence it restates. Both steps claim only what a reader could check (`subjects.replaced`): a
+chunk is superseded only by a later one that holds every query term it holds, the asked word aside; and for a
+question about what happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of
+several things ("what are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still
+ranks first, but none is marked superseded: the older ones were true when made, or still are, and the question may
+ask for them. Keywords ("dentist appointment time", as an agent writes them for a search tool:
 `subjects.is_question`) say no tense, so their latest statement ranks first but is marked current over the others
 only when it says itself that something changed (`changes.announces_change`). Order is time between writes and
 within a stream of messages, not inside a document read at once: the paragraphs of one `add` or ingest

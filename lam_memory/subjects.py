@@ -147,6 +147,7 @@ import torch
 from lam_memory.chunking import mostly_code
 from lam_memory.lexical import (
     AUXILIARIES,
+    CALENDAR,
     DETERMINERS,
     STOP_WORDS,
     answer_terms,
@@ -176,8 +177,9 @@ def is_statement(chunk: Chunk) -> bool:
 
 def named_subject(query: str) -> set[str]:
     """The names of the question's subject (`lexical.names` apart from the asked word): "bruno", "lindqvist" in
-    "which CI system runs the builds of Bruno Lindqvist's project?"."""
-    return set(names(query)) - answer_terms(query)
+    "which CI system runs the builds of Bruno Lindqvist's project?". A day or a month says when, not what: "Who is
+    driving the kids to soccer on *Saturday*?" is answered by "Lisa will take the kids to soccer"."""
+    return {n for n in names(query) if n.removesuffix("s") not in CALENDAR} - answer_terms(query)
 
 
 def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) -> list[Chunk]:
@@ -383,6 +385,8 @@ def restated(
 _PRONOUNS = frozenset("i we you they he she it me us them".split())
 GRAMMAR = _RUN_ENDS | _AFTER_HEAD | STOP_WORDS | _PRONOUNS | frozenset("so but and or then".split())
 _VERB_BEFORE = _PRONOUNS | AUXILIARIES | frozenset("is are was were am be been we're they're i'm you're".split())
+# Verbs that report what someone said or thinks: never a qualifier ("Coach *says* practice is at 6:30pm").
+_REPORTING = frozenset("say says told tells thinks reckons confirms mentions heard".split())
 
 
 _NUMBERS = frozenset("one two three four five six seven eight nine ten twelve twenty thirty hundred".split())
@@ -393,9 +397,10 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     with another) with a qualifier before it that is none of the question's words and does not say when (`family`:
     their stems and `WHEN`): "the *production* database", against "the new staging database" and "so Friday's
     dinner". What comes before the head's run of such words qualifies it unless it is a word of grammar, a verb in
-    the past, a value ("*5* replicas", "*three-week* sprints") or a mark. A word in -ing qualifies ("the
-    *onboarding* service", "the *billing* API") unless a verb, a pronoun or an auxiliary before it makes it a verb
-    ("finished *migrating* reporting")."""
+    the past, a value ("*5* replicas", "*three-week* sprints") or a mark, or a verb: one that reports ("Coach
+    *says* practice is ..."), or any word after a pronoun, an auxiliary or a pronoun's contraction ("*I'll grab*
+    Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing* API") unless a
+    verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting")."""
     raw = [t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
     tokens = [t.lower() for t in raw]
     for i, token in enumerate(tokens):
@@ -409,9 +414,21 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
         value = any(ch.isdigit() for ch in word) or word.split("-")[0] in _NUMBERS
         before = tokens[j - 1] if j > 0 else "."
         verb = word.endswith("ing") and (before in _VERB_BEFORE or participle(before))
-        if word[:1].isalnum() and (acronym or word not in GRAMMAR) and not (participle(word) or value or verb):
+        verb = verb or word in _REPORTING or _acts(before)
+        if word[:1].isalnum() and (acronym or not _grammar(word)) and not (participle(word) or value or verb):
             return True
     return False
+
+
+def _grammar(word: str) -> bool:
+    """A word of grammar, or a pronoun's contraction ("*we're* flying", "*I'll* grab")."""
+    return word in GRAMMAR or word.split("'")[0] in _PRONOUNS
+
+
+def _acts(word: str) -> bool:
+    """Whether the word after `word` is a verb: after a pronoun, an auxiliary or a pronoun's contraction ("I'll
+    *grab* Grandma", "we *use* Postgres")."""
+    return word in AUXILIARIES or word.split("'")[0] in _PRONOUNS
 
 
 def participle(word: str) -> bool:

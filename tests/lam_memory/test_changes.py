@@ -8,7 +8,7 @@ from lam_memory import LAMMemory
 from lam_memory.changes import announced, announces_change, old_values, value_kinds
 from lam_memory.subjects import is_question
 from lam_memory.types import Chunk
-from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, latest_first
+from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
 
 
 @pytest.mark.parametrize(
@@ -64,8 +64,11 @@ def test_value_kinds(text, kinds):
     assert value_kinds(text, "What is the value?") == kinds
 
 
-def test_a_name_the_question_says_is_no_value():
+def test_a_value_the_question_says_is_none_the_statement_gives():
     assert value_kinds("The mobile app is built on Bitrise.", "Does Bitrise build the app?") == set()
+    query = "Who is driving the kids to soccer on Saturday?"
+    assert value_kinds("Ben is driving the kids to soccer Saturday.", query) == set()
+    assert value_kinds("Ben is driving the kids to soccer Sunday.", query) == {"date"}
 
 
 def _statements(texts: list[str]) -> list[Chunk]:
@@ -78,9 +81,17 @@ def _held(query: str, chunks: list[Chunk]) -> dict[int, set[str]]:
     return dict(zip([c.position for c in chunks], held_terms(query, [c.text for c in chunks]), strict=True))
 
 
-def _announced(query: str, texts: list[str], relevance: list[float], naming: range = range(0)) -> dict[int, set[str]]:
+def _announced(
+    query: str, texts: list[str], relevance: list[float], naming: range = range(0), close: tuple = (), emb=None
+) -> dict[int, set[str]]:
+    """`announced` on statements whose embeddings (`emb`, by default) are orthogonal (no two close: only the
+    announced change links them), but for the pairs of indices in `close` (cosine 0.5: each the other's nearest)."""
     chunks = _statements(texts)
-    emb = torch.eye(len(texts))  # no two statements close: only the announced change links them
+    if emb is None:
+        emb = torch.eye(len(texts))
+        for i, j in close:
+            emb[i, j] = emb[j, i] = 1.0
+        emb = torch.nn.functional.normalize(emb, dim=1)
     return announced(query, chunks, _held(query, chunks), dict(enumerate(relevance)), emb, 0.6, 0.5, naming)
 
 
@@ -325,7 +336,7 @@ def _follows(query: str, turns: list[str], current: bool) -> None:
     "best, linked",
     [
         ("The X1 was backordered so Ravi's getting a MacBook Air.", True),  # names the old value, gives a new one
-        ("Ravi's getting a MacBook Air.", False),  # names no old value and no word of change: another order, maybe
+        ("Ravi's getting a MacBook Air.", False),  # names no old value, no word of change, not close: another order
         ("The X1 was backordered, Ravi is getting it in May.", False),  # names the old value, gives no new laptop
     ],
 )
@@ -336,6 +347,107 @@ def test_the_best_statement_revises_an_earlier_one_by_naming_its_value(best, lin
     texts = ["IT ordered Ravi a ThinkPad X1.", best, "Ravi returned the MacBook, he's on a Dell XPS now."]
     out = _announced(query, texts, [0.6, 0.6, 0.5])
     assert (out[0] == out[1] == out[2]) is linked, out
+
+
+@pytest.mark.parametrize(
+    "query, texts, close, linked",
+    [
+        (  # no word of change, but each is the other's nearest statement in its direction of time
+            "Who is driving the kids to soccer on Saturday?",
+            [
+                "Ben is driving the kids to soccer Saturday.",
+                "Ben's car is in the shop, Lisa will take the kids to soccer.",
+            ],
+            ((0, 1),),
+            True,
+        ),
+        (  # the same two, not close in meaning: nothing says the later one revises
+            "Who is driving the kids to soccer on Saturday?",
+            [
+                "Ben is driving the kids to soccer Saturday.",
+                "Ben's car is in the shop, Lisa will take the kids to soccer.",
+            ],
+            (),
+            False,
+        ),
+        (  # keywords say no tense: only a word of change links for them
+            "kids soccer Saturday driver",
+            [
+                "Ben is driving the kids to soccer Saturday.",
+                "Ben's car is in the shop, Lisa will take the kids to soccer.",
+            ],
+            ((0, 1),),
+            False,
+        ),
+        (  # another known thing where the earlier statement names the question's
+            "How many people are coming to the wedding?",
+            ["120 people are coming to the wedding.", "RSVPs closed, 57 people are coming to the reunion."],
+            ((0, 1),),
+            False,
+        ),
+        (  # no value and nothing of the subject but its name
+            "What is Dana Varga's employee badge number?",
+            ["Dana Varga's employee badge number is 777386.", "Dana Varga asked about the release notes."],
+            ((0, 1),),
+            False,
+        ),
+        (  # nor "project", the word before the name: "project Aurora" is the name
+            "When is the weekly sync for project Aurora?",
+            ["The weekly sync for project Aurora is on Tuesday at 11:30.", "Project Aurora needs a new logo."],
+            ((0, 1),),
+            False,
+        ),
+        (  # a value, but it revises a statement that gives none and names only the subject
+            "Which CI system runs the builds of Chen Petrov's project?",
+            ["Chen Petrov asked about the release notes.", "Chen Petrov has joined the Juniper-55 project."],
+            ((0, 1),),
+            False,
+        ),
+    ],
+)
+def test_next_versions_in_meaning_revise_without_a_word_of_change(query, texts, close, linked):
+    out = _announced(query, texts, [0.9, 0.7], close=close)
+    assert (out[0] == out[1]) is linked, out
+
+
+def test_versions_before_and_after_join_the_group():
+    """Three versions: the current one revises the first, its next version in meaning (cosine 0.9); the middle one,
+    nearest to the first (0.8, against 0.72 to the current one) and announcing its change, joins them."""
+    query = "What's the ticket price for the conference?"
+    texts = [
+        "Conference tickets are $299.",
+        "Early bird ended, tickets are $399 now.",
+        "They added a late tier, $449 for conference tickets.",
+    ]
+    emb = torch.tensor([[1.0, 0.0, 0.0], [0.8, 0.0, 0.6], [0.9, 0.436, 0.0]])
+    out = _announced(query, texts, [0.93, 0.45, 0.94], emb=emb)
+    assert out[0] == out[1] == out[2], out
+    emb[1] = torch.tensor([0.0, 0.0, 1.0])  # the middle one close to neither: left alone
+    assert _announced(query, texts, [0.93, 0.45, 0.94], emb=emb)[1] != out[0]
+
+
+def test_a_chunk_holding_only_the_questions_time_is_no_restatement():
+    """Among 150K tokens a LoCoMo turn about a summer trip had become the interns' current statement."""
+    query = "How many interns are joining this summer?"
+    texts = [
+        "We're getting 4 interns this summer.",
+        "Budget came through, 6 interns are joining this summer.",
+        "Max and I had a blast on our camping trip this summer!",
+    ]
+    out = _announced(query, texts, [0.9, 0.8, 0.5], close=((0, 1),))
+    assert out[0] == out[1] and out[2] == _held(query, _statements(texts))[2], out
+
+
+def test_nothing_revises_a_best_statement_about_another_such_thing():
+    query = "What is the current maximum batch size of the ledger ingest worker?"
+    texts = [
+        "The maximum batch size of the ledger ingest worker is 128.",
+        "After today's review the maximum batch size of the pricing ingest worker is 512.",
+        "Heads up, the maximum batch size of the ledger ingest worker has been changed to 256.",
+    ]
+    # the ledger worker's change revises the pricing worker's statement (they share all of its words); the chain
+    # would then take the earlier ledger statement too, nearest to the change, and no statement would name more
+    assert _announced(query, texts, [0.80, 0.95, 0.85], close=((0, 2),)) == _held(query, _statements(texts))
 
 
 def test_the_best_statement_revises_the_most_relevant_earlier_one():
@@ -670,7 +782,6 @@ SEALED_2_OTHER = [
 ]
 SEALED_2_MISSED = {
     "Who is handling the Henderson account?",
-    "What is the dress code for the gala?",
     "Who is presenting the roadmap at the all-hands?",
 }
 
@@ -773,7 +884,6 @@ DEVELOPMENT = [
 ]
 DEVELOPMENT_MISSED = {
     "What's the address of the new office?",
-    "Who's our contact at Stripe?",
     "What's the on-call escalation number?",
 }
 
@@ -1093,11 +1203,7 @@ SEALED_4_OTHER = [
     ),
 ]
 SEALED_4_MISSED = {
-    "Who is driving the kids to soccer on Saturday?",
-    "Where is the company holiday party?",
     "What's the ticket price for the conference?",
-    "Which branch is production deployed from?",
-    "When does the pool close for the season?",
     "Which caterer is doing the wedding?",
 }
 SEALED_5 = [
@@ -1201,12 +1307,316 @@ SEALED_5_OTHER = [
         "Jules",
     ),
 ]
-SEALED_5_MISSED = {
-    "What's the cap on team headcount this year?",
-    "Who hosts Thanksgiving this year?",
-    "How long is the warranty on the fridge?",
-    "What's the max dosage for the dog's meds?",
-}
+SEALED_5_MISSED: set[str] = set()  # at seed 7; at seed 8, "Which editor does the team standardize on?"
+
+
+# A sixth, seventh and eighth sealed set, written on 2026-12-05 (a session after the fifth). The sixth (12 changes, 6
+# other things, LoCoMo conversations 2 and 6) and the seventh (9 and 8) before that session's rule, an update said
+# with no word of change linked as the next version in meaning (`changes.announced`: the later statement's nearest
+# earlier statement and the earlier one's nearest later one); the eighth (3 and 1) after it was final. The sixth's
+# misses were read while it was designed (so it is no evidence of generalization); the seventh was measured by counts
+# only until the rule was final; the eighth was run once with the commit before (e735bc0) and once with it. Current
+# first with the older ones marked, two seeds of insertion points each:
+#   sixth 7 / 7 -> 11 / 11 of 12, other things 6 / 6 -> 6 / 6;
+#   seventh 7 / 7 -> 11 / 11 of 12, other things 5 / 5 -> 5 / 5 of 6 (the staging server's change marks the
+#   production server's address both times: "Rebuilt staging, the server is 10.0.4.22 now", a word of change, and
+#   "staging" names the server only across a comma);
+#   eighth 9 / 9 -> 12 / 12 of 12, other things 6 / 6 -> 6 / 6.
+# The earlier sets, with it: fourth 10 -> 14 of 16 (seeds 3, 4), fifth 8 / 7 -> 12 / 11 of 12 (seeds 7, 8), second
+# 13 -> 14 of 16, the first and third unchanged, other things unchanged. Missed: "Elm Street deal fell apart, we
+# signed at 88 Canal Street" (names the old value, but neither a word of change nor the question's words bring it
+# among the candidates); a middle version that does not name the question's Emma ("Recital got moved up to May 2":
+# only statements naming the question's names are versions of what it asks, `subjects.about_named`).
+SEALED_6 = [
+    (
+        "What's the wifi password at the cabin?",
+        ["Cabin wifi password is pinecone42.", "Landlord reset the router, cabin wifi is now birchwood7."],
+        "birchwood7",
+    ),
+    (
+        "Who is picking up Grandma from the airport?",
+        [
+            "Tom is picking Grandma up from the airport Friday.",
+            "Tom's flight got delayed, I'll grab Grandma from the airport myself.",
+        ],
+        "myself",
+    ),
+    (
+        "When is the quarterly board meeting?",
+        ["Quarterly board meeting is March 14.", "Board meeting slipped a week, it's March 21."],
+        "March 21",
+    ),
+    ("What's our monthly rent?", ["Rent is $2,100 a month.", "New lease signed, rent is $2,250 a month."], "$2,250"),
+    (
+        "Which vet do we take Biscuit to?",
+        [
+            "Biscuit goes to Dr. Patel at Oakwood Vet.",
+            "We've been taking Biscuit to Riverside Animal Clinic since Oakwood closed.",
+        ],
+        "Riverside",
+    ),
+    (
+        "What's the deadline for the grant application?",
+        [
+            "Grant application is due Oct 1.",
+            "Foundation gave everyone two extra weeks, grant application due Oct 15.",
+            "Got a personal extension from the program officer, our grant application is due Oct 29.",
+        ],
+        "Oct 29",
+    ),
+    (
+        "Which database does the billing service use?",
+        ["Billing service runs on MySQL.", "Billing finished the Postgres migration last night."],
+        "Postgres",
+    ),
+    (
+        "How many people are coming to the reunion?",
+        ["We have 40 people coming to the reunion.", "RSVPs closed, 57 people are coming to the reunion."],
+        "57",
+    ),
+    (
+        "Who's on call this weekend?",
+        ["Priya has on-call this weekend.", "Priya and Dev traded, Dev has on-call this weekend."],
+        "Dev has",
+    ),
+    (
+        "What's the address of the new office?",
+        ["New office is at 12 Elm Street.", "Elm Street deal fell apart, we signed at 88 Canal Street."],
+        "88 Canal",
+    ),
+    (
+        "What time is soccer practice?",
+        ["Soccer practice is at 5pm.", "Coach says practice is 6:30pm from next week on."],
+        "6:30pm",
+    ),
+    (
+        "Which airline are we flying to Lisbon?",
+        ["We're flying TAP to Lisbon.", "Booked Lisbon on Iberia in the end, TAP was too pricey."],
+        "Iberia",
+    ),
+]
+SEALED_6_OTHER = [
+    (
+        "What's the wifi password at the office?",
+        ["Office wifi password is quartz19.", "Landlord reset the router, cabin wifi is now birchwood7."],
+        "quartz19",
+    ),
+    (
+        "When is the quarterly sales review?",
+        ["Quarterly sales review is March 10.", "Board meeting slipped a week, it's March 21."],
+        "March 10",
+    ),
+    (
+        "Which database does the search service use?",
+        ["Search service runs on Elasticsearch.", "Billing finished the Postgres migration last night."],
+        "Elasticsearch",
+    ),
+    (
+        "What time is swim practice?",
+        ["Swim practice is at 7am.", "Coach says soccer practice is 6:30pm from next week on."],
+        "7am",
+    ),
+    (
+        "How many people are coming to the wedding?",
+        ["120 people are coming to the wedding.", "RSVPs closed, 57 people are coming to the reunion."],
+        "120",
+    ),
+    (
+        "Which airline are we flying to Rome?",
+        ["We're flying ITA to Rome.", "Booked Lisbon on Iberia in the end, TAP was too pricey."],
+        "ITA",
+    ),
+]
+SEALED_6_MISSED = {"What's the address of the new office?"}
+SEALED_7 = [
+    (
+        "What's the name of the babysitter?",
+        ["Our babysitter is Hannah from next door.", "Hannah left for college, so Chloe babysits for us now."],
+        "Chloe",
+    ),
+    (
+        "How much is the daycare per month?",
+        ["Daycare is $1,400 a month.", "Daycare sent the new rates: $1,550 a month starting September."],
+        "$1,550",
+    ),
+    (
+        "Where are we having book club this month?",
+        ["Book club is at Sara's place this month.", "Sara's kitchen is torn up, book club will be at Meg's."],
+        "Meg's",
+    ),
+    (
+        "What's the staging server's IP?",
+        ["Staging server is at 10.0.3.17.", "Rebuilt staging, the server is 10.0.4.22 now."],
+        "10.0.4.22",
+    ),
+    (
+        "Who is the point of contact at Globex?",
+        ["Our contact at Globex is Karen Liu.", "Karen Liu left Globex; we deal with Raj Mehta there."],
+        "Raj Mehta",
+    ),
+    (
+        "When is Emma's recital?",
+        [
+            "Emma's recital is on May 9.",
+            "Recital got moved up to May 2 because of the gym renovation.",
+            "School emailed: Emma's recital is May 3 after all, evening slot.",
+        ],
+        "May 3",
+    ),
+    (
+        "What's the limit on the corporate card?",
+        ["Corporate card limit is $5,000.", "Finance bumped my corporate card to $8,000."],
+        "$8,000",
+    ),
+    (
+        "Which gym does Carlos go to?",
+        ["Carlos works out at Iron Temple.", "Carlos joined Equinox downtown, closer to work."],
+        "Equinox",
+    ),
+    ("What's the on-call phone number?", ["On-call phone is 555-0199.", "New on-call number is 555-0177."], "555-0177"),
+    (
+        "How many vacation days do I have left?",
+        ["I've got 12 vacation days left.", "Took the week in Maine, so 7 vacation days left."],
+        "7 vacation",
+    ),
+    (
+        "What language is the new service written in?",
+        ["The new service is written in Go.", "We rewrote the new service in Rust over the summer."],
+        "Rust",
+    ),
+    (
+        "When is the kitchen remodel supposed to finish?",
+        [
+            "Contractor says the kitchen remodel finishes June 30.",
+            "Cabinets are late, kitchen remodel won't finish before August 15.",
+        ],
+        "August 15",
+    ),
+]
+SEALED_7_OTHER = [
+    (
+        "What's the name of the dog walker?",
+        ["Our dog walker is Pete.", "Hannah left for college, so Chloe babysits for us now."],
+        "Pete",
+    ),
+    (
+        "What's the production server's IP?",
+        ["Production server is at 10.0.1.5.", "Rebuilt staging, the server is 10.0.4.22 now."],
+        "10.0.1.5",
+    ),
+    ("When is Noah's recital?", ["Noah's recital is on June 12.", "Emma's recital got moved up to May 2."], "June 12"),
+    (
+        "What's the limit on the travel card?",
+        ["Travel card limit is $3,000.", "Finance bumped my corporate card to $8,000."],
+        "$3,000",
+    ),
+    (
+        "What language is the billing service written in?",
+        ["The billing service is written in Java.", "We rewrote the new service in Rust over the summer."],
+        "Java",
+    ),
+    (
+        "When is the bathroom remodel supposed to finish?",
+        ["Bathroom remodel finishes May 20.", "Cabinets are late, kitchen remodel won't finish before August 15."],
+        "May 20",
+    ),
+]
+SEALED_7_MISSED = {"When is Emma's recital?"}
+SEALED_7_OTHER_MISSED = {"What's the production server's IP?"}
+SEALED_8 = [
+    (
+        "What's Mom's phone number?",
+        ["Mom's number is 555-0134.", "mom got a new phone, her number is 555-0188"],
+        "555-0188",
+    ),
+    (
+        "Which pharmacy fills Dad's prescriptions?",
+        ["Dad's prescriptions go through the CVS on Main.", "Dad's prescriptions are at Walgreens since CVS closed"],
+        "Walgreens",
+    ),
+    (
+        "What time does the daycare close?",
+        ["Daycare closes at 6pm.", "heads up daycare closes at 5:30pm starting Monday"],
+        "5:30pm",
+    ),
+    (
+        "Who is leading the hiring committee?",
+        ["Ana leads the hiring committee.", "Ana stepped down, Marcus is leading the hiring committee"],
+        "Marcus",
+    ),
+    (
+        "What's the capacity of the main conference room?",
+        ["The main conference room seats 12.", "After the remodel the main conference room seats 20."],
+        "20",
+    ),
+    (
+        "Which cloud region hosts the analytics cluster?",
+        ["Analytics cluster runs in us-west-2.", "analytics cluster lives in eu-central-1 after the move"],
+        "eu-central-1",
+    ),
+    (
+        "How much is the gym membership?",
+        ["Gym membership is $45 a month.", "gym sent a notice: membership is $52 a month from January"],
+        "$52",
+    ),
+    (
+        "When is the car due for service?",
+        ["Car is due for service in March.", "Mechanic says the car isn't due for service until June."],
+        "June",
+    ),
+    (
+        "What's the name of our landlord?",
+        ["Our landlord is Mr. Okafor.", "Building got sold, our landlord is Greenway Properties."],
+        "Greenway",
+    ),
+    (
+        "Which school does Nina attend?",
+        ["Nina attends Lincoln Elementary.", "Nina started at Roosevelt Middle this fall."],
+        "Roosevelt",
+    ),
+    (
+        "What's the password for the shared drive?",
+        ["Shared drive password is maple-77.", "IT locked the shared drive, new password is cedar-19."],
+        "cedar-19",
+    ),
+    (
+        "How many interns are joining this summer?",
+        ["We're getting 4 interns this summer.", "Budget came through, 6 interns are joining this summer."],
+        "6 interns",
+    ),
+]
+SEALED_8_OTHER = [
+    (
+        "What's Dad's phone number?",
+        ["Dad's number is 555-0161.", "mom got a new phone, her number is 555-0188"],
+        "555-0161",
+    ),
+    (
+        "What time does the after-school program close?",
+        ["After-school program closes at 6:30pm.", "heads up daycare closes at 5:30pm starting Monday"],
+        "6:30pm",
+    ),
+    (
+        "Who is leading the budget committee?",
+        ["Priya leads the budget committee.", "Ana stepped down, Marcus is leading the hiring committee"],
+        "Priya",
+    ),
+    (
+        "What's the capacity of the small conference room?",
+        ["The small conference room seats 6.", "After the remodel the main conference room seats 20."],
+        "seats 6",
+    ),
+    (
+        "Which school does Leo attend?",
+        ["Leo attends Hillside Elementary.", "Nina started at Roosevelt Middle this fall."],
+        "Hillside",
+    ),
+    (
+        "How many interns are joining the design team?",
+        ["The design team is getting 2 interns.", "Budget came through, 6 interns are joining this summer."],
+        "2 interns",
+    ),
+]
 
 
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
@@ -1221,6 +1631,12 @@ _SEALED = {
     "fourth-other": (7, SEALED_4_OTHER, set(), (3, 4)),
     "fifth": (0, SEALED_5, SEALED_5_MISSED, (7, 8)),
     "fifth-other": (5, SEALED_5_OTHER, set(), (7, 8)),
+    "sixth": (2, SEALED_6, SEALED_6_MISSED, (11, 12)),
+    "sixth-other": (6, SEALED_6_OTHER, set(), (11, 12)),
+    "seventh": (9, SEALED_7, SEALED_7_MISSED, (13, 14)),
+    "seventh-other": (8, SEALED_7_OTHER, SEALED_7_OTHER_MISSED, (13, 14)),
+    "eighth": (3, SEALED_8, set(), (15, 16)),
+    "eighth-other": (1, SEALED_8_OTHER, set(), (15, 16)),
 }
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
@@ -1241,20 +1657,51 @@ def _cases(*names: str, seeds: int = 1) -> list:
     ]
 
 
-@pytest.mark.parametrize("name, seed, query, versions, current", _cases("first", "second", "third", "fourth", "fifth"))
-def test_sealed_changes(name, seed, query, versions, current, request):
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_last_two_sealed_sets_among_150k_tokens_of_chat_with_pasted_code(seed):
+    """The seventh and eighth sets together (24 changes, two with three versions), as the issue measured held-out
+    chat: among ~150K tokens of LoCoMo turns and pasted standard-library code. The latest version ranks above every
+    older one in 23 of 24 at both seeds (17-18 before the next version in meaning), first with the older ones marked
+    in 21 / 22 (15 / 15 before); the misses: the recital's middle version, a LoCoMo turn ranked over the book club,
+    and the seventh set's daycare rates taken for the eighth set's daycare hours (both start "starting ...")."""
+    changes = SEALED_7 + SEALED_8
+    mem = chat_with_pastes(changes, seed)
+    outranks = marked = 0
+    for query, versions, current in changes:
+        hits = mem.search(query, k=8)
+        rank = {h.text: i for i, h in enumerate(hits)}
+        latest = rank.get(versions[-1], len(hits))
+        outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
+        older = [h for h in hits if h.text in versions[:-1]]
+        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+    assert outranks >= 23 and marked >= 21, (outranks, marked)
+
+
+def _known_miss(name: str, query: str, request) -> None:
     if query in _SEALED[name][2]:
         request.applymarker(
             pytest.mark.xfail(strict=True, reason="known limits of changes (module doc, test comments)")
         )
+
+
+@pytest.mark.parametrize(
+    "name, seed, query, versions, current",
+    _cases("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"),
+)
+def test_sealed_changes(name, seed, query, versions, current, request):
+    _known_miss(name, query, request)
     latest_first(_sealed_chat(name, seed), query, versions, current)
 
 
 @pytest.mark.parametrize(
     "name, seed, query, texts, answer",
-    _cases("first-other", "second-other", "third-other", "fourth-other", "fifth-other", seeds=2),
+    _cases(
+        *(f"{n}-other" for n in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")), seeds=2
+    ),
 )
-def test_sealed_other_things_keep_the_answer(name, seed, query, texts, answer):
+def test_sealed_other_things_keep_the_answer(name, seed, query, texts, answer, request):
+    _known_miss(name, query, request)
     hits = _sealed_chat(name, seed).search(query, k=8)
     assert answer in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
 

@@ -17,8 +17,10 @@ from lam_memory.subjects import (
     definites,
     held_terms,
     is_statement,
+    named_subject,
     naming_verb,
     optional_terms,
+    qualified_otherwise,
     question_verb,
     restated,
     subject_groups,
@@ -120,6 +122,34 @@ def test_statements_without_the_named_subject_are_not_one_subject():
     hits = mem.search("Which CI system runs the builds of Bruno Lindqvist's project?", k=5)
     assert any("Travis" in h.text for h in hits)
     assert all(h.superseded_by is None for h in hits), [(h.text, h.superseded_by) for h in hits]
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("Which CI system runs the builds of Bruno Lindqvist's project?", {"bruno", "lindqvist"}),
+        ("Who is driving the kids to soccer on Saturday?", set()),  # a day says when, not what
+        ("What instrument is Tim learning to play in December?", {"tim"}),
+    ],
+)
+def test_named_subject(query, named):
+    assert named_subject(query) == named
+
+
+@pytest.mark.parametrize(
+    "text, heads, qualified",
+    [
+        ("We scaled the staging cluster down to 2 replicas.", {"cluster"}, True),  # another cluster
+        ("The invoicing service's on-call engineer is now Emeka.", {"servic"}, True),
+        ("Tom's flight got delayed, I'll grab Grandma from the airport myself.", {"grandma"}, False),  # a verb
+        ("We're flying TAP to Lisbon.", {"fly"}, False),  # a pronoun's contraction is grammar
+        ("Coach says practice is 6:30pm from next week on.", {"practic"}, False),  # a verb that reports
+        ("We use Postgres for billing now.", {"postgr"}, False),  # a word after a pronoun is a verb
+    ],
+)
+def test_qualified_otherwise(text, heads, qualified):
+    family = {"cluster", "servic", "grandma", "airport", "lisbon", "practic", "postgr", "fly"}
+    assert qualified_otherwise(text, heads, family) is qualified
 
 
 def test_an_assistant_answer_never_replaces_the_evidence():
@@ -946,12 +976,10 @@ def test_a_later_code_paste_is_not_a_newer_statement():
     assert stale.superseded_by == hits[0].citation
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 1])
-def test_changed_facts_among_150k_tokens_of_chat_with_pasted_code(seed):
-    """The changes above at scale, as users meet them: each version placed at random among ~150K cl100k tokens of
-    LoCoMo turns and standard-library functions pasted into chat (`here is x.py:` and a fenced block), 40% pastes.
-    Every change's current value ranks first and is in a 1,500-token context ahead of the values it replaced."""
+def chat_with_pastes(changes: list, seed: int, tokens: int = 150_000) -> LAMMemory:
+    """A chat of ~`tokens` cl100k tokens of LoCoMo turns and standard-library functions pasted into chat (`here is
+    x.py:` and a fenced block, 40% pastes), with the statements of `changes` ((question, statements oldest first,
+    value)) placed at random, in their order."""
     import ast
     import random
     import sysconfig
@@ -971,17 +999,26 @@ def test_changed_facts_among_150k_tokens_of_chat_with_pasted_code(seed):
                 if 20 < len(segment) < 3000:
                     pastes.append(f"here is {path.name}:\n```python\n{segment}\n```")
     rng.shuffle(pastes)
-    chat, tokens = [], 0
-    while tokens < 150_000:
+    chat, count = [], 0
+    while count < tokens:
         pick = rng.random() < 0.6
         text = turns[len(chat) % len(turns)] if pick else pastes[len(chat) % len(pastes)]
         chat.append(text)
-        tokens += count_tokens(text)
-    for _, versions, _ in CHANGES + UNSEEN:
+        count += count_tokens(text)
+    for _, versions, _ in changes:
         at = sorted(rng.sample(range(len(chat)), len(versions)))
         for offset, (i, text) in enumerate(zip(at, versions, strict=True)):
             chat.insert(i + offset, text)
-    mem = chat_memory([("user", t) for t in chat])
+    return chat_memory([("user", t) for t in chat])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_changed_facts_among_150k_tokens_of_chat_with_pasted_code(seed):
+    """The changes above at scale, as users meet them: each version placed at random among ~150K cl100k tokens of
+    LoCoMo turns and standard-library functions pasted into chat (`chat_with_pastes`). Every change's current value
+    ranks first and is in a 1,500-token context ahead of the values it replaced."""
+    mem = chat_with_pastes(CHANGES + UNSEEN, seed)
     for query, versions, current in CHANGES + UNSEEN:
         hits = mem.search(query, k=8)
         assert current in hits[0].text and hits[0].superseded_by is None, (query, [h.text[:50] for h in hits])
