@@ -361,17 +361,17 @@ def announced(
         and any(_replaces_value(c, old, kinds, query) for old in olds)
     ]
     if question and one:  # and the versions before or after them: each nearest to one of the group
-        linked = {best.position, *(c.position for c in one)}
+        group = {c.position: c for c in [best, *one]}
         grew = True
         while grew:
             grew = False
             for c in order:
-                x = next((x for x in [best, *one] if x.position == nearest.get(c.position)), None)
-                if c.position in linked or x is None or other(c):
+                x = group.get(nearest.get(c.position, -1))
+                if c.position in group or x is None or other(c):
                     continue
                 if revises(c, x) if c.position > x.position else revises(x, c):
                     one.append(c)
-                    linked.add(c.position)
+                    group[c.position] = c
                     grew = True
     linked = {best.position, *(c.position for c in one)}
     if not one or any(top < held[c.position] - optional for c in order if c.position not in linked):

@@ -649,11 +649,7 @@ class LAMMemory:
         by = {c.position: c for c in statements}
         out = []
         for group, owner in groups:  # "What time ...": the latest statement that gives a time is current
-            giving = [
-                p
-                for p in group
-                if p <= owner and by[p].role not in ANSWER_ROLES and value_kinds(by[p].text, query) & asked
-            ]
+            giving = [p for p in group if by[p].role not in ANSWER_ROLES and value_kinds(by[p].text, query) & asked]
             out.append((group, owner if not giving or owner in giving else max(giving)))
         return out
 

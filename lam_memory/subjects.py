@@ -420,15 +420,20 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     return False
 
 
+def _pronoun(word: str) -> bool:
+    """A pronoun or its contraction ("we", "*we're* flying", "*I'll* grab")."""
+    return word.split("'")[0] in _PRONOUNS
+
+
 def _grammar(word: str) -> bool:
-    """A word of grammar, or a pronoun's contraction ("*we're* flying", "*I'll* grab")."""
-    return word in GRAMMAR or word.split("'")[0] in _PRONOUNS
+    """A word of grammar, or a pronoun's contraction."""
+    return word in GRAMMAR or _pronoun(word)
 
 
 def _acts(word: str) -> bool:
-    """Whether the word after `word` is a verb: after a pronoun, an auxiliary or a pronoun's contraction ("I'll
-    *grab* Grandma", "we *use* Postgres")."""
-    return word in AUXILIARIES or word.split("'")[0] in _PRONOUNS
+    """Whether the word after `word` is a verb: after a pronoun, its contraction or an auxiliary ("I'll *grab*
+    Grandma", "we *use* Postgres")."""
+    return word in AUXILIARIES or _pronoun(word)
 
 
 def participle(word: str) -> bool:
