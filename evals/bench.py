@@ -44,7 +44,7 @@ def _encoder_row(
     model: str, tokens: int, batch: int, threads: int, precision: str, device: str = "cpu", op: str = "auto"
 ) -> dict:
     """One row; `precision` "fp32" or "bf16" (LAM: bf16 dense-layer weights; MiniLM: torch.autocast to bf16);
-    `op` the LAM recurrence's path (LAM_OP: auto, torch or fla)."""
+    `op` the LAM recurrence's path (LAM_OP: auto, torch, fla or c)."""
     import contextlib
 
     import torch
@@ -100,7 +100,7 @@ def _encoder_row(
         run()
         times.append(time.perf_counter() - start)
     seconds = statistics.median(times)
-    path = ("fla" if use_fla(torch.empty(0, device=device)) else "torch") if model == "lam" else "-"
+    path = "-" if model != "lam" else "c" if op == "c" else "fla" if use_fla(torch.empty(0, device=device)) else "torch"
     return {"model": model, "op": path, "device": device, "precision": precision, "tokens_per_input": tokens,
             "batch": batch, "seconds": round(seconds, 4), "runs": len(times),
             "tokens_per_s": round(counted / seconds, 1), "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
@@ -114,16 +114,21 @@ def _isolated(fn, *args) -> dict:
 def bench_encoder(threads: int, quick: bool = False, device: str = "cpu") -> dict:
     """Batched rows for LAM and MiniLM in both precisions; streamed rows for LAM in its default precision
     (`load_encoder()`: bf16 dense layers on CUDA and where the CPU does bf16 natively). On CUDA, LAM's batched rows
-    run on both paths of the recurrence (fla's kernels where fla-core is installed, and plain torch)."""
+    run on both paths of the recurrence (fla's kernels where fla-core is installed, and plain torch); on the CPU,
+    on the compiled kernel where it builds (`lam_memory.ops.cpu`) and on plain torch."""
     import torch
 
+    from lam_memory.config import EncoderConfig
     from lam_memory.encoder import native_bf16, pick_device
-    from lam_memory.ops import fla
+    from lam_memory.ops import cpu, fla
 
     pick_device(device)  # a one-line error for a device this machine lacks
     cuda = device == "cuda"
     default = "bf16" if cuda or native_bf16() else "fp32"
-    ops = ("fla", "torch") if cuda and fla.available() else ("torch",)
+    if cuda:
+        ops = ("fla", "torch") if fla.available() else ("torch",)
+    else:
+        ops = ("c", "torch") if cpu.library(EncoderConfig().head_dim) is not None else ("torch",)
     # CPU rows each run in a fresh process (their own peak RSS); GPU rows share this one, since every new process
     # would compile and autotune fla's Triton kernels again (minutes for a --quick run on an H200)
     call = _isolated if not cuda else lambda fn, *args: fn(*args)

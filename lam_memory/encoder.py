@@ -32,13 +32,19 @@ the weights on the GPU, bf16 dense layers by default there; `encode` and `encode
 weights' device and return CPU tensors. The recurrence then runs flash-linear-attention's kernels where `fla-core`
 is installed (`lam_memory.ops`). The memory's own state, archive and index stay on the CPU.
 
-Chunk length (speed only: the results agree to float rounding). The chunkwise op pads every row to a multiple of
-its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches: chat messages,
-code and prose chunks, and every backward head) use `EncoderConfig.short_chunk` = 8, where padding is the larger
-cost (a 35-piece message pads to 40 instead of 48); longer spans (`encode_stream`) keep the op's 16, where the
-steps are. Alternating the two in one process on this project's 2-core host, 8 instead of 16 encoded the 64K-token
-code, prose and chat workloads of `lam bench workloads` 2-7% faster, with 512 x 32 unchanged; a 22K-token stream
-was 10% slower with 8, hence the split.
+The recurrence on the CPU. At inference the mixer hands its fused projection to one compiled call per layer
+(`lam_memory.ops.cpu`: C built on first use with the system compiler), which does the gate math, both
+directions and the backward heads' reversal token by token with each head's state in L1 cache, and writes the
+outputs in the group norm's layout; where no compiler is found, with autograd, or with LAM_OP=torch, the torch
+path below runs instead (same equations; tests/lam_memory/test_ops_cpu.py pins the two together).
+
+Chunk length on the torch path (speed only: the results agree to float rounding). The chunkwise op pads every row to
+a multiple of its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches:
+chat messages, code and prose chunks, and every backward head) use `EncoderConfig.short_chunk` = 8, where padding is
+the larger cost (a 35-piece message pads to 40 instead of 48); longer spans (`encode_stream`) keep the op's 16,
+where the steps are. Alternating the two in one process on this project's 2-core host, 8 instead of 16 encoded the
+64K-token code, prose and chat workloads of `lam bench workloads` 2-7% faster, with 512 x 32 unchanged; a 22K-token
+stream was 10% slower with 8, hence the split.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ from torch import Tensor, nn
 
 from lam_memory import LAMError
 from lam_memory.config import EncoderConfig
-from lam_memory.ops import CHUNK, lam_attention
+from lam_memory.ops import CHUNK, cpu, lam_attention
 from lam_memory.threads import CoreShare
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -211,6 +217,10 @@ class LAMMixer(nn.Module):
         half, width = HEADS // 2, 3 * HEAD_DIM + 4
         weight, bias, packed = self._projection()
         proj = linear(x.to(weight.dtype), weight, bias, packed).view(B, T, HEADS, width)
+        mix = 0.5 * torch.sigmoid(self.mix_logit)
+        if cpu.use_kernel(x, HEAD_DIM):  # the whole recurrence in one compiled call (lam_memory/ops/cpu.py)
+            o, S = cpu.lam_mixer(proj, lengths, state, mix, BLOCK, self.cfg.mix_every)
+            return self.dense(self.norm(o).view(B, T, self.cfg.hidden)), S
         # Backward heads see the span as nb rows of one block each, reversed inside the block's length (pads stay
         # at the end). Projections are per token, so reversing them equals projecting reversed x.
         nb, Tb = -(-T // BLOCK), min(T, BLOCK)
@@ -220,7 +230,6 @@ class LAMMixer(nn.Module):
         if nb * Tb > T:  # a short last block: pad it to Tb (F.pad copies even when it pads nothing)
             back = F.pad(back, (0, 0, 0, 0, 0, nb * Tb - T))
         back = torch.gather(back.reshape(B * nb, Tb, half, width), 1, rev.expand(-1, -1, half, width)).transpose(1, 2)
-        mix = 0.5 * torch.sigmoid(self.mix_logit)
         if nb == 1:  # one recurrence call for all heads
             heads = x.new_empty(B, HEADS, T, width)  # float32, whatever the projection's dtype
             heads[:, :half] = proj[:, :, :half].transpose(1, 2)

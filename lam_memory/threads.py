@@ -5,7 +5,9 @@ its slowest member. The LAM encoder makes many small calls (the recurrence's chu
 When another process (the local LLM decoding, a build, a test run) takes a core, one member of a two-thread team
 waits for the scheduler at every barrier while the other spins: on 2 cores beside two busy processes, code ingest
 fell from 5,911 cl100k tokens/s to 1,021 at a fixed 2 threads, and ran at 2,080 with this policy
-(`lam bench workloads`; docs/RESULTS.md, "Ingest by workload").
+(`lam bench workloads`; docs/RESULTS.md, "Ingest by workload"). The compiled CPU kernel (`lam_memory.ops.cpu`)
+made the recurrence one call per layer, but the dense layers' teams still meet at barriers: with the kernel, a fixed
+2 threads beside two busy processes slowed code / prose / chat ingest 4.5x / 3.1x / 5.3x, this policy 2.6x each.
 
 So between encoder batches `CoreShare` measures how much CPU the rest of the machine used since the last batch
 (the kernel's busy time from /proc/stat minus this process's own CPU time, spinning included) and the next batch

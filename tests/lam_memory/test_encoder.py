@@ -134,9 +134,11 @@ def test_batch_composition_does_not_change_embeddings(lam):
     assert (leaked - alone[0]).abs().max() > 20 * bound  # the bound would catch a leak of that size
 
 
-def test_short_chunk_is_a_speed_knob_only():
+def test_short_chunk_is_a_speed_knob_only(monkeypatch):
     """Rows of at most one block run the recurrence in chunks of `short_chunk`, longer spans in the op's 16: the
-    embeddings are the same either way (float32, to rounding), for short texts and for a text of several blocks."""
+    embeddings are the same either way (float32, to rounding), for short texts and for a text of several blocks.
+    (The torch path's knob: the compiled CPU kernel has no chunks.)"""
+    monkeypatch.setenv("LAM_OP", "torch")
     texts = ["hi", "A man is playing a guitar.", "def area(r):\n    return 3.14159 * r * r", "x " * 700]
     assert EncoderConfig().short_chunk == 8
     outs = [_with_config(load_encoder(bf16=False), short_chunk=chunk).encode(texts) for chunk in (8, 16, 64)]
@@ -265,10 +267,12 @@ def test_malloc_tuning_applies_unless_opted_out(monkeypatch):
     assert tune_malloc() is False
 
 
-def test_padding_does_not_leak_into_real_tokens(lam):
+@pytest.mark.parametrize("op", ["torch", "auto"])
+def test_padding_does_not_leak_into_real_tokens(lam, op, monkeypatch):
     """Pads write nothing into the state (beta = 0): a row's hidden states are the same alone and padded. With bf16
     dense layers a last-bit difference in float32 can round to one bf16 step (~0.004 at this scale) and grow over
     the layers to ~0.01, so the bound there is 0.05; letting the 296 pads in as tokens moves them by ~0.5."""
+    monkeypatch.setenv("LAM_OP", op)
     ids = lam.tokenizer(["a short sentence about cats", "x " * 300])
     from lam_memory.encoder import pad_batch
 
@@ -282,12 +286,14 @@ def test_padding_does_not_leak_into_real_tokens(lam):
     assert (alone - leaked).abs().max() > 0.2  # the pads would matter if they were written
 
 
-def test_span_of_blocks_equals_block_by_block(lam):
+@pytest.mark.parametrize("op", ["torch", "auto"])  # auto: the compiled CPU kernel where it builds
+def test_span_of_blocks_equals_block_by_block(lam, op, monkeypatch):
     """One call over several blocks (backward heads restart per block, forward heads carry on) equals feeding the
     blocks one at a time with the carried state, for a full row and a padded row that ends mid-span. Both run the
     recurrence in chunks of 16 here: one-block calls would take `short_chunk` otherwise, which changes the rounding
     only (`test_short_chunk_is_a_speed_knob_only`), but with bf16 dense layers a last-bit change can flip a bf16
     rounding and grow over six layers, which would hide what this test checks."""
+    monkeypatch.setenv("LAM_OP", op)
     lam = _with_config(load_encoder(bf16=lam.layers[0].ffn_in.weight.dtype == torch.bfloat16), short_chunk=16)
     torch.manual_seed(0)
     T = 3 * BLOCK - 100

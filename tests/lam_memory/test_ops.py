@@ -179,5 +179,5 @@ def test_lam_attention_runs_the_torch_path_on_cpu(monkeypatch):
     with pytest.raises(LAMError, match="LAM_OP=fla needs CUDA"):
         lam_attention(*xs)
     monkeypatch.setenv("LAM_OP", "triton")
-    with pytest.raises(LAMError, match="LAM_OP must be auto, torch or fla"):
+    with pytest.raises(LAMError, match="LAM_OP must be auto, torch, fla or c"):
         lam_attention(*xs)
