@@ -206,7 +206,12 @@ int lam_mixer(const void *proj, int bf16, const int64_t *lengths, const float *s
     enum { MAX_THREADS = 256 };
     pthread_t ids[MAX_THREADS];
     int started = 0, status = 0;
-    if (threads > B * H / job.group) threads = B * H / job.group;
+    /* No more threads than tasks, and none for less than MIN_WORK head-tokens (~2 ms at ~250 ns each, against tens
+       of microseconds to start a thread): a query's few tokens run on the caller's thread alone. */
+    enum { MIN_WORK = 8192 };
+    long tasks = (long)B * H / job.group, by_work = (long)B * T * H / MIN_WORK;
+    if (threads > tasks) threads = (int)tasks;
+    if (threads > by_work) threads = by_work > 1 ? (int)by_work : 1;
     if (threads > MAX_THREADS) threads = MAX_THREADS;
     for (int i = 1; i < threads; i++) {
         if (pthread_create(&ids[started], NULL, worker, &job) != 0) {

@@ -94,14 +94,14 @@ def test_kernel_reads_bfloat16_projections():
 
 @needs_kernel
 def test_kernel_is_the_same_at_any_thread_count():
-    proj, mix, state = random_proj(3, 200, 6, 8, seed=2)
-    lengths = torch.tensor([200, 5, 130])
+    proj, mix, state = random_proj(4, 2100, 6, 8, seed=2)  # 50,400 head-tokens: work for up to 6 threads
+    lengths = torch.tensor([2100, 5, 1300, 700])
     most = torch.get_num_threads()
     try:
         runs = []
         for n in (1, 2, 5):
             torch.set_num_threads(n)
-            runs.append(cpu.lam_mixer(proj, lengths, state, mix, 64, 16))
+            runs.append(cpu.lam_mixer(proj, lengths, state, mix, 512, 16))
     finally:
         torch.set_num_threads(most)
     for o, S in runs[1:]:  # each (row, head) is one task: no sum depends on how tasks were shared
