@@ -302,7 +302,7 @@ def bench_workloads(
         "device": device, "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
         "cpu_count": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()],
         "lam_precision": "bf16" if device == "cuda" or native_bf16() else "fp32",
-        "lam_threads": os.environ.get("LAM_THREADS") or "free cores (lam_memory.threads)", "rows": [],
+        "lam_threads": "batches side by side on torch_threads threads, one op thread each", "rows": [],
     }  # fmt: skip
     tok = Tokenizer()
     continues = continuation_ids(tok)

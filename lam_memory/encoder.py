@@ -38,6 +38,19 @@ directions and the backward heads' reversal token by token with each head's stat
 outputs in the group norm's layout; where no compiler is found, with autograd, or with LAM_OP=torch, the torch
 path below runs instead (same equations; tests/lam_memory/test_ops_cpu.py pins the two together).
 
+Threads. `encode` gives its batches (rows of similar length, up to `batch_tokens` padded tokens each) to as many
+Python threads as torch has (`torch.get_num_threads()`, at most one per batch), and each batch runs every op on one
+thread (on torch's threads divided among them, where there are more threads than batches): torch's operations and
+the CPU kernel release the GIL, so the batches run side by side with no barrier inside them. Op threads would meet
+at a barrier at the end of every operation, so a team goes at the pace of its slowest member: when another process
+(the local LLM decoding, a build, a test run) takes a core, one member waits for the scheduler at every barrier.
+Side by side on 2 cores (`lam bench workloads --models lam`, docs/RESULTS.md, "Threads"), batches in parallel
+against batches one after another on 2 op threads whose count followed the cores other processes left free: code
+11,012 / 10,885 vs 9,267 cl100k tokens/s quiet and 5,289 / 5,319 vs 3,618 beside two busy processes (slowdown 2.08 /
+2.05 vs 2.56). While there are no more threads than batches, a batch's result does not depend on the thread count
+(each batch is computed on one thread). One batch (a query, a single text) and `encode_stream` run on torch's op
+threads.
+
 Chunk length on the torch path (speed only: the results agree to float rounding). The chunkwise op pads every row to
 a multiple of its chunk and takes one sequential step per chunk. Rows of at most one block (what `encode` batches:
 chat messages, code and prose chunks, and every backward head) use `EncoderConfig.short_chunk` = 8, where padding is
@@ -55,6 +68,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -64,7 +78,6 @@ from torch import Tensor, nn
 from lam_memory import LAMError
 from lam_memory.config import EncoderConfig
 from lam_memory.ops import CHUNK, cpu, lam_attention
-from lam_memory.threads import CoreShare
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -332,7 +345,6 @@ class Encoder(nn.Module):
         make = LAMMixer if mixer == "lam" else SoftmaxMixer
         self.layers = nn.ModuleList(Layer(make(cfg), cfg) for _ in range(cfg.layers))
         self.tokenizer = Tokenizer()
-        self._cores = CoreShare()
 
     @property
     def dim(self) -> int:
@@ -406,17 +418,36 @@ class Encoder(nn.Module):
         ids = [t[: limit - 1] + [self.tokenizer.sep] if limit and len(t) > limit else t for t in self.tokenizer(texts)]
         out = torch.empty(len(ids), self.dim)
         batches = length_batches([len(t) for t in ids], batch_size, self.config.batch_tokens)
-        most, device = torch.get_num_threads(), self.device
-        try:
+        if self.device.type == "cpu" and len(batches) > 1 and torch.get_num_threads() > 1:
+            self._encode_in_parallel(ids, batches, out)
+        else:
             for rows in batches:
-                if len(batches) > 1 and device.type == "cpu":
-                    self._cores.pick(most)  # as many threads as the other processes leave cores free
-                padded, lengths = pad_batch([ids[i] for i in rows])
-                out[rows] = self(padded.to(device), lengths.to(device)).float().cpu()
-        finally:
-            if torch.get_num_threads() != most:
-                torch.set_num_threads(most)
+                out[rows] = self._encode_batch(ids, rows)
         return out
+
+    def _encode_batch(self, ids: list[list[int]], rows: list[int]) -> Tensor:
+        padded, lengths = pad_batch([ids[i] for i in rows])
+        return self(padded.to(self.device), lengths.to(self.device)).float().cpu()
+
+    def _encode_in_parallel(self, ids: list[list[int]], batches: list[list[int]], out: Tensor) -> None:
+        """Batches shared by as many Python threads as torch has threads (at most one per batch), each batch's ops
+        on torch's threads divided among them: one each on a machine with fewer cores than batches (see the module
+        doc, "Threads"); `out` receives each batch's rows."""
+        most = torch.get_num_threads()
+        workers = min(most, len(batches))
+
+        def run(rows: list[int]) -> None:
+            with torch.inference_mode():  # a mode of the thread that sets it
+                out[rows] = self._encode_batch(ids, rows)
+
+        torch.set_num_threads(max(1, most // workers))
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="lam-encode")
+        try:
+            for _ in pool.map(run, batches):
+                pass
+        finally:
+            pool.shutdown(cancel_futures=True)  # after a failure or Ctrl-C, no batch starts that nobody will read
+            torch.set_num_threads(most)
 
     @torch.inference_mode()
     def encode_stream(self, pieces: Iterable[str]) -> Tensor:

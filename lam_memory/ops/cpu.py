@@ -23,6 +23,7 @@ import functools
 import hashlib
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -56,11 +57,12 @@ def _cpu_flags() -> str:
 @functools.cache
 def library(head_dim: int) -> ctypes.CDLL | None:
     """The kernel for heads of `head_dim`, built here if needed; None where it cannot be built or loaded."""
-    compiler = shutil.which(os.environ.get("CC", "cc"))
-    if compiler is None:
+    words = shlex.split(os.environ.get("CC") or "cc")  # CC may carry a wrapper or flags: "ccache gcc"
+    compiler = shutil.which(words[0]) if words else None
+    if compiler is None or not SOURCE.is_file():  # no compiler, or an install without the kernel's source
         return None
     flags = (*FLAGS, f"-DHEAD_DIM={head_dim}")
-    key = "\0".join((SOURCE.read_text(), *flags, compiler, platform.machine(), _cpu_flags()))
+    key = "\0".join((SOURCE.read_text(), *words[1:], *flags, compiler, platform.machine(), _cpu_flags()))
     name = f"lam_mixer-{hashlib.sha256(key.encode()).hexdigest()[:16]}.so"
     uid = getattr(os, "getuid", lambda: 0)()  # a private fallback folder where the cache folder is not writable
     for folder in (kernel_dir(), Path(tempfile.gettempdir()) / f"lam-memory-kernels-{uid}"):
@@ -71,7 +73,7 @@ def library(head_dim: int) -> ctypes.CDLL | None:
                 fd, tmp = tempfile.mkstemp(suffix=".so", dir=folder)
                 os.close(fd)
                 try:
-                    cmd = [compiler, *flags, str(SOURCE), "-o", tmp, "-lm"]
+                    cmd = [compiler, *words[1:], *flags, str(SOURCE), "-o", tmp, "-lm"]
                     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
                     os.replace(tmp, path)  # atomic: two processes building at once both end with a whole file
                 finally:

@@ -345,3 +345,42 @@ def _ids(enc, text):
     from lam_memory.encoder import pad_batch
 
     return pad_batch(enc.tokenizer([text]))
+
+
+def test_batches_side_by_side_equal_one_after_another(monkeypatch):
+    """`encode` runs its batches on as many Python threads as torch has, each batch's ops on one thread: the result is
+    that of the batches one after another on one thread, bit for bit, whatever the number of threads, and torch's
+    thread count is given back, also when a batch fails."""
+    enc = load_encoder(bf16=False)
+    texts = [f"def f{i}(x):\n    return x * {i}  # " + "word " * (i * 7 % 90) for i in range(150)]
+    assert len(encoder_module.length_batches([len(t) for t in enc.tokenizer(texts)], 32)) > 3
+    before = torch.get_num_threads()
+    runs = []
+    try:
+        for n in (1, 2, 3):
+            torch.set_num_threads(n)
+            runs.append(enc.encode(texts))
+            assert torch.get_num_threads() == n
+        torch.set_num_threads(2)
+        seen, forward = set(), enc.forward
+
+        def watched(ids, lengths):
+            seen.add(torch.get_num_threads())
+            return forward(ids, lengths)
+
+        monkeypatch.setattr(enc, "forward", watched)
+        enc.encode(texts)
+        assert seen == {1}  # one op thread per batch: the batches are the parallel work
+        calls = []
+
+        def fail(ids, lengths):
+            calls.append(len(ids))
+            raise RuntimeError("a batch failed")
+
+        monkeypatch.setattr(enc, "forward", fail)
+        with pytest.raises(RuntimeError, match="a batch failed"):
+            enc.encode(texts)
+        assert calls and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(runs[0], runs[1]) and torch.equal(runs[0], runs[2])

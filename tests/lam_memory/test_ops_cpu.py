@@ -166,6 +166,18 @@ def test_without_a_compiler_the_encoder_still_runs_and_asking_for_the_kernel_is_
 
 
 @needs_kernel
+def test_a_compiler_given_with_a_wrapper_builds(monkeypatch, tmp_path):
+    """CC as many users set it: a launcher before the compiler, or the compiler with a flag."""
+    monkeypatch.setenv("CC", "env cc -O2")
+    monkeypatch.setenv("LAM_KERNEL_DIR", str(tmp_path))
+    cpu.library.cache_clear()
+    try:
+        assert cpu.library(8) is not None and len(list(tmp_path.glob("*.so"))) == 1
+    finally:
+        cpu.library.cache_clear()
+
+
+@needs_kernel
 def test_an_unwritable_kernel_folder_falls_back_to_a_temporary_one(monkeypatch, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
