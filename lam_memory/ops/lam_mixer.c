@@ -140,12 +140,21 @@ static void mix_states(float S[2][D][D], const float *mix) {
         }
 }
 
+/* One token (flat index `row` = b T + t) of heads h0 .. h0 + n - 1, then their mix where a mix boundary ends it. */
+static void step(float S[][2][D][D], const Job *job, long row, int h0, int n, int real, int mix) {
+    for (int i = 0; i < n; i++) {
+        long at = row * job->H + h0 + i;
+        token(S[i], job, at * W, real, job->out + at * D);
+        if (mix) mix_states(S[i], job->mix + 2 * (h0 + i));
+    }
+}
+
 /* Heads h0 .. h0 + n - 1 of row b (all forward or all backward), token by token: each token's n head rows are
    adjacent in memory, read together. */
 static void run_task(const Job *job, int b, int h0, int n) {
     static const size_t state_bytes = 2 * D * D * sizeof(float);
     float S[GROUP][2][D][D];
-    const int T = job->T, H = job->H, every = job->mix_every;
+    const int T = job->T, every = job->mix_every;
     const long len = job->lengths[b];
     if (h0 < job->half) {
         long slot = (long)b * job->half + h0;
@@ -153,14 +162,7 @@ static void run_task(const Job *job, int b, int h0, int n) {
             memcpy(S, job->state_in + slot * 2 * D * D, n * state_bytes);
         else
             memset(S, 0, n * state_bytes);
-        for (int t = 0; t < T; t++) {
-            long row = (long)b * T + t;
-            for (int i = 0; i < n; i++) {
-                int h = h0 + i;
-                token(S[i], job, (row * H + h) * W, t < len, job->out + (row * H + h) * D);
-                if ((t + 1) % every == 0) mix_states(S[i], job->mix + 2 * h);
-            }
-        }
+        for (int t = 0; t < T; t++) step(S, job, (long)b * T + t, h0, n, t < len, (t + 1) % every == 0);
         if (job->state_out) memcpy(job->state_out + slot * 2 * D * D, S, n * state_bytes);
         return;
     }
@@ -172,12 +174,7 @@ static void run_task(const Job *job, int b, int h0, int n) {
         for (int r = 0; r < Tb; r++) {
             int t = r < real ? start + (int)real - 1 - r : start + r;  /* real tokens reversed, then the pads */
             if (t >= T) break;
-            long row = (long)b * T + t;
-            for (int i = 0; i < n; i++) {
-                int h = h0 + i;
-                token(S[i], job, (row * H + h) * W, r < real, job->out + (row * H + h) * D);
-                if ((r + 1) % every == 0) mix_states(S[i], job->mix + 2 * h);
-            }
+            step(S, job, (long)b * T + t, h0, n, r < real, (r + 1) % every == 0);
         }
     }
 }
