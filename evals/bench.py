@@ -16,6 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from lam_memory import LAMError
+
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 REPEAT_SECONDS = 10  # a row is timed again while its runs took less than this in all (the host's timing is noisy)
 RUNS = (3, 15)  # ... at least / at most this many runs; the row reports their median
@@ -190,6 +192,18 @@ def main(args: argparse.Namespace) -> int:
         from evals.memory.bench import bench_memory
         from evals.memory.streams import parse_sizes
 
+        if getattr(args, "memory", None):
+            from evals.memory.bench import bench_queries
+
+            if args.sizes or args.keep or args.mcp or args.quick:
+                msg = "--memory times queries on an existing memory: leave out --sizes, --keep, --mcp and --quick"
+                raise LAMError(msg)
+            result = bench_queries(args.memory)
+            columns = ["chunks", "queries", "shipped_p50_ms", "shipped_p95_ms", "reference_p50_ms"]
+            _render(result, "queries on an existing memory", [*columns, "reference_p95_ms", "same_context"])
+            if args.json:
+                Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+            return 0
         mcp = getattr(args, "mcp", False)
         sizes = tuple(parse_sizes(args.sizes)) if getattr(args, "sizes", None) else None
         result = bench_memory(quick=args.quick, mcp=mcp, sizes=sizes, keep=getattr(args, "keep", None))

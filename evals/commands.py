@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--keep", default=None, metavar="DIR", help="memory: keep each size's memory in "
                    "DIR/tokens-<n>/mem for later study instead of removing it (DIR/tokens-<n> must not "
                    "exist)")  # fmt: skip
+    s.add_argument("--memory", default=None, metavar="DIR", help="memory: time queries on an existing memory "
+                   "instead (no ingest; e.g. one kept with --keep): 100 queries of the bench's form, the search as "
+                   "it ships beside its reference (float32 dense scan, every query term), alternating")  # fmt: skip
     s.set_defaults(handler="evals.bench:main")
 
     s = sub.add_parser("train-encoder", help="distil + fine-tune the LAM encoder (see evals/train.py)")

@@ -59,6 +59,7 @@ class MemoryConfig:
     lexical_weight: float = 0.2  # weight of the lexical match (BM25 / the query's best BM25) in the relevance
     answer_penalty: float = 0.2  # score an assistant's turn loses: answers rank below their evidence (memory.py)
     lexical_columns: tuple[float, float, float] = (1.0, 4.0, 8.0)  # BM25 weights of text, source path, symbol
+    lexical_common: int = 16384  # a query term held by more chunks is left out of the lexical query (lexical.py)
     version_dim: int = 16384  # version state's key size (lam_memory.versions)
     version_winners: int = 8  # non-zero entries of a slot's key
     chunk_tokens: int = 256  # largest chunk, in the memory's tokens (cl100k by default)
@@ -89,6 +90,7 @@ class MemoryConfig:
     def __post_init__(self) -> None:
         positive = ("key_dim", "value_dim", "winners", "tokens_per_step", "mix_every", "chunk_tokens")
         positive += ("candidates", "commit_every", "version_dim", "version_winners", "link_df", "link_from")
+        positive += ("lexical_common",)
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

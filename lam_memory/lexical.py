@@ -292,21 +292,39 @@ def remove(conn: sqlite3.Connection, positions: Iterable[int]) -> None:
 
 
 def search(
-    conn: sqlite3.Connection, query: str, limit: int, weights: tuple[float, float, float] = WEIGHTS
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int,
+    weights: tuple[float, float, float] = WEIGHTS,
+    common: int = 0,
 ) -> list[tuple[int, float]]:
     """Best `limit` (position, score) for any of the query's terms, best first; score = -bm25(), higher is better.
 
+    Terms held by more than `common` chunks (0: none) are left out when the query has a rarer one (`rare_terms`).
     Each term is quoted for FTS5, so no user text (quotes, NEAR, *, -, column filters) is read as query syntax.
     """
     words = query_terms(query)
     if not words or limit <= 0:
         return []
+    if common > 0 and len(words) > 1 and indexed_max(conn) >= common:  # fewer chunks: no term can be that common
+        words = rare_terms(conn, words, common) or words
     match = " OR ".join(_quote(w) for w in words)
     rows = conn.execute(
         "SELECT rowid, bm25(lexical, ?, ?, ?) AS s FROM lexical WHERE lexical MATCH ? ORDER BY s, rowid LIMIT ?",
         (*map(float, weights), match, int(limit)),
     ).fetchall()
     return [(position, -score) for position, score in rows]
+
+
+def rare_terms(conn: sqlite3.Connection, words: list[str], common: int) -> list[str]:
+    """The `words` held by at most `common` chunks, each counted by reading at most `common` + 1 of its postings.
+
+    BM25 is a sum over the query's terms, each weighted by idf = ln((N - n + 0.5) / (n + 0.5)) for a term held by
+    n of N chunks, and an OR query reads every posting of every term. A term held by many chunks weighs little
+    (idf <= ln(N / common)) and costs the most; leaving it out bounds what a query reads by `common` postings a
+    term, whatever the memory's size, and changes nothing in a memory of at most `common` chunks."""
+    sql = "SELECT count(*) FROM (SELECT rowid FROM lexical WHERE lexical MATCH ? LIMIT ?)"
+    return [w for w in words if conn.execute(sql, (_quote(w), common + 1)).fetchone()[0] <= common]
 
 
 def _quote(word: str) -> str:

@@ -19,9 +19,11 @@ The state is 2 x 2048 x 128 floats whatever the memory's length (2 MiB), and ing
 above is a field of `MemoryConfig` (lam_memory.config), saved in the memory's meta.json and used when it is
 opened again.
 
-Search. For a query q (embedded the same way), candidates are the top chunks by cosine similarity and the top
-chunks of the archive's lexical index (`lam_memory.lexical`: SQLite FTS5 over identifier-aware terms, BM25 with the
-source path and the qualified name weighted above the text); each gets
+Search. For a query q (embedded the same way), candidates are the top chunks by cosine similarity (`lam_memory.dense`:
+a float16 copy of the keys scanned and a short list rescored in float32, the float32 scan's answer exactly) and the
+top chunks of the archive's lexical index (`lam_memory.lexical`: SQLite FTS5 over identifier-aware terms, BM25 with
+the source path and the qualified name weighted above the text; a term held by more than `lexical_common` chunks is
+left out when a rarer one remains); each gets
 
     rel_j   = cos(q, e_j) + mu * bm25_j / max_i bm25_i         mu = 0.2; bm25 = 0 for chunks without a match
     score_j = rel_j + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
@@ -117,7 +119,7 @@ from pathlib import Path
 
 import torch
 
-from lam_memory import LAMError, checks, integrity
+from lam_memory import LAMError, checks, dense, integrity
 from lam_memory.changes import announced, announces_change, asked_kinds, old_values, value_kinds
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
@@ -215,6 +217,7 @@ class LAMMemory:
         self.state = MemoryState(cfg, dim=getattr(self.encoder, "dim", 384))
         self.versions = VersionState(cfg.version_dim, cfg.version_winners, cfg.value_dim)
         self._emb = torch.zeros(0, self.state.proj.shape[1])  # per position (= chunk id): its embedding
+        self._half = dense.HalfKeys()  # the embeddings in float16, for the dense scan (`lam_memory.dense`)
         self._live = torch.zeros(0, dtype=torch.bool)
         self._slots: list[str | None] = []  # per position: its version slot while it is live, else None
         self._members: dict[str, list[int]] = {}  # slot -> its live positions, in order
@@ -427,14 +430,14 @@ class LAMMemory:
     def _search(self, query: str, k: int, candidates: int | None) -> list[Hit]:
         cfg, live = self.config, int(self._live.sum())
         n = min(max(candidates or cfg.candidates, k), live)
-        pending = _beside(self.store.lexical, query, n, cfg.lexical_columns)
+        pending = _beside(self.store.lexical, query, n, cfg.lexical_columns, cfg.lexical_common)
         try:
             q = self.encoder.encode([query])[0]
+            top = dense.top(self._emb, self._half.update(self._emb), self._live, q, n)
         finally:
             futures.wait([pending])  # the archive is never left in use by another thread
-        sims = (self._emb @ q).masked_fill(~self._live, -math.inf)
-        top = sims.topk(n)
-        pool = {int(p): float(v) for p, v in zip(top.indices, top.values, strict=True)}
+        pool = dict(zip(top[0].tolist(), top[1].tolist(), strict=True))
+        sims = dense.Similarity(self._emb, self._live, q, pool)
         lexical = pending.result()
         for p, bm25 in lexical:  # relevance = cosine + the lexical match relative to the query's best
             if p < len(sims):
@@ -517,7 +520,7 @@ class LAMMemory:
         _lift(score, lifted)
         _lift(score, lifted & local)  # "extendMarkdown in smarty.py": that file's, above the other files' ones
 
-    def _links(self, query: str, pool: dict[int, float], sims: torch.Tensor) -> dict[int, float]:
+    def _links(self, query: str, pool: dict[int, float], sims: dense.Similarity) -> dict[int, float]:
         """Statements that the evidence links the question to by a rare name (`lam_memory.links`), with the relevance
         they join the candidates at: {position: relevance}; chunks outside code slots only, live ones. A linked
         chunk is as relevant as the evidence that names it; a chain that starts at a statement naming the question's
@@ -546,7 +549,7 @@ class LAMMemory:
         return out
 
     def _score(
-        self, query: str, pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
+        self, query: str, pool: dict[int, float], sims: dense.Similarity, chunks: dict[int, Chunk]
     ) -> tuple[dict[int, float], dict[int, int]]:
         """Scores of the candidates (position -> relevance, cosine plus lexical) with the state's terms, and which of
         them the states say were replaced (position -> its current version's position, added to the scores when
@@ -604,7 +607,7 @@ class LAMMemory:
         return out, replaced_by
 
     def _naming_old_values(
-        self, query: str, said: list[Chunk], pool: dict[int, float], sims: torch.Tensor, chunks: dict[int, Chunk]
+        self, query: str, said: list[Chunk], pool: dict[int, float], sims: dense.Similarity, chunks: dict[int, Chunk]
     ) -> list[int]:
         """Later statements naming a value that the candidates' best statement gives (`changes.old_values`: "We
         booked the Hotel *Adlon*", "the *7:40* ICE"), where a rare one (in 2 to `link_df` chunks) says which: an
@@ -700,7 +703,8 @@ class LAMMemory:
             "state_shape": list(self.state.S.shape),
             "version_state_shape": list(self.versions.V.shape),
             "state_bytes": sum(t.numel() * t.element_size() for t in (self.state.S, self.versions.V)),
-            "keys_bytes": self._emb.numel() * self._emb.element_size(),  # in RAM: the one part that grows with length
+            # in RAM, the one part that grows with length: float32 keys and the float16 copy the dense scan reads
+            "keys_bytes": self._emb.numel() * (self._emb.element_size() + 2),
             "archive_bytes": sizes["archive"],
             "encoder": self.store.meta.get("encoder"),
             "config": self.config.to_json(),

@@ -598,10 +598,12 @@ class Store:
                 return default
 
     @_sqlite_errors
-    def lexical(self, query: str, limit: int, weights: tuple[float, float, float]) -> list[tuple[int, float]]:
-        """Live positions matching `query`'s terms in the lexical index, best first, with BM25 scores (higher is
-        better); [] without an index."""
-        return self._index(lexical.search, query, limit, weights, default=[])
+    def lexical(
+        self, query: str, limit: int, weights: tuple[float, float, float], common: int = 0
+    ) -> list[tuple[int, float]]:
+        """Live positions matching `query`'s terms in the lexical index (`lexical.search`: terms held by more than
+        `common` chunks left out), best first, with BM25 scores (higher is better); [] without an index."""
+        return self._index(lexical.search, query, limit, weights, common, default=[])
 
     @_sqlite_errors
     def document_counts(self, words: list[str]) -> dict[str, int]:

@@ -6,7 +6,8 @@ packages installed beside this interpreter) and transcript (LoCoMo conversation 
 would. Each size runs in a fresh process so its peak RSS is its own. With `mcp=True` a row also
 times `memory_context` and `memory_search` round trips through a real `lam mcp` subprocess over stdio (the official
 SDK's client) on the same memory and queries: what an MCP client (Claude, Cursor) waits for; and the wall time of
-a whole cold `lam query` process, what a client that runs the CLI per question waits for.
+a whole cold `lam query` process, what a client that runs the CLI per question waits for. `bench_queries` times
+queries alone on an existing memory (`lam bench memory --memory DIR`), the search beside its reference.
 """
 
 from __future__ import annotations
@@ -203,6 +204,63 @@ def _folder(keep: str | None, tokens: int) -> Iterator[str]:
 def _kept(keep: str, tokens: int) -> Path:
     """The folder that `--keep` gives the row of `tokens`."""
     return Path(keep) / f"tokens-{tokens}"
+
+
+def bench_queries(memory: str | Path, queries: int = 100, seed: int = 0) -> dict:
+    """Query latency on an existing memory (no ingest), `context(q, 2000)` end to end, side by side in one run: the
+    search as it ships (`dense.top`'s float16 scan, query terms held by more than `lexical_common` chunks left out)
+    and its reference (`dense.top_reference`'s float32 scan, every query term), alternating query by query. Queries
+    take the bench's form, the first 12 words of random chunks, here of the memory's own. Also counts how many
+    contexts the two give word for word."""
+    import dataclasses
+
+    from lam_memory import dense
+    from lam_memory.memory import LAMMemory
+    from lam_memory.store import LIVE
+
+    path = Path(memory)
+    if not (path / "archive.sqlite").is_file():
+        raise LAMError(f"{path} is not a memory folder (no archive.sqlite): give the folder `lam ingest` wrote")
+    mem = LAMMemory(path)
+    try:
+        live = (mem.store.statuses() == LIVE).nonzero()[0].tolist()
+        picks = random.Random(seed).sample(live, min(len(live), 2 * queries))
+        qs = [q for q in (" ".join(c.text.split()[:12]) for c in mem.store.get(picks)) if q][:queries]
+        if not qs:
+            raise LAMError(f"memory at {path} holds no chunk with text to query")
+        shipped, top = mem.config, dense.top
+        reference = dataclasses.replace(shipped, lexical_common=len(mem) + 1)  # no term is that common
+        variants = {
+            "shipped": (shipped, top),
+            "reference": (reference, lambda keys, half, live, q, n: dense.top_reference(keys, live, q, n)),
+        }
+        lat: dict[str, list[float]] = {name: [] for name in variants}
+        same = 0
+        try:
+            for name in variants:  # warm-up
+                mem.config, dense.top = variants[name]
+                mem.context(qs[0], budget_tokens=2000)
+            for i, q in enumerate(qs):
+                texts = {}
+                for name in list(variants)[:: 1 if i % 2 == 0 else -1]:
+                    mem.config, dense.top = variants[name]
+                    t0 = time.perf_counter()
+                    texts[name] = mem.context(q, budget_tokens=2000).text
+                    lat[name].append((time.perf_counter() - t0) * 1000)
+                same += texts["shipped"] == texts["reference"]
+        finally:
+            mem.config, dense.top = shipped, top
+        chunks = len(live)
+    finally:
+        mem.close()
+    row = {"memory": str(path), "chunks": chunks, "queries": len(qs)}
+    for name, values in lat.items():
+        values.sort()
+        row[f"{name}_p50_ms"] = round(statistics.median(values), 2)
+        row[f"{name}_p95_ms"] = round(values[int(0.95 * (len(values) - 1))], 2)
+    row["same_context"] = same
+    row["load_average_1m"] = round(os.getloadavg()[0], 2)
+    return {"rows": [row]}
 
 
 def bench_memory(

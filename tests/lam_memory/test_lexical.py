@@ -304,3 +304,29 @@ def test_document_counts_and_holding_follow_the_index():
     remove(conn, [1])
     assert lexical.document_counts(conn, ["willow2-17"]) == {"willow2-17": 2}
     assert lexical.holding(conn, "willow2-17", ["database"], limit=5) == []
+
+
+def test_terms_held_by_more_than_common_chunks_are_left_out():
+    """With `common`, a term held by more chunks is left out of the query when a rarer one remains: the rare term
+    decides, each term is counted by reading at most common + 1 postings, and a smaller index is searched as
+    before (no term can be that common)."""
+    conn = _connect()
+    rows = [(p, f"def handler_{p}(self): return value", "a.py", f"handler_{p}") for p in range(40)]
+    rows += [(40, "def retry_budget(self): return value", "b.py", "retry_budget")]
+    rows += [(41, "the retry budget doubles", "notes.md", "")]
+    lexical.index(conn, rows)
+    assert lexical.document_counts(conn, ["self", "value", "retry"]) == {"self": 41, "value": 41, "retry": 2}
+    assert lexical.rare_terms(conn, ["self", "retry", "value", "nowhere"], common=40) == ["retry", "nowhere"]
+    assert lexical.rare_terms(conn, ["self", "retry"], common=41) == ["self", "retry"]  # held by exactly 41: kept
+    query = "retry self value"
+    assert search(conn, query, limit=50, common=40) == search(conn, "retry", limit=50)
+    assert len(search(conn, query, limit=50)) == 42  # without `common`: every chunk holding any term
+    assert search(conn, "self value", limit=50, common=40) == search(conn, "self value", limit=50)  # none rarer
+    assert search(conn, query, limit=50, common=41) == search(conn, query, limit=50)  # 42 chunks, none in > 41
+    statements = []
+    conn.set_trace_callback(statements.append)
+    search(conn, query, limit=50, common=100)  # fewer chunks than `common`: no term is counted
+    assert len([s for s in statements if not s.startswith("--")]) == 2  # the largest position, then the query
+    statements.clear()
+    search(conn, query, limit=50, common=40)
+    assert len([s for s in statements if not s.startswith("--")]) == 2 + 3  # and a count for each term

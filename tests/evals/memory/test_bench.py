@@ -37,7 +37,7 @@ def test_bench_memory_row_through_the_command(tmp_path, capfd):
     assert bench_main(args) == 0
     (row,) = json.loads(out.read_text())["rows"]
     assert row["tokens_ingested"] >= 3 * 1024
-    assert row["keys_in_ram_bytes"] == row["chunks"] * 384 * 4
+    assert row["keys_in_ram_bytes"] == row["chunks"] * 384 * (4 + 2)
     assert 0 < row["lexical_index_bytes"] < row["archive_bytes"]
     assert row["state_bytes"] > 0 and row["query_p50_ms"] <= row["query_p95_ms"]
     assert row["load_average_1m"] >= 0
@@ -46,3 +46,17 @@ def test_bench_memory_row_through_the_command(tmp_path, capfd):
         assert len(mem) == row["chunks"]
     with pytest.raises(LAMError, match="already exists"):
         bench_main(args)  # refused before any work: a kept memory is never overwritten
+
+    # `lam bench memory --memory DIR`: queries on the kept memory, the search as it ships beside its reference
+    timed = tmp_path / "queries.json"
+    again = argparse.Namespace(target="memory", sizes=None, quick=False, mcp=False, keep=None, json=str(timed))
+    again.memory = str(kept / "tokens-3072" / "mem")
+    assert bench_main(again) == 0
+    (q,) = json.loads(timed.read_text())["rows"]
+    assert q["chunks"] == row["chunks"] and 0 < q["queries"] <= 100
+    assert q["same_context"] == q["queries"]  # a small memory: the float32 scan and every term either way
+    assert 0 < q["shipped_p50_ms"] <= q["shipped_p95_ms"] and 0 < q["reference_p50_ms"] <= q["reference_p95_ms"]
+    with pytest.raises(LAMError, match="leave out --sizes"):
+        bench_main(argparse.Namespace(**{**vars(again), "sizes": "3k"}))
+    with pytest.raises(LAMError, match="not a memory folder"):
+        bench_main(argparse.Namespace(**{**vars(again), "memory": str(tmp_path)}))
