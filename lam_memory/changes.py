@@ -22,10 +22,12 @@ statement revises the best one when it announces a change and
   update shortens what it names, a statement that shares a minority of it is about something that merely shares a
   word;
 - names that thing itself: not with a qualifier of its own before it ("the *staging* cluster",
-  `subjects.qualified_otherwise`) and not as the modifier of another noun ("API *tokens* now live in ...") unless
-  it is close to the best statement in meaning (cosine >= `link`: "the upload *limit*" for "the max upload size",
-  0.64); a verb before its particle or a determiner ends the thing ("the Pro plan *goes up*", "backups *run
-  every* 6 hours");
+  `subjects.qualified_otherwise`; where the question names its thing by a number, another number: "the *4.2* code
+  freeze" for "the 5.0 release"), not another thing where the question says which one after a preposition ("the
+  router at the *cabin*" for "the wifi password at the office", `_placed_otherwise`), and not as the modifier of
+  another noun ("API *tokens* now live in ...") unless it is close to the best statement in meaning (cosine >=
+  `link`: "the upload *limit*" for "the max upload size", 0.64); a verb before its particle or a determiner ends
+  the thing ("the Pro plan *goes up*", "backups *run every* 6 hours");
 - gives a value of a kind the best statement gives, when both give one (`value_kinds`: an address, an amount of
   money, a time of day, a date, a span or frequency, "60s" and "500 ms" too, a size, a number, a name): an update
   replaces a value with another of its kind, and "Marketing pushed the sale start to June 8" (a date) revises no
@@ -316,6 +318,8 @@ def announced(
         kinds, before = value_kinds(later.text, query), value_kinds(earlier.text, query)
         if before & asked and not kinds & asked:
             return False  # it replaces no value of the kind asked: "the new rates ... starting September" no time
+        if _placed_otherwise(later.text, query, theirs - shared, family):
+            return False  # "the router at the *cabin*" for the question's "wifi password at the office"
         if not said and (
             _in_place_of(later.text, earlier.text, theirs - shared, family)  # "the *reunion*" for "the wedding"
             or not (kinds or shared - bare)  # "Dana Varga asked about the release notes": no value, only her name
@@ -420,6 +424,41 @@ def _in_place_of(later: str, earlier: str, missing: Collection[str], family: set
         a in dets and b[:1].isalpha() and stem(b) not in family and b not in GRAMMAR
         for a, b in zip(after, after[1:], strict=False)
     )
+
+
+_WHICH_PLACE = frozenset("at in on for from of near inside outside".split())  # "the wifi password *at* the office"
+_IDIOMS = frozenset("moment meantime end way time least last first once".split())  # "at the moment", "in the meantime"
+
+
+def _placed_otherwise(later: str, query: str, missing: Collection[str], family: set[str]) -> bool:
+    """Whether `later` names another thing where the question says which one by a preposition and the words after
+    it that `later` lacks (`missing`: stems of the question's words that the revised statement holds and `later`
+    does not): "Uncle Rob reset the router at the *cabin*, wifi password is now lakeside19" is about another
+    password than "What's the wifi password at the *office*?" asks for. A determiner between them is skipped;
+    where the question has a determiner after the preposition, so must `later` ("at *the* office", "at *our* cabin",
+    not "at work"); a word of the question, a word of grammar, a time ("in the meantime") or a number after them
+    names no other thing."""
+    asked = [t.lower() for t in TOKEN.findall(query)]
+    slots = {  # (preposition, whether a determiner follows it)
+        (a, asked[i + 1] in DETERMINERS)
+        for i, a in enumerate(asked[:-1])
+        if a in _WHICH_PLACE and stem(_after_determiner(asked, i + 1)) in missing
+    }
+    said = [t.lower() for t in TOKEN.findall(later)]
+    return any(
+        ((a, True) in slots and said[i + 1] in DETERMINERS or (a, False) in slots)
+        and (b := _after_determiner(said, i + 1))[:1].isalpha()
+        and stem(b) not in family
+        and b not in GRAMMAR | _TIMES | _SEASONS | CALENDAR | _IDIOMS
+        for i, a in enumerate(said[:-1])
+    )
+
+
+def _after_determiner(tokens: list[str], i: int) -> str:
+    """The token at `i`, or the one after it when it is a determiner ("at *the* office" -> office); "" past the end."""
+    if i < len(tokens) and tokens[i] in DETERMINERS:
+        i += 1
+    return tokens[i] if i < len(tokens) else ""
 
 
 def _names_old_value(later: Chunk, earlier: Chunk, query: str) -> bool:

@@ -389,6 +389,7 @@ _VERB_BEFORE = _PRONOUNS | AUXILIARIES | frozenset("is are was were am be been w
 _REPORTING = frozenset("say says told tells thinks reckons confirms mentions heard".split())
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")  # 12, 5.0, 3.10.2: what names a release or a room
 _NUMBERS = frozenset("one two three four five six seven eight nine ten twelve twenty thirty hundred".split())
 
 
@@ -397,12 +398,14 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     with another) with a qualifier before it that is none of the question's words and does not say when (`family`:
     their stems and `WHEN`): "the *production* database", against "the new staging database" and "so Friday's
     dinner". What comes before the head's run of such words qualifies it unless it is a word of grammar, a verb in
-    the past, a value ("*5* replicas", "*three-week* sprints") or a mark, or a verb: one that reports ("Coach
-    *says* practice is ..."), or any word after a pronoun, an auxiliary or a pronoun's contraction ("*I'll grab*
-    Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing* API") unless a
-    verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting")."""
+    the past, a value ("*5* replicas", "*three-week* sprints"; but where the question names its thing by a number,
+    another number names another one: "the *4.2* code freeze" for "the 5.0 release") or a mark, or a verb: one that
+    reports ("Coach *says* practice is ..."), or any word after a pronoun, an auxiliary or a pronoun's contraction
+    ("*I'll grab* Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing*
+    API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting")."""
     raw = [t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
     tokens = [t.lower() for t in raw]
+    numbered = any(_NUMBER.fullmatch(f) for f in family)  # "the 5.0 release", "room 12"
     for i, token in enumerate(tokens):
         if stem(token) not in heads:
             continue
@@ -412,6 +415,11 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
         word = tokens[j] if j >= 0 else "."
         acronym = j >= 0 and len(raw[j]) > 1 and raw[j].isupper()  # "US" is no pronoun
         value = any(ch.isdigit() for ch in word) or word.split("-")[0] in _NUMBERS
+        if numbered and _NUMBER.fullmatch(word):  # TOKEN splits "4.2" into 4 . 2: read the number whole
+            k = j
+            while k >= 2 and tokens[k - 1] == "." and tokens[k - 2].isdigit():
+                k -= 2
+            value = "".join(tokens[k : j + 1]) in family
         before = tokens[j - 1] if j > 0 else "."
         verb = word.endswith("ing") and (before in _VERB_BEFORE or participle(before))
         verb = verb or word in _REPORTING or _acts(before)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lam_memory import LAMMemory
-from lam_memory.changes import announced, announces_change, asked_kinds, old_values, value_kinds
+from lam_memory.changes import _placed_otherwise, announced, announces_change, asked_kinds, old_values, value_kinds
 from lam_memory.subjects import is_question
 from lam_memory.types import Chunk
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
@@ -1665,6 +1665,139 @@ SEALED_8_OTHER = [
 ]
 
 
+# The ninth set, written on 2026-12-06 before it was measured. Among LoCoMo turns its changes got 9 / 12 at both seeds
+# (the misses below, read after), its other things 4 / 6: the updates about the cabin's wifi and the 4.2 code freeze
+# marked the office's password and the 5.0 release's date superseded. Two rules were made on those two misses (a
+# preposition's thing, `changes._placed_otherwise`; another number, `subjects.qualified_otherwise`), so the other
+# things' 6 / 6 since is not evidence that they hold elsewhere; the changes' counts did not move.
+SEALED_9 = [
+    (
+        "What's the wifi password at the cabin?",
+        [
+            "Cabin wifi password is pinecone42.",
+            "Uncle Rob reset the router at the cabin, wifi password is now lakeside19",
+        ],
+        "lakeside19",
+    ),
+    (
+        "Who is picking up Grandpa from the airport?",
+        [
+            "I'm picking up Grandpa from the airport Friday.",
+            "can't make it Friday, Steph will pick up Grandpa from the airport",
+        ],
+        "Steph",
+    ),
+    (
+        "What's the max upload size on the portal?",
+        [
+            "Portal caps uploads at 25 MB.",
+            "IT raised the portal upload cap to 100 MB",
+            "portal upload cap is 50 MB now, 100 was hurting the storage bill",
+        ],
+        "50 MB",
+    ),
+    (
+        "Which vet does Biscuit go to?",
+        [
+            "Biscuit sees Dr. Lang at Oakwood Vet.",
+            "Biscuit's records moved to Riverside Animal Clinic, Dr. Lang retired",
+        ],
+        "Riverside",
+    ),
+    (
+        "What's the code freeze date for the 4.2 release?",
+        ["Code freeze for 4.2 is November 14.", "4.2 code freeze slipped a week to November 21"],
+        "November 21",
+    ),
+    (
+        "Where is the book launch party?",
+        [
+            "Book launch party is at Powell's on Burnside.",
+            "Powell's double booked us so the book launch moved to the Alberta Rose Theatre",
+        ],
+        "Alberta Rose",
+    ),
+    (
+        "How many tickets did we get for the concert?",
+        ["We got 4 tickets for the concert.", "Found two more, so we have 6 tickets for the concert"],
+        "6 tickets",
+    ),
+    (
+        "What's the on-call rotation length?",
+        ["On-call rotation is one week.", "We're going to two-week on-call rotations starting next sprint"],
+        "two-week",
+    ),
+    (
+        "Which database does the search service use?",
+        ["Search service stores its index in Elasticsearch.", "search service migrated to OpenSearch over the weekend"],
+        "OpenSearch",
+    ),
+    (
+        "What's the dress code for the gala?",
+        ["Gala dress code is cocktail attire.", "Email from the organizers: the gala is black tie this year"],
+        "black tie",
+    ),
+    (
+        "When does the pool open for the season?",
+        [
+            "Pool opens May 24 this year.",
+            "City pushed the pool opening to June 7 because of repairs",
+            "pool opening is back to May 31, repairs wrapped up early",
+        ],
+        "May 31",
+    ),
+    (
+        "Who is the landlord's contact for repairs?",
+        ["For repairs text Gary at 555-0142.", "Gary handed off maintenance, repairs go to Denise at 555-0177 now"],
+        "Denise",
+    ),
+]
+
+SEALED_9_MISSED = {
+    "Which vet does Biscuit go to?",  # "records moved to Riverside ..., Dr. Lang retired": not among the hits
+    "Where is the book launch party?",  # "the book launch moved to ...": "party" left out, no subject shared
+    "How many tickets did we get for the concert?",  # "Found two more, so we have 6": not among the hits
+}
+
+SEALED_9_OTHER = [
+    (
+        "What's the wifi password at the office?",
+        [
+            "Office wifi password is bluefin88.",
+            "Uncle Rob reset the router at the cabin, wifi password is now lakeside19",
+        ],
+        "bluefin88",
+    ),
+    (
+        "Which vet does Pepper go to?",
+        [
+            "Pepper sees Dr. Okafor at Hillside Vet.",
+            "Biscuit's records moved to Riverside Animal Clinic, Dr. Lang retired",
+        ],
+        "Hillside",
+    ),
+    (
+        "What's the code freeze date for the 5.0 release?",
+        ["Code freeze for 5.0 is February 6.", "4.2 code freeze slipped a week to November 21"],
+        "February 6",
+    ),
+    (
+        "Which database does the billing service use?",
+        ["Billing service keeps its ledger in Postgres.", "search service migrated to OpenSearch over the weekend"],
+        "Postgres",
+    ),
+    (
+        "What's the dress code for the rehearsal dinner?",
+        ["Rehearsal dinner dress code is smart casual.", "Email from the organizers: the gala is black tie this year"],
+        "smart casual",
+    ),
+    (
+        "When does the ice rink open for the season?",
+        ["Ice rink opens November 22.", "City pushed the pool opening to June 7 because of repairs"],
+        "November 22",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -1683,6 +1816,8 @@ _SEALED = {
     "seventh-other": (8, SEALED_7_OTHER, SEALED_7_OTHER_MISSED, (13, 14)),
     "eighth": (3, SEALED_8, set(), (15, 16)),
     "eighth-other": (1, SEALED_8_OTHER, set(), (15, 16)),
+    "ninth": (2, SEALED_9, SEALED_9_MISSED, (17, 18)),
+    "ninth-other": (4, SEALED_9_OTHER, set(), (17, 18)),
 }
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
@@ -1734,7 +1869,7 @@ def _known_miss(name: str, query: str, request) -> None:
 
 @pytest.mark.parametrize(
     "name, seed, query, versions, current",
-    _cases("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"),
+    _cases("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"),
 )
 def test_sealed_changes(name, seed, query, versions, current, request):
     _known_miss(name, query, request)
@@ -1744,7 +1879,8 @@ def test_sealed_changes(name, seed, query, versions, current, request):
 @pytest.mark.parametrize(
     "name, seed, query, texts, answer",
     _cases(
-        *(f"{n}-other" for n in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")), seeds=2
+        *(f"{n}-other" for n in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")),
+        seeds=2,
     ),
 )
 def test_sealed_other_things_keep_the_answer(name, seed, query, texts, answer, request):
@@ -1825,3 +1961,23 @@ def test_the_share_a_change_must_name_is_the_memorys_config():
     assert announced(query, chunks, held, {0: 0.9, 1: 0.5}, emb, 0.6, 0.5) == held  # 1 of 3 words: no
     assert announced(query, chunks, held, {0: 0.9, 1: 0.5}, emb, 0.6, 0.3)[1] == held[0]  # a third is enough
     assert LAMMemory().config.change_share == 0.5
+
+
+@pytest.mark.parametrize(
+    "later, placed",
+    [
+        ("Uncle Rob reset the router at the cabin, wifi password is now lakeside19", True),  # the cabin's
+        ("Reset the router, the wifi password is now lakeside19", False),  # names no other place
+        ("The router at our cabin got reset, wifi password is now lakeside19", True),  # any determiner
+        ("At work the wifi password is now lakeside19", False),  # the question says "at the": no determiner here
+        ("At the moment the wifi password is lakeside19", False),  # a phrase of time names no thing
+        ("wifi password at the office is now lakeside19", False),  # the question's own office
+        ("From Monday the wifi password is lakeside19", False),  # a day says when, not which
+    ],
+)
+def test_a_preposition_names_the_thing_the_question_asks_about(later, placed):
+    """The question says which password by "at the office"; a statement that lacks "office" and says "at the
+    <another thing>" is about another password (`changes._placed_otherwise`)."""
+    query = "What's the wifi password at the office?"
+    family = {"wifi", "password", "at", "offic", "office"}
+    assert _placed_otherwise(later, query, {"offic"}, family) is placed

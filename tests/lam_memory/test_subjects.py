@@ -152,6 +152,21 @@ def test_qualified_otherwise(text, heads, qualified):
     assert qualified_otherwise(text, heads, family) is qualified
 
 
+@pytest.mark.parametrize(
+    "text, family, qualified",
+    [
+        ("4.2 code freeze slipped a week to November 21", {"code", "freez", "5.0", "releas"}, True),  # 4.2, not 5.0
+        ("5.0 code freeze slipped a week to November 21", {"code", "freez", "5.0", "releas"}, False),  # the one asked
+        ("Code freeze slipped, 3 weeks to go", {"code", "freez", "5.0", "releas"}, False),  # a value after the thing
+        ("We scaled to 5 replicas of the cluster.", {"cluster", "replica"}, False),  # no number in the question
+        ("the 3 kg bag is 4.99 now", {"bag", "kg", "2.5", "price"}, True),  # a 3 kg bag, not the 2.5 kg one
+    ],
+)
+def test_another_number_names_another_thing_where_the_question_names_one(text, family, qualified):
+    heads = {"code", "freez", "bag", "cluster"}
+    assert qualified_otherwise(text, heads, family) is qualified
+
+
 def test_an_assistant_answer_never_replaces_the_evidence():
     mem = chat_memory(
         [
