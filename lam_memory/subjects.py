@@ -402,12 +402,14 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     another number names another one: "the *4.2* code freeze" for "the 5.0 release") or a mark, or a verb: one that
     reports ("Coach *says* practice is ..."), or any word after a pronoun, an auxiliary or a pronoun's contraction
     ("*I'll grab* Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing*
-    API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting")."""
+    API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting"). A
+    verb in the past that shares a head's stem is no name of the thing ("Powell's double *booked* us" names no
+    book), unless the question says it so."""
     raw = [t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
     tokens = [t.lower() for t in raw]
     numbered = any(_NUMBER.fullmatch(f) for f in family)  # "the 5.0 release", "room 12"
     for i, token in enumerate(tokens):
-        if stem(token) not in heads:
+        if stem(token) not in heads or (participle(token) and token not in family):  # "double *booked*": a verb
             continue
         j = i - 1
         while j >= 0 and stem(tokens[j]) in family:
