@@ -188,22 +188,19 @@ def main(args: argparse.Namespace) -> int:
         }
         result["targets"] = checks
         Console().print(f"targets: {checks}")
+    elif getattr(args, "memory", None):
+        from evals.memory.bench import bench_queries
+
+        if args.sizes or args.keep or args.mcp or args.quick:
+            msg = "--memory times queries on an existing memory: leave out --sizes, --keep, --mcp and --quick"
+            raise LAMError(msg)
+        result = bench_queries(args.memory)
+        columns = ["chunks", "queries", "shipped_p50_ms", "shipped_p95_ms", "reference_p50_ms"]
+        _render(result, "queries on an existing memory", [*columns, "reference_p95_ms", "same_context"])
     else:
         from evals.memory.bench import bench_memory
         from evals.memory.streams import parse_sizes
 
-        if getattr(args, "memory", None):
-            from evals.memory.bench import bench_queries
-
-            if args.sizes or args.keep or args.mcp or args.quick:
-                msg = "--memory times queries on an existing memory: leave out --sizes, --keep, --mcp and --quick"
-                raise LAMError(msg)
-            result = bench_queries(args.memory)
-            columns = ["chunks", "queries", "shipped_p50_ms", "shipped_p95_ms", "reference_p50_ms"]
-            _render(result, "queries on an existing memory", [*columns, "reference_p95_ms", "same_context"])
-            if args.json:
-                Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
-            return 0
         mcp = getattr(args, "mcp", False)
         sizes = tuple(parse_sizes(args.sizes)) if getattr(args, "sizes", None) else None
         result = bench_memory(quick=args.quick, mcp=mcp, sizes=sizes, keep=getattr(args, "keep", None))
