@@ -1799,6 +1799,120 @@ SEALED_9_OTHER = [
     ),
 ]
 
+# The tenth set, written on 2026-12-06 before it was measured.
+SEALED_10 = [
+    (
+        "What's the Zoom link for standup?",
+        ["Standup zoom link: zoom.us/j/4471", "new standup link since the old one got zoombombed: zoom.us/j/9020"],
+        "9020",
+    ),
+    (
+        "Who's hosting book club this month?",
+        ["Book club is at Priya's this month.", "Priya's kitchen is torn up, so Hannah is hosting book club instead"],
+        "Hannah",
+    ),
+    (
+        "What's the budget for the offsite?",
+        [
+            "Offsite budget is $8,000.",
+            "finance trimmed the offsite budget to $6,500",
+            "ok final word from finance, offsite budget is $7,200",
+        ],
+        "$7,200",
+    ),
+    (
+        "Which airline are we flying to Denver?",
+        ["We're flying United to Denver.", "United cancelled, rebooked us on Southwest to Denver"],
+        "Southwest",
+    ),
+    (
+        "When is the grant application due?",
+        ["Grant application is due March 3.", "The foundation extended the grant deadline to March 17."],
+        "March 17",
+    ),
+    (
+        "What's the default branch of the repo?",
+        ["Default branch of the repo is master.", "renamed the default branch to main, update your remotes"],
+        "to main",
+    ),
+    (
+        "How often does the cleaner come?",
+        ["Cleaner comes every other Thursday.", "cleaner's switching to weekly visits, Thursdays still"],
+        "weekly",
+    ),
+    (
+        "Which room is the quarterly review in?",
+        [
+            "Quarterly review is in room 4B.",
+            "facilities moved the quarterly review to the Atrium since 4B is too small",
+            "Atrium's double booked, quarterly review is back in 4B",
+        ],
+        "back in 4B",
+    ),
+    (
+        "What's Jake's shoe size?",
+        ["Jake wears a size 2.", "Jake outgrew his sneakers, he's a size 3 now"],
+        "size 3",
+    ),
+    (
+        "Which Node version does CI run?",
+        ["CI runs on Node 18.", "bumped CI to Node 20 this morning"],
+        "Node 20",
+    ),
+    (
+        "Who is our main contact at Acme?",
+        [
+            "Our main contact at Acme is Lorraine Petit.",
+            "Lorraine left Acme, we'll be working with Sam Ortiz going forward",
+        ],
+        "Sam Ortiz",
+    ),
+    (
+        "Where are we meeting for Saturday's hike?",
+        [
+            "Meet at the Cedar Creek trailhead at 8 for Saturday's hike.",
+            "Parking at Cedar Creek is closed, let's meet at the Fern Hollow lot instead for the hike",
+        ],
+        "Fern Hollow",
+    ),
+]
+
+SEALED_10_OTHER = [
+    (
+        "Who's hosting game night this month?",
+        ["Game night is at Tom's this month.", "Priya's kitchen is torn up, so Hannah is hosting book club instead"],
+        "Tom's",
+    ),
+    (
+        "What's the budget for the holiday party?",
+        ["Holiday party budget is $3,000.", "finance trimmed the offsite budget to $6,500"],
+        "$3,000",
+    ),
+    (
+        "When is the conference talk proposal due?",
+        [
+            "Talk proposals for the conference are due April 10.",
+            "The foundation extended the grant deadline to March 17.",
+        ],
+        "April 10",
+    ),
+    (
+        "What's Maya's shoe size?",
+        ["Maya wears a size 12.", "Jake outgrew his sneakers, he's a size 3 now"],
+        "size 12",
+    ),
+    (
+        "Which Python version does CI run?",
+        ["CI tests against Python 3.11.", "bumped CI to Node 20 this morning"],
+        "3.11",
+    ),
+    (
+        "Which room is the all-hands in?",
+        ["All-hands is in the cafeteria.", "facilities moved the quarterly review to the Atrium since 4B is too small"],
+        "cafeteria",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -1819,6 +1933,8 @@ _SEALED = {
     "eighth-other": (1, SEALED_8_OTHER, set(), (15, 16)),
     "ninth": (2, SEALED_9, SEALED_9_MISSED, (17, 18)),
     "ninth-other": (4, SEALED_9_OTHER, set(), (17, 18)),
+    "tenth": (7, SEALED_10, set(), (19, 20)),
+    "tenth-other": (0, SEALED_10_OTHER, set(), (19, 20)),
 }
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
