@@ -271,7 +271,9 @@ def test_an_update_naming_the_old_value_needs_a_change_and_a_new_value(texts, wh
     [
         ("Olga Holm swapped with Ivan, so Ivan Weber is on call for inventory now.", True),
         ("Holm is out, Ivan Weber covers it now.", True),  # a name's last word names it
-        ("Onboarding now has Olga Sato on call.", False),  # its first word does not: another Olga
+        ("Olga is out sick, Ivan Weber is on call for inventory now.", True),  # its first word alone names it
+        ("Onboarding now has Olga Sato on call.", False),  # its first word before another name does not
+        ("The olga flag moved, Ivan Weber is on call now.", False),  # nor a word in lowercase
     ],
 )
 def test_an_update_names_a_name_of_several_words_by_a_word_after_the_first(later, linked):
@@ -1913,6 +1915,129 @@ SEALED_10_OTHER = [
     ),
 ]
 
+# The eleventh set, written on 2026-12-06 before it was measured, after the rules made on the tenth set's misses.
+SEALED_11 = [
+    (
+        "Where's the team dinner on Friday?",
+        [
+            "Team dinner Friday is at Nopa, 7pm, I made the reservation under my name.",
+            "Nopa lost our reservation somehow. I rebooked the team dinner at Zuni Cafe, same time.",
+        ],
+        "Zuni",
+    ),
+    (
+        "When does Daniela start?",
+        [
+            "Our new hire, Daniela, starts on the 9th.",
+            "Daniela's start got pushed to the 16th because of her visa paperwork",
+        ],
+        "16th",
+    ),
+    (
+        "How much is the deposit for the venue?",
+        ["The venue wants a $500 deposit to hold the date.", "Talked them down, the venue deposit is $350 now."],
+        "$350",
+    ),
+    (
+        "What's the login for the staging dashboard?",
+        [
+            "staging dashboard login is admin / Tr33house!",
+            "I rotated the staging dashboard creds, it's admin / Bl0ssom#9 now",
+        ],
+        "Bl0ssom",
+    ),
+    (
+        "Which bus does Mia take to school?",
+        ["Mia takes the 22 bus to school.", "The 22 got rerouted, Mia's on the 14 to school now"],
+        "the 14",
+    ),
+    (
+        "Who is cooking Thanksgiving dinner?",
+        [
+            "Aunt Carol is cooking Thanksgiving dinner this year.",
+            "Carol broke her wrist, so Uncle Dev is doing the turkey and everything for Thanksgiving",
+        ],
+        "Uncle Dev",
+    ),
+    (
+        "What's the refund window for the store?",
+        [
+            "Store policy: refunds within 30 days.",
+            "They shortened the refund window to 14 days in the new policy",
+            "Customer outcry, refund window back to 30 days",
+        ],
+        "back to 30 days",
+    ),
+    (
+        "What's the timeout on the payments API?",
+        ["payments API timeout is 30s", "we lowered the payments API timeout to 10s after the incident"],
+        "10s",
+    ),
+    (
+        "Where do we store the design files?",
+        [
+            "Design files live in the Figma team space.",
+            "We're moving design files to Penpot, Figma seat costs got silly",
+        ],
+        "Penpot",
+    ),
+    (
+        "When is Leo's dentist appointment?",
+        ["Leo's dentist appointment is Tuesday at 3.", "Dentist office called, Leo's cleaning is now Thursday at 4:15"],
+        "Thursday at 4:15",
+    ),
+    (
+        "What's the wifi network name at home?",
+        [
+            "Home wifi network is called NETGEAR42.",
+            "Renamed our home network to CasaLuna so the guests can find it",
+            "Changed the home wifi name again, it's CasaLuna5G now",
+        ],
+        "CasaLuna5G",
+    ),
+    (
+        "Which hotel is Grandma staying at?",
+        ["Grandma is booked at the Marriott downtown.", "Grandma switched to the Hilton, closer to the hospital"],
+        "Hilton",
+    ),
+]
+
+SEALED_11_OTHER = [
+    (
+        "Where's the team lunch on Friday?",
+        [
+            "Team lunch Friday is at the taco place on 5th.",
+            "Nopa lost our reservation somehow. I rebooked the team dinner at Zuni Cafe, same time.",
+        ],
+        "taco place",
+    ),
+    (
+        "How much is the deposit for the caterer?",
+        ["Caterer needs a $1,200 deposit.", "Talked them down, the venue deposit is $350 now."],
+        "$1,200",
+    ),
+    (
+        "What's the timeout on the search API?",
+        ["search API timeout is 5s", "we lowered the payments API timeout to 10s after the incident"],
+        "5s",
+    ),
+    (
+        "Which bus does Owen take to school?",
+        ["Owen takes the 31 bus to school.", "The 22 got rerouted, Mia's on the 14 to school now"],
+        "31",
+    ),
+    (
+        "What's the login for the production dashboard?",
+        ["prod dashboard login is ops / K3ttle!", "I rotated the staging dashboard creds, it's admin / Bl0ssom#9 now"],
+        "K3ttle",
+    ),
+    (
+        "Which hotel is Grandpa staying at?",
+        ["Grandpa is staying at the Hyatt by the airport.", "Grandma switched to the Hilton, closer to the hospital"],
+        "Hyatt",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -1935,6 +2060,8 @@ _SEALED = {
     "ninth-other": (4, SEALED_9_OTHER, set(), (17, 18)),
     "tenth": (7, SEALED_10, set(), (19, 20)),
     "tenth-other": (0, SEALED_10_OTHER, set(), (19, 20)),
+    "eleventh": (6, SEALED_11, set(), (21, 22)),
+    "eleventh-other": (9, SEALED_11_OTHER, set(), (21, 22)),
 }
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
