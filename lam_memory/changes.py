@@ -42,7 +42,13 @@ statement revises the best one when it announces a change and
 The best statement (of equally relevant ones, the latest) revises the most relevant earlier statement that meets the
 same conditions when it is itself the update, or when, with no word of change, it names that statement's value and
 gives another of its kind (`old_values`, below: "The X1 was backordered so Ravi's getting a MacBook Air" revises "IT
-ordered Ravi a ThinkPad X1"; a later "Ravi returned the MacBook, he's on a Dell XPS now" then revises both). The
+ordered Ravi a ThinkPad X1"; a later "Ravi returned the MacBook, he's on a Dell XPS now" then revises both). A later
+statement less relevant than the best one revises it so too, with no word of change and whatever share of the
+question's words it holds, when it is also the best one's next version in meaning (`_neighbours`, below): "Carol
+broke her wrist, so Uncle Dev is doing the turkey and everything for Thanksgiving" holds only "Thanksgiving" of "Who
+is cooking Thanksgiving dinner?" and revises "Aunt Carol is cooking Thanksgiving dinner this year" (a name's first
+word alone names it, as chat names a person: "Lorraine left Acme" names Lorraine Petit, "Olga Sato" names no Olga
+Holm). The
 statements then state one subject (the union of their terms, given also to any statement whose subject lies between
 the best one's and the union: a restatement of it, unless all it holds of them says when, "this summer"), and the
 grouping settles the latest as current. When a statement outside them names more of the question than the best
@@ -191,6 +197,7 @@ _INDEFINITE = frozenset("a an another some any every each".split())
 _BE = frozenset("is are was were am be been has have had".split())
 _NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
 _DIGIT = re.compile(r"\d")
+_GROUPED = re.compile(r"\d+(?:,\d{3})+")  # a number with thousands separators
 _STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|every|each|per)"
 _DATED = [m for m in MONTHS + DAYS if m != "may"]  # "may" is a verb too: a date only with its day ("May 3")
@@ -254,7 +261,8 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     """The values `best` gives that the question does not say, each as its index terms (a transcript's stamp aside),
     that an update may name as it replaces them ("*Adlon* cancelled on us", "Missed the *7:40*"): its one name
     (`lexical.name_runs`: "Osteria Romana" is one, "Dr. Alvarez" is Alvarez; not a day or a month) and its one
-    number of three or more digits (rarer than "12" or "6.8": "7:40", "4417", "555-0142"). None of a kind it gives
+    number of three or more digits (rarer than "12" or "6.8": "7:40", "4417", "555-0142"; not one grouped by commas,
+    "$60,000", whose groups are its index terms and "000" is in every such number). None of a kind it gives
     several of: which one an update replaces is then not known (a passage of a book names many)."""
     asked = {stem(t) for t in query_terms(query)}
     text = _STAMP.sub("", best.text, count=1)
@@ -263,7 +271,8 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
         for run in name_runs(text)
     ]
     given = list(dict.fromkeys(run for run in runs if run))
-    numbers = [t for t in dict.fromkeys(terms(text)) if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3]
+    ungrouped = _GROUPED.sub(" ", text)  # "$60,000" is indexed as 60 and 000: any grouped number holds "000"
+    numbers = [t for t in dict.fromkeys(terms(ungrouped)) if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3]
     numbers = [(t,) for t in numbers if t not in asked]
     return [one for kind in (given, numbers) if len(kind) == 1 for one in kind]
 
@@ -338,11 +347,19 @@ def announced(
     def other(c: Chunk) -> bool:  # it names the question's thing with a qualifier of its own: "the *invoicing* service"
         return qualified_otherwise(c.text, {stem(t) for t in held[c.position] - plain}, family)
 
+    def replaces(later: Chunk) -> bool:  # the best one's next version names its value: "Carol broke her wrist, so ..."
+        return (
+            (best.position, later.position) in next_versions
+            and not (named - held[later.position] and held[later.position] - plain)
+            and not other(later)
+            and _names_old_value(later, best, query)
+        )
+
     if other(best):
         return held  # the best statement is about another such thing: "the *pricing* ingest worker"
     one: list[Chunk] = []
     for c in sorted((c for c in order if c is not best), key=lambda c: relevance[c.position], reverse=True):
-        if c.position > best.position and revises(c, best):
+        if c.position > best.position and (revises(c, best) or replaces(c)):
             one.append(c)
         elif (
             c.position < best.position
@@ -470,17 +487,28 @@ def _names_old_value(later: Chunk, earlier: Chunk, query: str) -> bool:
 
 def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: str, cue: bool = True) -> bool:
     """Whether `later` announces a change (unless `cue` is False), names `old` (one of the best statement's
-    `old_values`; of a name of several words, a word after the first: "ThinkPad X1" as "the X1", not "Olga Holm" as
-    "Olga") and gives a new value of its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us,
-    so we're at the *Michelberger* instead")."""
+    `old_values`; of a name of several words, a word after the first, "ThinkPad X1" as "the X1", or its first word
+    alone, as chat names a person, "Lorraine left" for "Lorraine Petit", not "Olga Sato" for "Olga Holm") and gives
+    a new value of its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us, so we're at the
+    *Michelberger* instead")."""
     if later.role in ANSWER_ROLES or (cue and not announces_change(later.text)):
         return False
-    if not set(old[1:] or old) & set(terms(_STAMP.sub("", later.text, count=1))):  # not in a "[4:04 pm] Jon:"
-        return False  # a name's first word is its least telling: "Olga Sato" is not "Olga Holm", "the X1" is
+    said = _STAMP.sub("", later.text, count=1)  # not in a "[4:04 pm] Jon:"
+    if not set(old[1:] or old) & set(terms(said)) and not _alone(old[0], said):
+        return False  # a first word names it only alone: "Olga Sato" is not "Olga Holm", "Olga," is
     rest = later.text
     for word in old:
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest, flags=re.IGNORECASE)
     return bool(value_kinds(rest, query) & kinds)
+
+
+def _alone(word: str, text: str) -> bool:
+    """Whether `text` says `word` (an index term) as a name by itself: capitalized and not followed by another
+    capitalized word ("*Lorraine* left Acme" names Lorraine Petit; "*Olga Sato*" is another Olga)."""
+    return any(
+        m.group()[0].isupper() and not re.match(r"\s+[A-Z]", text[m.end() :])
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    )
 
 
 def _runs(text: str, terms: Collection[str], family: set[str]) -> list[tuple[str, str, str]]:

@@ -17,11 +17,13 @@ of the question, apart from the asked word: "Ximena"):
   it (a relevance band of 0.15 under the best missed 3 of the 4 multi-hop misses of the synthetic suite at 32K);
 - its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words)
   and that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16,
-  does not single out one thing), one of which also holds what the evidence lacks. When no chunk holding a link
-  holds the asked word, the asked word names a category that the answer gives by an instance ("Which CI system
-  runs the builds of ...?" is answered by "... runs its builds on Jenkins", "which city" by "Lisbon"): then the one
-  chunk holding the link that best matches the question's other words (its predicate, "runs" and "builds"; BM25
-  over them) is linked, and a chunk holding the link and none of them is not;
+  does not single out one thing), one of which also holds what the evidence lacks. A link that is also a word of
+  the language leads only to chunks that write it as a name ("flying *United*", not "people *united*": a LoCoMo
+  turn had joined the candidates for "Which airline are we flying to Denver?" and ranked first). When no chunk
+  holding a link holds the asked word, the asked word names a category that the answer gives by an instance
+  ("Which CI system runs the builds of ...?" is answered by "... runs its builds on Jenkins", "which city" by
+  "Lisbon"): then the one chunk holding the link that best matches the question's other words (its predicate,
+  "runs" and "builds"; BM25 over them) is linked, and a chunk holding the link and none of them is not;
 - those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
   far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
   candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
@@ -47,6 +49,8 @@ statements and the closer distractors.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Protocol
 
 from lam_memory.lexical import answer_terms, names, query_terms, terms
@@ -57,6 +61,7 @@ from lam_memory.types import Chunk
 class Index(Protocol):
     def document_counts(self, words: list[str]) -> dict[str, int]: ...
     def holding(self, word: str, any_of: list[str], limit: int) -> list[int]: ...
+    def get(self, positions: list[int]) -> list[Chunk]: ...
 
 
 def may_link(query: str) -> bool:
@@ -86,8 +91,12 @@ def _holding_all(index: Index, first: str, rest: list[str], limit: int) -> list[
     return sorted(held)
 
 
-def linked(query: str, evidence: list[Chunk], index: Index, max_df: int) -> dict[int, int]:
-    """Chunks the evidence links the question to (see the module doc): {linked position: evidence position}."""
+def linked(
+    query: str, evidence: list[Chunk], index: Index, max_df: int, is_word: Callable[[str], bool] | None = None
+) -> dict[int, int]:
+    """Chunks the evidence links the question to (see the module doc): {linked position: evidence position}.
+    `is_word`: whether a word is a word of the language (the encoder's vocabulary), so that a link such as "United"
+    leads only to chunks that say it as a name, capitalized ("flying United", not "people united")."""
     if not may_link(query) or max_df < 2:
         return {}
     asked, named, subject = answer_terms(query), set(query_terms(query)), named_subject(query)
@@ -107,19 +116,29 @@ def linked(query: str, evidence: list[Chunk], index: Index, max_df: int) -> dict
         counts = index.document_counts(candidates)
         rare = sorted((n for n in candidates if 2 <= counts[n] <= max_df), key=counts.__getitem__)  # stable: ties
         found = (
-            _follow(rare, lacks, index, max_df, chunk.position)
-            or _follow(rare, instead, index, max_df, chunk.position)[:1]
+            _follow(rare, lacks, index, max_df, chunk.position, is_word)
+            or _follow(rare, instead, index, max_df, chunk.position, is_word)[:1]
         )
         for p in found:
             out.setdefault(p, chunk.position)
     return out
 
 
-def _follow(rare: list[str], lacks: list[str], index: Index, max_df: int, start: int) -> list[int]:
+def _follow(
+    rare: list[str], lacks: list[str], index: Index, max_df: int, start: int, is_word: Callable[[str], bool] | None
+) -> list[int]:
     """The chunks (best BM25 first) that the rarest name of `rare` leading somewhere leads to: holding it and any of
-    `lacks`, other than the chunk `start` it was found in."""
+    `lacks`, other than the chunk `start` it was found in; holding it as a name where it is also a word of the
+    language (`is_word`)."""
     for name in rare:
         found = [p for p in index.holding(name, lacks, max_df) if p != start]
+        if found and is_word is not None and is_word(name):
+            found = [c.position for c in index.get(found) if _capitalized(name, c.text)]
         if found:
             return found
     return []
+
+
+def _capitalized(word: str, text: str) -> bool:
+    """Whether `text` says `word` with a capital, as a name ("*United* cancelled"; not "people *united*")."""
+    return any(m.group()[0].isupper() for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))

@@ -537,7 +537,9 @@ class LAMMemory:
         naming = [p for p in naming_subject(query, self.store, cfg.link_df) if free(p)]
         rel = {p: pool.get(p, float(sims[p])) for p in naming}
         about = max(rel.values(), default=-math.inf)
-        found = linked(query, self.store.get(list(dict.fromkeys(naming + evidence))), self.store, cfg.link_df)
+        tokenizer = getattr(self.encoder, "tokenizer", None)
+        evidence = self.store.get(list(dict.fromkeys(naming + evidence)))
+        found = linked(query, evidence, self.store, cfg.link_df, tokenizer.is_word if tokenizer else None)
         out: dict[int, float] = {}
         for p, by in found.items():
             if not free(p):

@@ -236,10 +236,11 @@ _SENTENCE_ENDS = frozenset(".!?")  # a sentence starts after one of these (or at
 _OF = frozenset({"for", "of", "at", "in", "on"})  # a question's phrase goes on through "the budget *for* the campaign"
 TOKEN = re.compile(r"\w[\w'-]*\w|\w|[^\w\s]")  # words and punctuation marks
 # What may follow a noun phrase's head, as against another noun that would be the head ("the API *keys*"): a form of
-# be or have, a modal, an adverb of time, a preposition that brings no modifier of its own ("the API *for* search"),
-# a verb in the past (`_participle`) or a punctuation mark.
+# be or have, a modal, an adverb of time or of repetition ("changed the wifi name *again*"), a preposition that
+# brings no modifier of its own ("the API *for* search"), a verb in the past (`_participle`) or a punctuation mark.
 _AFTER_HEAD = frozenset(
-    "is are was were will would has have had can could should may might must now just also still".split()
+    "is are was were will would has have had can could should may might must now just also still again too already "
+    "yet instead".split()
 ) | (_PREPOSITIONS - {"of", "for", "with", "about"})
 
 
@@ -404,8 +405,9 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     ("*I'll grab* Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing*
     API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting"). A
     verb in the past that shares a head's stem is no name of the thing ("Powell's double *booked* us" names no
-    book), unless the question says it so."""
-    raw = [t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
+    book), unless the question says it so. "Let's" is "let us", no possessive: a verb follows it ("*let's* meet at
+    the Fern Hollow lot")."""
+    raw = ["us" if t.lower() == "let's" else t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
     tokens = [t.lower() for t in raw]
     numbered = any(_NUMBER.fullmatch(f) for f in family)  # "the 5.0 release", "room 12"
     for i, token in enumerate(tokens):

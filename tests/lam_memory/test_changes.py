@@ -223,6 +223,8 @@ def test_the_old_values_are_the_one_name_and_the_one_long_number_the_question_do
     assert old_values(dinner, "Where is the team dinner?") == [("osteria", "romana")]  # one name of two words
     dentist = _statements(["Maya sees Dr. Alvarez for her teeth."])[0]
     assert old_values(dentist, "Which dentist does Maya see?") == [("alvarez",)]  # a title names no one
+    budget = _statements(["Mobile app budget is $60,000."])[0]
+    assert old_values(budget, "What is the budget for the mobile app?") == []  # "000" is in every grouped number
 
 
 def test_an_update_naming_the_old_value_revises_it():
@@ -427,6 +429,32 @@ def test_the_best_statement_revises_an_earlier_one_by_naming_its_value(best, lin
 def test_next_versions_in_meaning_revise_without_a_word_of_change(query, texts, close, linked):
     out = _announced(query, texts, [0.9, 0.7], close=close)
     assert (out[0] == out[1]) is linked, out
+
+
+@pytest.mark.parametrize(
+    "later, close, linked",
+    [
+        ("Carol broke her wrist, so Uncle Dev is doing the turkey for Thanksgiving.", ((0, 1),), True),
+        ("Carol broke her wrist, so Uncle Dev is doing the turkey for Thanksgiving.", (), False),  # not next versions
+        ("Carol broke her wrist, so the turkey is on hold for Thanksgiving.", ((0, 1),), False),  # no new value
+        ("Uncle Dev is doing the turkey for Thanksgiving.", ((0, 1),), False),  # the old value unnamed
+    ],
+)
+def test_a_less_relevant_next_version_naming_the_old_value_revises_it(later, close, linked):
+    """With no word of change and a minority of the question's words, the next version in meaning revises the best
+    statement when it names the value the best one gives (Carol) and gives a new one of its kind (a name)."""
+    query = "Who is cooking Thanksgiving dinner?"
+    out = _announced(query, ["Aunt Carol is cooking Thanksgiving dinner this year.", later], [0.9, 0.6], close=close)
+    assert (out[0] == out[1]) is linked, out
+
+
+def test_an_adverb_after_the_thing_ends_it():
+    """ "Changed the home wifi name *again*": an adverb follows the thing's head, so "wifi" names the thing itself,
+    not a modifier of another noun; the update revises the best statement at any closeness."""
+    query = "What's the wifi network name at home?"
+    texts = ["Home wifi network is called NETGEAR42.", "Changed the home wifi name again, it's CasaLuna5G now"]
+    out = _announced(query, texts, [0.9, 0.7])
+    assert out[0] == out[1], out
 
 
 def test_versions_before_and_after_join_the_group():
@@ -1879,6 +1907,10 @@ SEALED_10 = [
     ),
 ]
 
+SEALED_10_MISSED = {
+    "When is the grant application due?",  # "the grant *deadline*": it says the thing by another noun, not close
+}
+
 SEALED_10_OTHER = [
     (
         "Who's hosting game night this month?",
@@ -2038,6 +2070,143 @@ SEALED_11_OTHER = [
     ),
 ]
 
+# The twelfth set, written on 2026-12-06 before it was measured, after the rules made on the eleventh set's misses.
+SEALED_12 = [
+    (
+        "What's the checkout time at the Airbnb?",
+        [
+            "Airbnb checkout is 11am, the host was firm about it.",
+            "Host messaged: we can do a late checkout at 1pm on Sunday, no extra charge.",
+        ],
+        "1pm",
+    ),
+    (
+        "Which laptop is IT giving Priya?",
+        [
+            "IT is issuing Priya a Dell Latitude 7440.",
+            "Priya's getting a MacBook Pro instead of the Dell, design needs the GPU",
+        ],
+        "MacBook Pro",
+    ),
+    (
+        "How long is the warranty on the dishwasher?",
+        [
+            "Dishwasher warranty is one year, parts and labor.",
+            "Registered the dishwasher online and it bumped the warranty to two years.",
+        ],
+        "two years",
+    ),
+    (
+        "Who's bringing dessert to the potluck?",
+        [
+            "Sam's bringing dessert to the potluck, probably brownies.",
+            "Sam has to work late, Ines said she'll bring a pie for dessert instead",
+        ],
+        "Ines",
+    ),
+    (
+        "What's the max batch size for the ingest job?",
+        [
+            "Ingest job runs with a max batch size of 512.",
+            "We OOMed twice last night so I dropped the ingest batch size to 256.",
+            "Added memory to the box, ingest batch size is 1024 now",
+        ],
+        "1024",
+    ),
+    (
+        "Where is Mom's birthday lunch?",
+        [
+            "Mom's birthday lunch is at the Greek place on Elm.",
+            "Greek place is closed for renovations, moved Mom's birthday lunch to Luigi's",
+        ],
+        "Luigi's",
+    ),
+    (
+        "What's the cutoff for expense reports this month?",
+        [
+            "Expense reports are due the 25th this month.",
+            "Finance moved the expense report cutoff up to the 22nd because of the holiday",
+        ],
+        "22nd",
+    ),
+    (
+        "Which carrier is shipping the replacement part?",
+        [
+            "The replacement part ships with FedEx, tracking to follow.",
+            "Vendor said it actually went out with UPS, tracking 1Z999AA10123456784",
+        ],
+        "UPS",
+    ),
+    (
+        "How many guests are coming to the rehearsal dinner?",
+        ["We're expecting 40 guests at the rehearsal dinner.", "RSVPs are in: 46 guests for the rehearsal dinner."],
+        "46 guests",
+    ),
+    (
+        "What's the rate limit on the public API?",
+        [
+            "Public API is rate limited to 100 requests per minute.",
+            "After the abuse incident we tightened the public API to 60 requests per minute",
+        ],
+        "60 requests",
+    ),
+    (
+        "Who's the point person for the office move?",
+        [
+            "Kenji is the point person for the office move.",
+            "Kenji's on leave, Farah is running the office move until he's back",
+        ],
+        "Farah",
+    ),
+    (
+        "When is the HVAC inspection?",
+        ["HVAC inspection is Wednesday morning.", "Inspector called, the HVAC inspection is Friday at 10 instead"],
+        "Friday at 10",
+    ),
+]
+
+SEALED_12_OTHER = [
+    (
+        "What's the checkout time at the hotel in Lisbon?",
+        [
+            "Lisbon hotel checkout is noon.",
+            "Host messaged: we can do a late checkout at 1pm on Sunday, no extra charge.",
+        ],
+        "noon",
+    ),
+    (
+        "Who's bringing drinks to the potluck?",
+        [
+            "Marco's bringing drinks to the potluck.",
+            "Sam has to work late, Ines said she'll bring a pie for dessert instead",
+        ],
+        "Marco",
+    ),
+    (
+        "What's the max batch size for the export job?",
+        ["Export job max batch size is 2000.", "We OOMed twice last night so I dropped the ingest batch size to 256."],
+        "2000",
+    ),
+    (
+        "How many guests are coming to the reception?",
+        ["About 150 guests are coming to the reception.", "RSVPs are in: 46 guests for the rehearsal dinner."],
+        "150",
+    ),
+    (
+        "What's the rate limit on the internal API?",
+        [
+            "Internal API allows 1000 requests per minute.",
+            "After the abuse incident we tightened the public API to 60 requests per minute",
+        ],
+        "1000",
+    ),
+    (
+        "When is the elevator inspection?",
+        ["Elevator inspection is Monday at 2pm.", "Inspector called, the HVAC inspection is Friday at 10 instead"],
+        "Monday",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2058,11 +2227,14 @@ _SEALED = {
     "eighth-other": (1, SEALED_8_OTHER, set(), (15, 16)),
     "ninth": (2, SEALED_9, SEALED_9_MISSED, (17, 18)),
     "ninth-other": (4, SEALED_9_OTHER, set(), (17, 18)),
-    "tenth": (7, SEALED_10, set(), (19, 20)),
+    "tenth": (7, SEALED_10, SEALED_10_MISSED, (19, 20)),
     "tenth-other": (0, SEALED_10_OTHER, set(), (19, 20)),
     "eleventh": (6, SEALED_11, set(), (21, 22)),
     "eleventh-other": (9, SEALED_11_OTHER, set(), (21, 22)),
+    "twelfth": (5, SEALED_12, set(), (23, 24)),
+    "twelfth-other": (3, SEALED_12_OTHER, set(), (23, 24)),
 }
+_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... twelfth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
 
@@ -2113,7 +2285,7 @@ def _known_miss(name: str, query: str, request) -> None:
 
 @pytest.mark.parametrize(
     "name, seed, query, versions, current",
-    _cases("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"),
+    _cases(*_SETS),
 )
 def test_sealed_changes(name, seed, query, versions, current, request):
     _known_miss(name, query, request)
@@ -2123,7 +2295,7 @@ def test_sealed_changes(name, seed, query, versions, current, request):
 @pytest.mark.parametrize(
     "name, seed, query, texts, answer",
     _cases(
-        *(f"{n}-other" for n in ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")),
+        *(f"{n}-other" for n in _SETS),
         seeds=2,
     ),
 )

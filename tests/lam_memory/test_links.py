@@ -99,7 +99,11 @@ class FakeIndex:
     """Document counts and co-occurrence over a few texts, as the lexical index computes them."""
 
     def __init__(self, texts: list[str]):
+        self.texts = texts
         self.terms = [set(lexical.terms(t)) for t in texts]
+
+    def get(self, positions):
+        return _chunks(self.texts, positions)
 
     def document_counts(self, words):
         return {w: sum(w in t for t in self.terms) for w in words}
@@ -108,8 +112,8 @@ class FakeIndex:
         return [p for p, t in enumerate(self.terms) if word in t and t & set(any_of)][:limit]
 
 
-def _chunks(texts: list[str]) -> list[Chunk]:
-    return [Chunk(t, "chat", i + 1, i + 1, position=i) for i, t in enumerate(texts)]
+def _chunks(texts: list[str], positions: list[int] | None = None) -> list[Chunk]:
+    return [Chunk(texts[i], "chat", i + 1, i + 1, position=i) for i in positions or range(len(texts))]
 
 
 TEXTS = [
@@ -126,6 +130,23 @@ def test_linked_follows_the_rarest_name_to_chunks_holding_the_asked_word():
     assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=16) == {1: 0}
     # Willow2-17 and Bob are each in 3 chunks: with max_df = 2 neither singles out one thing, so nothing is linked.
     assert linked(QUESTION, chunks[:1], FakeIndex(TEXTS), max_df=2) == {}
+
+
+def test_a_link_that_is_a_word_leads_only_to_chunks_writing_it_as_a_name():
+    """ "United" is a name in the evidence and a word of the language: a chunk saying "people united" is no link's
+    end; "United cancelled" is. A link that is no word ("Okafor") leads to a chunk writing it in lowercase too."""
+    question = "Which airline are we flying to Denver?"
+    texts = [
+        "We're flying United to Denver.",
+        "It's inspiring to see people united, we all flew in for it.",
+        "United cancelled, so we flew Southwest.",
+    ]
+    words = {"united", "people", "flying"}.__contains__
+    chunks = _chunks(texts)
+    assert linked(question, chunks[:1], FakeIndex(texts), max_df=16) == {1: 0}  # without a vocabulary: the first
+    assert linked(question, chunks[:1], FakeIndex(texts), max_df=16, is_word=words) == {2: 0}
+    texts = ["We're flying with Okafor Air to Denver.", "okafor air says we flew fine."]
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16, is_word=words) == {1: 0}
 
 
 def test_naming_subject_finds_the_statements_holding_every_name_of_a_rare_subject():

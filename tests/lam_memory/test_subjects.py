@@ -147,10 +147,12 @@ def test_named_subject(query, named):
         ("We use Postgres for billing now.", {"postgr"}, False),  # a word after a pronoun is a verb
         ("Powell's double booked us so the book launch moved.", {"book", "launch"}, False),  # "booked": a verb
         ("The children's book launch moved to Friday.", {"book", "launch"}, True),  # another book's launch
+        ("Parking is closed, let's meet at the Fern Hollow lot instead.", {"meet"}, False),  # "let's": let us
+        ("Parking is closed, the team meet is at the Fern Hollow lot.", {"meet"}, True),  # the team's meet
     ],
 )
 def test_qualified_otherwise(text, heads, qualified):
-    family = {"cluster", "servic", "grandma", "airport", "lisbon", "practic", "postgr", "fly", "book", "launch"}
+    family = {"cluster", "servic", "grandma", "airport", "lisbon", "practic", "postgr", "fly", "book", "launch", "meet"}
     assert qualified_otherwise(text, heads, family) is qualified
 
 
