@@ -448,6 +448,32 @@ def test_a_less_relevant_next_version_naming_the_old_value_revises_it(later, clo
     assert (out[0] == out[1]) is linked, out
 
 
+@pytest.mark.parametrize(
+    "later, linked",
+    [
+        ("Priya's getting a MacBook Pro instead of the Dell, design needs the GPU", False),  # it replaces the Dell
+        ("We're moving design files to Penpot instead of Figma.", True),  # it replaces what the earlier one names
+        ("We're moving design files to Penpot instead.", True),  # it says nothing of what it replaces
+    ],
+)
+def test_a_statement_saying_what_it_replaces_revises_only_what_names_it(later, linked):
+    query = "Where do we store the design files?"
+    out = _announced(query, ["Design files live in the Figma team space.", later], [0.9, 0.7])
+    assert (out[0] == out[1]) is linked, out
+
+
+@pytest.mark.parametrize(
+    "later, linked",
+    [
+        ("Priya's getting a MacBook Pro instead of the Dell.", False),  # names Priya, replaces the Dell
+        ("Priya's kitchen is torn up, so Hannah is hosting instead.", True),
+    ],
+)
+def test_an_update_naming_the_old_value_and_replacing_another_thing_revises_nothing(later, linked):
+    out = _naming("Who's hosting book club this month?", ["Book club is at Priya's this month.", later], [0.9, 0.1])
+    assert (out[0] == out[1]) is linked, out
+
+
 def test_an_adverb_after_the_thing_ends_it():
     """ "Changed the home wifi name *again*": an adverb follows the thing's head, so "wifi" names the thing itself,
     not a modifier of another noun; the update revises the best statement at any closeness."""
@@ -2165,6 +2191,11 @@ SEALED_12 = [
     ),
 ]
 
+SEALED_12_MISSED = {
+    "What's the checkout time at the Airbnb?",  # "a late checkout at 1pm": no word of change, not next in meaning
+    "Which carrier is shipping the replacement part?",  # "it actually went out with UPS": names nothing of it
+}
+
 SEALED_12_OTHER = [
     (
         "What's the checkout time at the hotel in Lisbon?",
@@ -2207,6 +2238,122 @@ SEALED_12_OTHER = [
     ),
 ]
 
+# The thirteenth set, written on 2026-12-06 before it was measured, after the rules made on the twelfth set's misses.
+SEALED_13 = [
+    (
+        "Which dentist does Noah see?",
+        [
+            "Noah sees Dr. Patel for his teeth.",
+            "Dr. Patel moved practices, so Noah's switching to Dr. Kim at Bright Smiles",
+        ],
+        "Dr. Kim",
+    ),
+    (
+        "What's the parking code for the garage?",
+        ["Garage parking code is 4821.", "they changed the garage code to 7390 after the break-in"],
+        "7390",
+    ),
+    (
+        "When is the quarterly board meeting?",
+        [
+            "Board meeting is March 12 this quarter.",
+            "Two directors can't make the 12th, board meeting is now March 19",
+            "Scratch that, board meeting is going back to March 12",
+        ],
+        "going back to March 12",
+    ),
+    (
+        "Who is watching the kids on Saturday night?",
+        ["Mia is babysitting Saturday night.", "Mia caught the flu, her sister Lena will watch the kids Saturday"],
+        "Lena",
+    ),
+    (
+        "How much does the yoga class cost?",
+        ["Yoga class is $18 a drop-in.", "Studio raised drop-in prices, yoga is $22 now"],
+        "$22",
+    ),
+    (
+        "What's the SLA for P1 tickets?",
+        ["P1 tickets have a 4 hour response SLA.", "New support contract: P1 response SLA is 1 hour"],
+        "1 hour",
+    ),
+    (
+        "Which printer should I use on the 3rd floor?",
+        [
+            "Use the HP LaserJet by the kitchen on the 3rd floor.",
+            "The HP by the kitchen is dead, use the Brother near the stairs on 3",
+        ],
+        "Brother",
+    ),
+    (
+        "Where is the kickoff dinner?",
+        [
+            "Kickoff dinner is at Bacchanal downtown.",
+            "Bacchanal closed early for a private event, kickoff dinner is at Sofia's instead",
+        ],
+        "Sofia's",
+    ),
+    (
+        "What's Grandma's address?",
+        ["Grandma moved to 14 Birch Lane.", "Grandma's at 220 Ocean Ave now, Birch Lane didn't work out"],
+        "220 Ocean",
+    ),
+    (
+        "How many seats does the rental van have?",
+        ["The rental van seats 8.", "Rental place swapped our van for a 12-seater"],
+        "12-seater",
+    ),
+    (
+        "Which framework is the new dashboard built with?",
+        ["We're building the new dashboard in Vue.", "Dashboard rewrite is going React, the team knows it better"],
+        "React",
+    ),
+    (
+        "When does the farmers market close?",
+        ["Farmers market closes at 1pm on Saturdays.", "Summer hours: farmers market stays open until 3pm"],
+        "3pm",
+    ),
+]
+
+SEALED_13_OTHER = [
+    (
+        "Which dentist does Ava see?",
+        [
+            "Ava sees Dr. Ruiz at Smile Center.",
+            "Dr. Patel moved practices, so Noah's switching to Dr. Kim at Bright Smiles",
+        ],
+        "Ruiz",
+    ),
+    (
+        "What's the door code for the office?",
+        ["Office door code is 1155.", "they changed the garage code to 7390 after the break-in"],
+        "1155",
+    ),
+    (
+        "How much does the spin class cost?",
+        ["Spin class is $25 a session.", "Studio raised drop-in prices, yoga is $22 now"],
+        "$25",
+    ),
+    (
+        "Who is watching the dog on Saturday?",
+        ["Tom is watching the dog Saturday.", "Mia caught the flu, her sister Lena will watch the kids Saturday"],
+        "Tom",
+    ),
+    (
+        "Where is the farewell lunch?",
+        [
+            "Farewell lunch is at Nando's.",
+            "Bacchanal closed early for a private event, kickoff dinner is at Sofia's instead",
+        ],
+        "Nando's",
+    ),
+    (
+        "When does the flea market close?",
+        ["Flea market closes at 4pm.", "Summer hours: farmers market stays open until 3pm"],
+        "4pm",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2231,10 +2378,12 @@ _SEALED = {
     "tenth-other": (0, SEALED_10_OTHER, set(), (19, 20)),
     "eleventh": (6, SEALED_11, set(), (21, 22)),
     "eleventh-other": (9, SEALED_11_OTHER, set(), (21, 22)),
-    "twelfth": (5, SEALED_12, set(), (23, 24)),
+    "twelfth": (5, SEALED_12, SEALED_12_MISSED, (23, 24)),
     "twelfth-other": (3, SEALED_12_OTHER, set(), (23, 24)),
+    "thirteenth": (1, SEALED_13, set(), (25, 26)),
+    "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
 }
-_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... twelfth
+_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... thirteenth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
 
@@ -2274,6 +2423,28 @@ def test_the_last_two_sealed_sets_among_150k_tokens_of_chat_with_pasted_code(see
         older = [h for h in hits if h.text in versions[:-1]]
         marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
     assert outranks >= 23 and marked >= 22, (outranks, marked)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_ninth_to_twelfth_sealed_sets_among_150k_tokens_of_chat_with_pasted_code(seed):
+    """The ninth to twelfth sets together (48 changes), among ~150K tokens of LoCoMo turns and pasted
+    standard-library code. The latest version ranks above every older one in 45 of 48 at seeds 0 / 1, first with the
+    older ones marked in 43: the known misses of the sets. Before a statement that says what it replaces ("instead
+    of the Dell") revised only a statement naming it, 43 and 41: "Priya's getting a MacBook Pro instead of the Dell"
+    (twelfth set) marked the book club at Priya's (tenth) and the design files (eleventh) superseded, a false claim
+    only sets side by side showed."""
+    changes = SEALED_9 + SEALED_10 + SEALED_11 + SEALED_12
+    mem = chat_with_pastes(changes, seed)
+    outranks = marked = 0
+    for query, versions, current in changes:
+        hits = mem.search(query, k=8)
+        rank = {h.text: i for i, h in enumerate(hits)}
+        latest = rank.get(versions[-1], len(hits))
+        outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
+        older = [h for h in hits if h.text in versions[:-1]]
+        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+    assert outranks >= 45 and marked >= 43, (outranks, marked)
 
 
 def _known_miss(name: str, query: str, request) -> None:
