@@ -15,15 +15,16 @@ of the question, apart from the asked word: "Ximena"):
   short message that repeats the subject's name ("Ximena is out of office on Friday"), close to the question and
   silent on the asked thing, while the statement that ties the subject to the link is longer and ranks far below
   it (a relevance band of 0.15 under the best missed 3 of the 4 multi-hop misses of the synthetic suite at 32K);
-- its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words)
-  and that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16,
-  does not single out one thing), one of which also holds what the evidence lacks. A link that is also a word of
-  the language leads only to chunks that write it as a name ("flying *United*", not "people *united*": a LoCoMo
-  turn had joined the candidates for "Which airline are we flying to Denver?" and ranked first). When no chunk
-  holding a link holds the asked word, the asked word names a category that the answer gives by an instance
-  ("Which CI system runs the builds of ...?" is answered by "... runs its builds on Jenkins", "which city" by
-  "Lisbon"): then the one chunk holding the link that best matches the question's other words (its predicate,
-  "runs" and "builds"; BM25 over them) is linked, and a chunk holding the link and none of them is not;
+- its *link* is its rarest name that the question does not hold (identifiers and proper names, not plain words) and
+  that leads somewhere: held by 2 to `link_df` chunks (a name in more chunks than one context shows, k = 16, does
+  not single out one thing), one of which also holds what the evidence lacks. A link that is also a word of the
+  language leads only to chunks that write it as a name or beside another name of the evidence ("flying *United*",
+  "*McGee's* pub" for "McGee's Pub"; not "people *united*": a LoCoMo turn had joined the candidates for "Which
+  airline are we flying to Denver?" and ranked first). When no chunk holding a link holds the asked word, the asked
+  word names a category that the answer gives by an instance ("Which CI system runs the builds of ...?" is answered
+  by "... runs its builds on Jenkins", "which city" by "Lisbon"): then the one chunk holding the link that best
+  matches the question's other words (its predicate, "runs" and "builds"; BM25 over them) is linked, and a chunk
+  holding the link and none of them is not;
 - those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
   far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
   candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
@@ -96,7 +97,8 @@ def linked(
 ) -> dict[int, int]:
     """Chunks the evidence links the question to (see the module doc): {linked position: evidence position}.
     `is_word`: whether a word is a word of the language (the encoder's vocabulary), so that a link such as "United"
-    leads only to chunks that say it as a name, capitalized ("flying United", not "people united")."""
+    leads only to chunks that say it as a name, capitalized or beside another name the evidence holds ("flying
+    United", "McGee's pub" for "McGee's Pub"; not "people united")."""
     if not may_link(query) or max_df < 2:
         return {}
     asked, named, subject = answer_terms(query), set(query_terms(query)), named_subject(query)
@@ -115,9 +117,10 @@ def linked(
         candidates = [n for n in names(chunk.text) if n not in named]
         counts = index.document_counts(candidates)
         rare = sorted((n for n in candidates if 2 <= counts[n] <= max_df), key=counts.__getitem__)  # stable: ties
+        plain = _plain_names(chunk.text, is_word)
         found = (
-            _follow(rare, lacks, index, max_df, chunk.position, is_word)
-            or _follow(rare, instead, index, max_df, chunk.position, is_word)[:1]
+            _follow(rare, lacks, index, max_df, chunk.position, plain)
+            or _follow(rare, instead, index, max_df, chunk.position, plain)[:1]
         )
         for p in found:
             out.setdefault(p, chunk.position)
@@ -125,18 +128,26 @@ def linked(
 
 
 def _follow(
-    rare: list[str], lacks: list[str], index: Index, max_df: int, start: int, is_word: Callable[[str], bool] | None
+    rare: list[str], lacks: list[str], index: Index, max_df: int, start: int, plain: dict[str, set[str]]
 ) -> list[int]:
     """The chunks (best BM25 first) that the rarest name of `rare` leading somewhere leads to: holding it and any of
-    `lacks`, other than the chunk `start` it was found in; holding it as a name where it is also a word of the
-    language (`is_word`)."""
+    `lacks`, other than the chunk `start` it was found in; for a name that is also a word of the language (a key of
+    `plain`, with the evidence's other names), holding it capitalized or one of those names too."""
     for name in rare:
         found = [p for p in index.holding(name, lacks, max_df) if p != start]
-        if found and is_word is not None and is_word(name):
-            found = [c.position for c in index.get(found) if _capitalized(name, c.text)]
+        if found and name in plain:
+            found = [
+                c.position for c in index.get(found) if _capitalized(name, c.text) or plain[name] & set(terms(c.text))
+            ]
         if found:
             return found
     return []
+
+
+def _plain_names(text: str, is_word: Callable[[str], bool] | None) -> dict[str, set[str]]:
+    """The names of `text` that are also words of the language, each with the other names of `text`."""
+    said = names(text) if is_word is not None else []
+    return {n: set(said) - {n} for n in said if is_word(n)}
 
 
 def _capitalized(word: str, text: str) -> bool:

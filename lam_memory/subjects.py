@@ -406,8 +406,10 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
     API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting"). A
     verb in the past that shares a head's stem is no name of the thing ("Powell's double *booked* us" names no
     book), unless the question says it so. "Let's" is "let us", no possessive: a verb follows it ("*let's* meet at
-    the Fern Hollow lot")."""
-    raw = ["us" if t.lower() == "let's" else t.removesuffix("'s").removesuffix("'") for t in TOKEN.findall(text)]
+    the Fern Hollow lot"); and a name's "'s" before a word in -ing and its object is "is": "Sam's bringing dessert"
+    (`_is_contracted`)."""
+    said = TOKEN.findall(text)
+    raw = ["us" if t.lower() == "let's" else t.removesuffix("'s").removesuffix("'") for t in said]
     tokens = [t.lower() for t in raw]
     numbered = any(_NUMBER.fullmatch(f) for f in family)  # "the 5.0 release", "room 12"
     for i, token in enumerate(tokens):
@@ -427,9 +429,24 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
         before = tokens[j - 1] if j > 0 else "."
         verb = word.endswith("ing") and (before in _VERB_BEFORE or participle(before))
         verb = verb or word in _REPORTING or _acts(before)
+        verb = verb or _is_contracted(said, tokens, j)
         if word[:1].isalnum() and (acronym or not _grammar(word)) and not (participle(word) or value or verb):
             return True
     return False
+
+
+def _is_contracted(said: list[str], tokens: list[str], j: int) -> bool:
+    """Whether the "'s" of `said[j]` is "is" before a verb in -ing: "Sam's bringing dessert" (a name without a
+    determiner, the -ing word followed by its object), not "the team's onboarding doc" nor "Tomorrow's opening will
+    be fun" (`tokens`: the lowercased tokens without "'s")."""
+    after = tokens[j + 2] if j + 2 < len(tokens) else "."
+    return (
+        said[j].lower().endswith("'s")
+        and tokens[j + 1].endswith("ing")
+        and (j == 0 or tokens[j - 1] not in DETERMINERS)
+        and after[:1].isalnum()
+        and after not in _AFTER_HEAD
+    )
 
 
 def _pronoun(word: str) -> bool:

@@ -134,7 +134,8 @@ def test_linked_follows_the_rarest_name_to_chunks_holding_the_asked_word():
 
 def test_a_link_that_is_a_word_leads_only_to_chunks_writing_it_as_a_name():
     """ "United" is a name in the evidence and a word of the language: a chunk saying "people united" is no link's
-    end; "United cancelled" is. A link that is no word ("Okafor") leads to a chunk writing it in lowercase too."""
+    end; "United cancelled" is, and so is "McGee's pub" for "McGee's Pub" (beside another name of the evidence). A
+    link that is no word ("Okafor") leads to a chunk writing it in lowercase too."""
     question = "Which airline are we flying to Denver?"
     texts = [
         "We're flying United to Denver.",
@@ -147,6 +148,9 @@ def test_a_link_that_is_a_word_leads_only_to_chunks_writing_it_as_a_name():
     assert linked(question, chunks[:1], FakeIndex(texts), max_df=16, is_word=words) == {2: 0}
     texts = ["We're flying with Okafor Air to Denver.", "okafor air says we flew fine."]
     assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16, is_word=words) == {1: 0}
+    question = "What kind of beer does McGee's bar serve?"  # "pub" beside "McGee", a name of the evidence
+    texts = ["See you tomorrow at McGee's Pub!", "How about McGee's pub? They serve a great stout there!"]
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16, is_word={"pub"}.__contains__) == {1: 0}
 
 
 def test_naming_subject_finds_the_statements_holding_every_name_of_a_rare_subject():

@@ -149,10 +149,15 @@ def test_named_subject(query, named):
         ("The children's book launch moved to Friday.", {"book", "launch"}, True),  # another book's launch
         ("Parking is closed, let's meet at the Fern Hollow lot instead.", {"meet"}, False),  # "let's": let us
         ("Parking is closed, the team meet is at the Fern Hollow lot.", {"meet"}, True),  # the team's meet
+        ("Sam's bringing dessert to the potluck.", {"bring", "dessert"}, False),  # "Sam's bringing": Sam is
+        ("Sam's dessert is at the potluck.", {"bring", "dessert"}, True),  # Sam's own dessert
+        ("Tomorrow's opening will be so much fun.", {"open"}, True),  # a possessive: no object follows
+        ("The team's opening act was loud.", {"open"}, True),  # a possessive: after a determiner
     ],
 )
 def test_qualified_otherwise(text, heads, qualified):
     family = {"cluster", "servic", "grandma", "airport", "lisbon", "practic", "postgr", "fly", "book", "launch", "meet"}
+    family |= {"bring", "dessert", "open"}
     assert qualified_otherwise(text, heads, family) is qualified
 
 
