@@ -161,6 +161,7 @@ def _proper(token: str) -> bool:
 
 
 _MIXED = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+([^`]+)`+")  # Markdown code spans
 _INNER_CAPITAL = re.compile(r".[A-Z]")
 _FILE_NAME = re.compile(r"[^.]+\.[A-Za-z]\w*")  # a file name with an extension: `util.py`, `README.md`
@@ -168,10 +169,10 @@ _FILE_NAME = re.compile(r"[^.]+\.[A-Za-z]\w*")  # a file name with an extension:
 
 def names(text: str) -> list[str]:
     """The names `text` mentions, as index terms, in order: identifiers and proper names, not plain words. A raw
-    token is a name when it is not a number and has `_ . / :` inside (`foo_bar`, `a.b`, `x/y.py`), mixes letters
-    and digits (`Dune2-31`, `utf8`), has a capital after its first letter (`CircleCI`, `HTTPServer`), or starts
-    with a capital inside a sentence (after a word or a comma: "by Amy Ellis", "in Boston"; after a title's period,
-    "Dr. Chen"; after a number it is a date or a unit, "9 April")."""
+    token is a name when it is not a number and has `_ . / :` inside (`foo_bar`, `a.b`, `x/y.py`), mixes letters and
+    digits (`Dune2-31`, `utf8`; not an ordinal, "the 3rd floor"), has a capital after its first letter (`CircleCI`,
+    `HTTPServer`), or starts with a capital inside a sentence (after a word or a comma: "by Amy Ellis", "in Boston";
+    after a title's period, "Dr. Chen"; after a number it is a date or a unit, "9 April")."""
     return list(dict.fromkeys(n for run in name_runs(text) for n in run))
 
 
@@ -261,6 +262,9 @@ def _path_tokens(query: str) -> list[str]:
 
 
 def _is_identifier(token: str) -> bool:
+    """Whether a raw token is shaped like a name of code or a product; an ordinal ("3rd", "21st") is a number."""
+    if _ORDINAL.fullmatch(token):
+        return False
     return any(c in token for c in "_./:") or bool(_MIXED.search(token) or _INNER_CAPITAL.search(token))
 
 

@@ -1855,7 +1855,9 @@ SEALED_9_OTHER = [
     ),
 ]
 
-# The tenth set, written on 2026-12-06 before it was measured.
+# The tenth set, written on 2026-12-06 before it was measured: 9 / 12 at both seeds among LoCoMo turns (current first
+# in 9), its other things 6 / 6; 11 / 12 since the rules made on its misses ("let's" is "let us", a first name alone
+# names a person, a link that is a word of the language needs a name's capital).
 SEALED_10 = [
     (
         "What's the Zoom link for standup?",
@@ -1973,7 +1975,9 @@ SEALED_10_OTHER = [
     ),
 ]
 
-# The eleventh set, written on 2026-12-06 before it was measured, after the rules made on the tenth set's misses.
+# The eleventh set, written on 2026-12-06 before it was measured, after the rules made on the tenth set's misses:
+# 10 / 12 at both seeds (current first in 10), other things 6 / 6; 12 / 12 since an adverb ends a thing ("again") and
+# a less relevant next version in meaning naming the best statement's value revises it.
 SEALED_11 = [
     (
         "Where's the team dinner on Friday?",
@@ -2096,7 +2100,8 @@ SEALED_11_OTHER = [
     ),
 ]
 
-# The twelfth set, written on 2026-12-06 before it was measured, after the rules made on the eleventh set's misses.
+# The twelfth set, written on 2026-12-06 before it was measured, after the rules made on the eleventh set's misses:
+# 9 / 12 at both seeds (current first in 9), other things 6 / 6; 10 / 12 since "Sam's bringing" reads "Sam is".
 SEALED_12 = [
     (
         "What's the checkout time at the Airbnb?",
@@ -2238,7 +2243,8 @@ SEALED_12_OTHER = [
     ),
 ]
 
-# The thirteenth set, written on 2026-12-06 before it was measured, after the rules made on the twelfth set's misses.
+# The thirteenth set, written on 2026-12-06 before it was measured, after the rules made on the twelfth set's misses:
+# 10 / 12 at both seeds (current first in 11), other things 6 / 6; 11 / 12 since an ordinal ("3rd") is no name.
 SEALED_13 = [
     (
         "Which dentist does Noah see?",
@@ -2315,6 +2321,10 @@ SEALED_13 = [
     ),
 ]
 
+SEALED_13_MISSED = {
+    "Which framework is the new dashboard built with?",  # "Dashboard *rewrite* is going React": another noun, no cue
+}
+
 SEALED_13_OTHER = [
     (
         "Which dentist does Ava see?",
@@ -2380,7 +2390,7 @@ _SEALED = {
     "eleventh-other": (9, SEALED_11_OTHER, set(), (21, 22)),
     "twelfth": (5, SEALED_12, SEALED_12_MISSED, (23, 24)),
     "twelfth-other": (3, SEALED_12_OTHER, set(), (23, 24)),
-    "thirteenth": (1, SEALED_13, set(), (25, 26)),
+    "thirteenth": (1, SEALED_13, SEALED_13_MISSED, (25, 26)),
     "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... thirteenth

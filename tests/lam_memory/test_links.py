@@ -183,6 +183,7 @@ def test_names_are_identifiers_and_proper_names_not_words_numbers_or_dates():
         "and port 8080. I read a self-help book by Amy Ellis."
     )
     assert lexical.names(text) == ["novak", "dune2-31", "circleci", "foo_bar.py", "amy", "ellis"]
+    assert lexical.names("Use the printer on the 3rd floor, by the 21st desk.") == []  # an ordinal is a number
 
 
 def test_a_question_links_nothing():
