@@ -52,13 +52,12 @@ question's words it holds, when it is also the best one's next version in meanin
 broke her wrist, so Uncle Dev is doing the turkey and everything for Thanksgiving" holds only "Thanksgiving" of "Who
 is cooking Thanksgiving dinner?" and revises "Aunt Carol is cooking Thanksgiving dinner this year" (a name's first
 word alone names it, as chat names a person: "Lorraine left Acme" names Lorraine Petit, "Olga Sato" names no Olga
-Holm). The
-statements then state one subject (the union of their terms, given also to any statement whose subject lies between
-the best one's and the union: a restatement of it, unless all it holds of them says when, "this summer"), and the
-grouping settles the latest as current. When a statement outside them names more of the question than the best
-one, nothing is linked: the best one may be about something else (in the synthetic suite a paragraph of
-documentation was the best statement for "the ledger ingest worker", and a change of the pricing worker's batch size
-had marked the ledger worker's superseded).
+Holm). The statements then state one subject (the union of their terms, given also to any statement whose subject
+lies between the best one's and the union: a restatement of it, unless all it holds of them says when, "this
+summer"), and the grouping settles the latest as current. When a statement outside them names more of the question
+than the best one, nothing is linked: the best one may be about something else (in the synthetic suite a paragraph
+of documentation was the best statement for "the ledger ingest worker", and a change of the pricing worker's batch
+size had marked the ledger worker's superseded).
 
 An update may name nothing of the question but the value it replaces: "Adlon cancelled on us, so we're at the
 Michelberger instead" revises "We booked the Hotel Adlon for the Berlin trip" and is neither close to "Which hotel

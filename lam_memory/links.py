@@ -146,7 +146,9 @@ def _follow(
 
 def _plain_names(text: str, is_word: Callable[[str], bool] | None) -> dict[str, set[str]]:
     """The names of `text` that are also words of the language, each with the other names of `text`."""
-    said = names(text) if is_word is not None else []
+    if is_word is None:
+        return {}
+    said = names(text)
     return {n: set(said) - {n} for n in said if is_word(n)}
 
 

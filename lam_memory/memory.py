@@ -538,8 +538,8 @@ class LAMMemory:
         rel = {p: pool.get(p, float(sims[p])) for p in naming}
         about = max(rel.values(), default=-math.inf)
         tokenizer = getattr(self.encoder, "tokenizer", None)
-        evidence = self.store.get(list(dict.fromkeys(naming + evidence)))
-        found = linked(query, evidence, self.store, cfg.link_df, tokenizer.is_word if tokenizer else None)
+        starts = self.store.get(list(dict.fromkeys(naming + evidence)))
+        found = linked(query, starts, self.store, cfg.link_df, tokenizer.is_word if tokenizer else None)
         out: dict[int, float] = {}
         for p, by in found.items():
             if not free(p):
