@@ -2413,6 +2413,20 @@ def _cases(*names: str, seeds: int = 1) -> list:
     ]
 
 
+def _outranks_and_marked(mem: LAMMemory, changes: list) -> tuple[int, int]:
+    """Of `changes`, how many have their latest version above every older one among the top 8, and how many have
+    the current value first with the older ones among them marked superseded by it."""
+    outranks = marked = 0
+    for query, versions, current in changes:
+        hits = mem.search(query, k=8)
+        rank = {h.text: i for i, h in enumerate(hits)}
+        latest = rank.get(versions[-1], len(hits))
+        outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
+        older = [h for h in hits if h.text in versions[:-1]]
+        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+    return outranks, marked
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_last_two_sealed_sets_among_150k_tokens_of_chat_with_pasted_code(seed):
@@ -2423,15 +2437,7 @@ def test_the_last_two_sealed_sets_among_150k_tokens_of_chat_with_pasted_code(see
     in 22 / 23 (15 / 15 before); the misses: the recital's middle version, a LoCoMo turn ranked over the book club
     (seed 0)."""
     changes = SEALED_7 + SEALED_8
-    mem = chat_with_pastes(changes, seed)
-    outranks = marked = 0
-    for query, versions, current in changes:
-        hits = mem.search(query, k=8)
-        rank = {h.text: i for i, h in enumerate(hits)}
-        latest = rank.get(versions[-1], len(hits))
-        outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
-        older = [h for h in hits if h.text in versions[:-1]]
-        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+    outranks, marked = _outranks_and_marked(chat_with_pastes(changes, seed), changes)
     assert outranks >= 23 and marked >= 22, (outranks, marked)
 
 
@@ -2445,15 +2451,7 @@ def test_the_ninth_to_twelfth_sealed_sets_among_150k_tokens_of_chat_with_pasted_
     (twelfth set) marked the book club at Priya's (tenth) and the design files (eleventh) superseded, a false claim
     only sets side by side showed."""
     changes = SEALED_9 + SEALED_10 + SEALED_11 + SEALED_12
-    mem = chat_with_pastes(changes, seed)
-    outranks = marked = 0
-    for query, versions, current in changes:
-        hits = mem.search(query, k=8)
-        rank = {h.text: i for i, h in enumerate(hits)}
-        latest = rank.get(versions[-1], len(hits))
-        outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
-        older = [h for h in hits if h.text in versions[:-1]]
-        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+    outranks, marked = _outranks_and_marked(chat_with_pastes(changes, seed), changes)
     assert outranks >= 45 and marked >= 43, (outranks, marked)
 
 
