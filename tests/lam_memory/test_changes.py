@@ -2364,6 +2364,122 @@ SEALED_13_OTHER = [
     ),
 ]
 
+# The fourteenth set, written on 2026-12-06 before it was measured, after the rules made on the thirteenth set's misses.
+SEALED_14 = [
+    (
+        "Who does our taxes?",
+        [
+            "Our taxes are done by Linda Cho at Cho & Partners.",
+            "linda retired in march, we've moved the taxes over to Brightline CPA",
+        ],
+        "Brightline",
+    ),
+    (
+        "What's the speed of our internet plan?",
+        ["Our internet plan is 300 Mbps.", "Upgraded the internet to 1 Gbps, same price for a year"],
+        "1 Gbps",
+    ),
+    (
+        "When is trash pickup?",
+        ["Trash pickup is Tuesday mornings.", "city notice: trash pickup moves to Wednesdays starting next month"],
+        "Wednesdays",
+    ),
+    (
+        "Where does Leo do swim lessons?",
+        [
+            "Leo's swim lessons are at the YMCA pool.",
+            "YMCA pool is closed for repairs so swim lessons are at Northside Aquatic Center through June",
+        ],
+        "Northside",
+    ),
+    (
+        "What's the max file size for email attachments?",
+        ["Email attachments max out at 25 MB.", "IT bumped the attachment limit to 35 MB"],
+        "35 MB",
+    ),
+    (
+        "How many people are on the platform team?",
+        [
+            "Platform team is 6 people.",
+            "Two hires started Monday, platform team is at 8 now",
+            "Rui transferred out, so platform is down to 7",
+        ],
+        "down to 7",
+    ),
+    (
+        "What time is soccer practice on Thursday?",
+        ["Thursday soccer practice is 5:30.", "Coach moved Thursday practice to 6:15 because of field lights"],
+        "6:15",
+    ),
+    (
+        "Which bank holds the mortgage?",
+        ["Our mortgage is with Wells Fargo.", "Mortgage got sold to Mr. Cooper, payments go there from next month"],
+        "Mr. Cooper",
+    ),
+    (
+        "What's the login email for the Netflix account?",
+        ["Netflix account login is family@ourmail.com.", "Changed the Netflix login to streams@ourmail.com"],
+        "streams@",
+    ),
+    (
+        "Who is the on-call SRE this week?",
+        ["This week's on-call SRE is Dmitri.", "Dmitri swapped with Aisha, she's on call through Sunday"],
+        "Aisha",
+    ),
+    (
+        "How long is the drive to the lake house?",
+        [
+            "Drive to the lake house is about 2 hours.",
+            "With the bridge closed the drive to the lake house is more like 3 hours",
+        ],
+        "3 hours",
+    ),
+    (
+        "Which room is the science fair in?",
+        ["Science fair is in the gym this year.", "Gym floor is being refinished, science fair moved to the cafeteria"],
+        "cafeteria",
+    ),
+]
+
+SEALED_14_OTHER = [
+    (
+        "When is recycling pickup?",
+        [
+            "Recycling pickup is every other Friday.",
+            "city notice: trash pickup moves to Wednesdays starting next month",
+        ],
+        "Friday",
+    ),
+    (
+        "How many people are on the data team?",
+        ["Data team is 9 people.", "Two hires started Monday, platform team is at 8 now"],
+        "9 people",
+    ),
+    (
+        "What time is soccer practice on Tuesday?",
+        ["Tuesday soccer practice is 4:45.", "Coach moved Thursday practice to 6:15 because of field lights"],
+        "4:45",
+    ),
+    (
+        "What's the login email for the Hulu account?",
+        ["Hulu login is tv@ourmail.com.", "Changed the Netflix login to streams@ourmail.com"],
+        "tv@",
+    ),
+    (
+        "Who is the on-call DBA this week?",
+        ["On-call DBA this week is Marek.", "Dmitri swapped with Aisha, she's on call through Sunday"],
+        "Marek",
+    ),
+    (
+        "How long is the drive to the airport?",
+        [
+            "Drive to the airport is 40 minutes.",
+            "With the bridge closed the drive to the lake house is more like 3 hours",
+        ],
+        "40 minutes",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2392,8 +2508,10 @@ _SEALED = {
     "twelfth-other": (3, SEALED_12_OTHER, set(), (23, 24)),
     "thirteenth": (1, SEALED_13, SEALED_13_MISSED, (25, 26)),
     "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
+    "fourteenth": (0, SEALED_14, set(), (27, 28)),
+    "fourteenth-other": (2, SEALED_14_OTHER, set(), (27, 28)),
 }
-_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... thirteenth
+_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fourteenth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
 
