@@ -24,7 +24,9 @@ of the question, apart from the asked word: "Ximena"):
   word names a category that the answer gives by an instance ("Which CI system runs the builds of ...?" is answered
   by "... runs its builds on Jenkins", "which city" by "Lisbon"): then the one chunk holding the link that best
   matches the question's other words (its predicate, "runs" and "builds"; BM25 over them) is linked, and a chunk
-  holding the link and none of them is not;
+  holding the link and none of them is not. A name inside an email address or a URL is no link: its host is shared
+  by every address there ("tv@ourmail.com" had linked "What's the login email for the Hulu account?" to the Netflix
+  login at "streams@ourmail.com", which then ranked first);
 - those chunks join the candidates as relevant as the evidence that named them, so they rank beside it (evidence
   far down the ranking adds a chunk far down); the state's terms, subjects and versions then score them like any
   candidate (of two statements of the project's database, the later ranks first). Code units (chunks with a
@@ -57,6 +59,8 @@ from typing import Protocol
 from lam_memory.lexical import answer_terms, names, query_terms, terms
 from lam_memory.subjects import is_statement, named_subject
 from lam_memory.types import Chunk
+
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+")  # an email address or a URL: its host is shared by every address there
 
 
 class Index(Protocol):
@@ -114,7 +118,7 @@ def linked(
             lacks, instead = sorted(subject), []  # it gives the asked thing of something: is that the subject's?
         else:
             continue  # both (it may be the answer itself) or neither (it is about something else)
-        candidates = [n for n in names(chunk.text) if n not in named]
+        candidates = [n for n in names(_ADDRESS.sub(" ", chunk.text)) if n not in named]
         counts = index.document_counts(candidates)
         rare = sorted((n for n in candidates if 2 <= counts[n] <= max_df), key=counts.__getitem__)  # stable: ties
         plain = _plain_names(chunk.text, is_word)

@@ -182,12 +182,18 @@ def named_subject(query: str) -> set[str]:
     return {n for n in names(query) if n.removesuffix("s") not in CALENDAR} - answer_terms(query)
 
 
+def proper_names(query: str) -> set[str]:
+    """The proper names of the question's subject (`named_subject`) less its acronyms: "URL", "API", "SRE" are common
+    nouns that a statement often leaves out ("staging lives at https://stg.acme.dev" answers "what is the staging
+    URL?", "Dmitri swapped with Aisha, she's on call" for "Who is the on-call SRE this week?")."""
+    return named_subject(query) - {a.lower() for a in _ACRONYM.findall(query)}
+
+
 def about_named(query: str, statements: list[Chunk], held: dict[int, set[str]]) -> list[Chunk]:
-    """The statements that hold every proper name of the question's subject (all of them when it names none): only
-    they can be versions of what it asks (see the module doc). An acronym is not a proper name here: "URL", "API"
-    are common nouns that a statement often leaves out ("staging lives at https://stg.acme.dev" answers "what is
-    the staging URL?"). `held[p]`: the query terms chunk p holds."""
-    named = named_subject(query) - {a.lower() for a in _ACRONYM.findall(query)}
+    """The statements that hold every proper name of the question's subject (`proper_names`; all of them when it
+    names none): only they can be versions of what it asks (see the module doc). `held[p]`: the query terms chunk p
+    holds."""
+    named = proper_names(query)
     return [c for c in statements if named <= held[c.position]]
 
 

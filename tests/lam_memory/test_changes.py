@@ -474,6 +474,19 @@ def test_an_update_naming_the_old_value_and_replacing_another_thing_revises_noth
     assert (out[0] == out[1]) is linked, out
 
 
+def test_an_acronym_of_the_question_is_no_name_an_update_must_hold():
+    """ "Dmitri swapped with Aisha, she's on call" names the old value and leaves out "SRE": an acronym is a common
+    noun a statement drops (`subjects.proper_names`), not a name that says the update is about another SRE."""
+    query = "Who is the on-call SRE this week?"
+    texts = ["This week's on-call SRE is Dmitri.", "Dmitri swapped with Aisha, she's on call through Sunday"]
+    out = _naming(query, texts, [0.9, 0.1])
+    assert out[0] == out[1], out
+    query = "Who is the on-call engineer in Berlin this week?"  # a proper name left out: another on-call engineer
+    texts = ["This week's on-call engineer in Berlin is Dmitri.", "Dmitri swapped with Aisha, she's the engineer now"]
+    out = _naming(query, texts, [0.9, 0.1])
+    assert out[0] != out[1], out
+
+
 def test_an_adverb_after_the_thing_ends_it():
     """ "Changed the home wifi name *again*": an adverb follows the thing's head, so "wifi" names the thing itself,
     not a modifier of another noun; the update revises the best statement at any closeness."""
@@ -2364,7 +2377,9 @@ SEALED_13_OTHER = [
     ),
 ]
 
-# The fourteenth set, written on 2026-12-06 before it was measured, after the rules made on the thirteenth set's misses.
+# The fourteenth set, written on 2026-12-06 before it was measured, after the rules made on the thirteenth set's
+# misses: 9 / 12 at both seeds (current first in 9), other things 5 / 6 (the Netflix login first for Hulu's); 10 / 12
+# and 6 / 6 since an acronym is no proper name ("SRE") and a name inside an address no link ("ourmail.com").
 SEALED_14 = [
     (
         "Who does our taxes?",
@@ -2441,6 +2456,12 @@ SEALED_14 = [
     ),
 ]
 
+SEALED_14_MISSED = {
+    "Where does Leo do swim lessons?",  # "YMCA pool is closed ... so swim lessons are at ...": no word of change, and
+    # it leaves out the question's name (Leo), which an update naming the old value (YMCA) must then not do
+    "What's the max file size for email attachments?",  # "the attachment *limit*": another noun, a third of the thing
+}
+
 SEALED_14_OTHER = [
     (
         "When is recycling pickup?",
@@ -2508,7 +2529,7 @@ _SEALED = {
     "twelfth-other": (3, SEALED_12_OTHER, set(), (23, 24)),
     "thirteenth": (1, SEALED_13, SEALED_13_MISSED, (25, 26)),
     "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
-    "fourteenth": (0, SEALED_14, set(), (27, 28)),
+    "fourteenth": (0, SEALED_14, SEALED_14_MISSED, (27, 28)),
     "fourteenth-other": (2, SEALED_14_OTHER, set(), (27, 28)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fourteenth

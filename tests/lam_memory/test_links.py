@@ -153,6 +153,15 @@ def test_a_link_that_is_a_word_leads_only_to_chunks_writing_it_as_a_name():
     assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16, is_word={"pub"}.__contains__) == {1: 0}
 
 
+def test_a_name_inside_an_address_is_no_link():
+    """ "tv@ourmail.com" names the mail host, which every address there shares: it leads to no other login."""
+    question = "What's the login email for the Hulu account?"
+    texts = ["Hulu login is tv@ourmail.com.", "Changed the Netflix login to streams@ourmail.com"]
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {}
+    texts = ["Hulu login is on the Ourmail.com account.", "Changed the Netflix login to the Ourmail.com one"]
+    assert linked(question, _chunks(texts)[:1], FakeIndex(texts), max_df=16) == {1: 0}  # named outside an address
+
+
 def test_naming_subject_finds_the_statements_holding_every_name_of_a_rare_subject():
     texts = [*TEXTS, "Ximena Petrov asked about the release notes.", "Ximena Haddad is out of office on Friday."]
     assert naming_subject(QUESTION, FakeIndex(texts), max_df=16) == [0, 6]  # not Ximena Petrov
