@@ -2501,6 +2501,131 @@ SEALED_14_OTHER = [
     ),
 ]
 
+# The fifteenth set, written on 2026-12-06 before it was measured, after the rules made on the fourteenth set's misses.
+SEALED_15 = [
+    (
+        "Which studio is mixing the album?",
+        [
+            "The album is being mixed at Blackbird Studio.",
+            "Blackbird got flooded, we're finishing the mix at Sound Emporium",
+        ],
+        "Sound Emporium",
+    ),
+    (
+        "How much is the rent for the studio apartment?",
+        ["Studio apartment rent is $1,450.", "Landlord sent the renewal: studio rent goes to $1,525 in May"],
+        "$1,525",
+    ),
+    (
+        "What's the project codename?",
+        ["Project codename is Bluebird.", "Legal flagged Bluebird, the codename is now Kestrel"],
+        "Kestrel",
+    ),
+    (
+        "When is Maya's piano recital?",
+        ["Maya's piano recital is June 8.", "The recital hall double-booked, Maya's recital is now June 15"],
+        "June 15",
+    ),
+    (
+        "Which laptop model are we standardizing on?",
+        [
+            "We're standardizing on the ThinkPad T14.",
+            "Procurement switched the standard laptop to the Dell Latitude 5450",
+        ],
+        "Latitude 5450",
+    ),
+    (
+        "Where do the kids catch the school bus?",
+        ["Kids catch the school bus at Oak and 5th.", "New route this year, bus stop is at Maple and 3rd"],
+        "Maple",
+    ),
+    (
+        "What's the conference hotel?",
+        [
+            "Conference hotel is the Hyatt Regency.",
+            "Hyatt was full, so I booked the conference hotel at the Marriott Marquis",
+        ],
+        "Marriott",
+    ),
+    (
+        "How many vacation days do I have left?",
+        ["I have 12 vacation days left.", "Took three days in October, so 9 vacation days left"],
+        "9 vacation",
+    ),
+    (
+        "Who is the emergency contact for the building?",
+        [
+            "Building emergency contact is Sal at 555-0190.",
+            "Sal retired, building emergencies go to Priscilla at 555-0123 now",
+        ],
+        "Priscilla",
+    ),
+    (
+        "What's the deploy window for production?",
+        [
+            "Production deploys happen Tuesdays 2-4pm.",
+            "Change board moved the prod deploy window to Wednesdays 10am-noon",
+        ],
+        "Wednesdays",
+    ),
+    (
+        "Which gym are we going to?",
+        ["We're going to Crunch on 8th.", "Crunch raised prices, we're switching to Planet Fitness"],
+        "Planet Fitness",
+    ),
+    (
+        "What is the team's standup time?",
+        [
+            "Standup is at 9:45.",
+            "Standup moved to 10:15 so the west coast folks can join",
+            "Back to 9:45 for standup, west coast team left",
+        ],
+        "Back to 9:45",
+    ),
+]
+
+SEALED_15_OTHER = [
+    (
+        "Which studio is recording the podcast?",
+        [
+            "The podcast records at Studio B downtown.",
+            "Blackbird got flooded, we're finishing the mix at Sound Emporium",
+        ],
+        "Studio B",
+    ),
+    (
+        "When is Leo's piano recital?",
+        ["Leo's piano recital is May 30.", "The recital hall double-booked, Maya's recital is now June 15"],
+        "May 30",
+    ),
+    (
+        "How many sick days do I have left?",
+        ["I have 5 sick days left.", "Took three days in October, so 9 vacation days left"],
+        "5 sick",
+    ),
+    (
+        "What's the deploy window for staging?",
+        [
+            "Staging deploys are anytime before 6pm.",
+            "Change board moved the prod deploy window to Wednesdays 10am-noon",
+        ],
+        "before 6pm",
+    ),
+    (
+        "Which gym is Dad going to?",
+        ["Dad goes to the YMCA on Elm.", "Crunch raised prices, we're switching to Planet Fitness"],
+        "YMCA",
+    ),
+    (
+        "Who is the emergency contact for the school?",
+        [
+            "School emergency contact is Aunt Jo, 555-0111.",
+            "Sal retired, building emergencies go to Priscilla at 555-0123 now",
+        ],
+        "Aunt Jo",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2531,8 +2656,10 @@ _SEALED = {
     "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
     "fourteenth": (0, SEALED_14, SEALED_14_MISSED, (27, 28)),
     "fourteenth-other": (2, SEALED_14_OTHER, set(), (27, 28)),
+    "fifteenth": (3, SEALED_15, set(), (29, 30)),
+    "fifteenth-other": (5, SEALED_15_OTHER, set(), (29, 30)),
 }
-_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fourteenth
+_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fifteenth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
 
