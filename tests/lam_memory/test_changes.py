@@ -2501,7 +2501,9 @@ SEALED_14_OTHER = [
     ),
 ]
 
-# The fifteenth set, written on 2026-12-06 before it was measured, after the rules made on the fourteenth set's misses.
+# The fifteenth set, written on 2026-12-06 before it was measured, after the rules made on the fourteenth set's
+# misses, and left as measured (no rule made on it): 7 / 12 and 6 / 12 at seeds 29 / 30 (current first in 9 and 8),
+# other things 6 / 6.
 SEALED_15 = [
     (
         "Which studio is mixing the album?",
@@ -2584,6 +2586,14 @@ SEALED_15 = [
     ),
 ]
 
+SEALED_15_MISSED = {  # at seed 29; at seed 30 also "What's the project codename?" (a LoCoMo turn on "projects")
+    "Which laptop model are we standardizing on?",  # "switched the standard laptop": "standard" for "standardizing"
+    "Where do the kids catch the school bus?",  # "New route this year, bus stop is at Maple": no word of change
+    "What's the deploy window for production?",  # "the *prod* deploy window": an abbreviation read as a qualifier
+    "Which gym are we going to?",  # "keeps me *going*" (a LoCoMo turn) taken as the latest statement of "going"
+    "What is the team's standup time?",  # of three versions the middle one ("moved to 10:15") is left unmarked
+}
+
 SEALED_15_OTHER = [
     (
         "Which studio is recording the podcast?",
@@ -2656,7 +2666,7 @@ _SEALED = {
     "thirteenth-other": (7, SEALED_13_OTHER, set(), (25, 26)),
     "fourteenth": (0, SEALED_14, SEALED_14_MISSED, (27, 28)),
     "fourteenth-other": (2, SEALED_14_OTHER, set(), (27, 28)),
-    "fifteenth": (3, SEALED_15, set(), (29, 30)),
+    "fifteenth": (3, SEALED_15, SEALED_15_MISSED, (29, 30)),
     "fifteenth-other": (5, SEALED_15_OTHER, set(), (29, 30)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fifteenth
