@@ -517,16 +517,14 @@ def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: 
     return bool(value_kinds(rest, query) & kinds)
 
 
-_INSTEAD_OF = re.compile(
-    r"\b(?:instead of|rather than|in place of)\s+(?:(?:the|our|my|your|his|her|their|its|a|an)\s+)?([\w'.-]+)",
-    re.IGNORECASE,
-)
+_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|in place of)\s+((?:[\w'.-]+ ?){1,3})", re.IGNORECASE)
 
 
 def _instead_of(text: str) -> set[str]:
-    """The terms of what `text` says it replaces, the word after "instead of", "rather than" or "in place of" ("a
-    MacBook Pro instead of *the Dell*": dell); none when it says no such thing."""
-    return {t for m in _INSTEAD_OF.finditer(text) for t in terms(m.group(1))}
+    """The terms of what `text` says it replaces, the words (up to three, to a mark) after "instead of", "rather
+    than" or "in place of" ("a MacBook Pro instead of *the Dell*": dell; "instead of *the old Dell laptop*": old,
+    dell, laptop); none when it says no such thing."""
+    return {t for m in _INSTEAD_OF.finditer(text) for t in terms(m.group(1)) if t not in DETERMINERS}
 
 
 def _alone(word: str, text: str) -> bool:

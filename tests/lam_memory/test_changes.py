@@ -453,6 +453,7 @@ def test_a_less_relevant_next_version_naming_the_old_value_revises_it(later, clo
     [
         ("Priya's getting a MacBook Pro instead of the Dell, design needs the GPU", False),  # it replaces the Dell
         ("We're moving design files to Penpot instead of Figma.", True),  # it replaces what the earlier one names
+        ("We're moving design files to Penpot instead of the old Figma space.", True),  # a word before the name
         ("We're moving design files to Penpot instead.", True),  # it says nothing of what it replaces
     ],
 )
