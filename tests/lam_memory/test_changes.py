@@ -2637,6 +2637,122 @@ SEALED_15_OTHER = [
     ),
 ]
 
+# The sixteenth set, written on 2026-12-06 before it was measured, after the fifteenth set was measured and while a
+# rule on its gym miss (a question's verb in the progressive, "are we *going*") was being tried.
+SEALED_16 = [
+    (
+        "What's the Wi-Fi password at the cabin?",
+        ["Cabin wifi password is pinecone42.", "Ray changed the cabin wifi password to lakeview77"],
+        "lakeview77",
+    ),
+    (
+        "Where are we having Mom's birthday dinner?",
+        [
+            "Mom's birthday dinner is at Lucia's on Friday.",
+            "Lucia's lost their liquor license so we booked Mom's birthday dinner at The Grove",
+        ],
+        "The Grove",
+    ),
+    (
+        "Which vet does Biscuit see?",
+        [
+            "Biscuit sees Dr. Patel at Oakwood Vet.",
+            "Dr. Patel retired, Biscuit's new vet is Dr. Kim at Riverside Animal Clinic",
+        ],
+        "Dr. Kim",
+    ),
+    (
+        "How much is the daycare tuition?",
+        ["Daycare tuition is $1,200 a month.", "Daycare tuition goes up to $1,320 in September"],
+        "$1,320",
+    ),
+    (
+        "What time does the farmers market open?",
+        ["Farmers market opens at 8am on Saturdays.", "For the winter season the farmers market opens at 9am"],
+        "9am",
+    ),
+    (
+        "Who is driving the carpool on Thursdays?",
+        [
+            "Jenna is driving the Thursday carpool.",
+            "Jenna's car broke down, so Marcus is covering Thursdays for the carpool",
+        ],
+        "Marcus",
+    ),
+    (
+        "What's the budget for the offsite?",
+        ["Offsite budget is $15,000.", "Finance cut the offsite budget to $11,500"],
+        "$11,500",
+    ),
+    (
+        "Which branch are we releasing from?",
+        ["Releases go out from the release/3.2 branch.", "Cut a new branch, releases now ship from release/3.3"],
+        "release/3.3",
+    ),
+    (
+        "When is the plumber coming?",
+        ["Plumber is coming Tuesday between 10 and 12.", "Plumber rescheduled to Thursday morning"],
+        "Thursday",
+    ),
+    (
+        "What's the office door code?",
+        ["Office door code is 4471.", "Facilities rotated the door code, it's 9032 as of Monday"],
+        "9032",
+    ),
+    (
+        "Which airline are we flying to Lisbon?",
+        ["We're flying TAP to Lisbon.", "TAP cancelled our flight, so we rebooked on Iberia through Madrid"],
+        "Iberia",
+    ),
+    (
+        "Where is soccer practice?",
+        [
+            "Soccer practice is at Field 3 behind the school.",
+            "Field 3 is being reseeded, practice moved to Field 7",
+            "Practice is back at Field 3 starting next week",
+        ],
+        "back at Field 3",
+    ),
+]
+
+SEALED_16_MISSED: set[str] = set()
+
+SEALED_16_OTHER = [
+    (
+        "What's the Wi-Fi password at the office?",
+        ["Office wifi password is bluefalcon9.", "Ray changed the cabin wifi password to lakeview77"],
+        "bluefalcon9",
+    ),
+    (
+        "Who is driving the carpool on Mondays?",
+        [
+            "Priya drives the Monday carpool.",
+            "Jenna's car broke down, so Marcus is covering Thursdays for the carpool",
+        ],
+        "Priya",
+    ),
+    (
+        "How much is the after-school program?",
+        ["After-school program is $400 a month.", "Daycare tuition goes up to $1,320 in September"],
+        "$400",
+    ),
+    (
+        "What's the budget for the holiday party?",
+        ["Holiday party budget is $6,000.", "Finance cut the offsite budget to $11,500"],
+        "$6,000",
+    ),
+    (
+        "What's the gym locker code?",
+        ["Gym locker code is 1188.", "Facilities rotated the door code, it's 9032 as of Monday"],
+        "1188",
+    ),
+    (
+        "Which airline are we flying to Denver?",
+        ["We're flying United to Denver.", "TAP cancelled our flight, so we rebooked on Iberia through Madrid"],
+        "United",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2669,6 +2785,8 @@ _SEALED = {
     "fourteenth-other": (2, SEALED_14_OTHER, set(), (27, 28)),
     "fifteenth": (3, SEALED_15, SEALED_15_MISSED, (29, 30)),
     "fifteenth-other": (5, SEALED_15_OTHER, set(), (29, 30)),
+    "sixteenth": (8, SEALED_16, SEALED_16_MISSED, (31, 32)),
+    "sixteenth-other": (4, SEALED_16_OTHER, set(), (31, 32)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fifteenth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
