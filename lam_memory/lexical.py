@@ -115,9 +115,11 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
     ("What is the max upload size?", "What is the on-call phone number?") the words up to a word of grammar, a
     name or the end are one noun phrase, and the asked word is its last, as English puts a phrase's head last
     (size, number; a participle after it is a verb: "What is the dog *named*?"); a possessive name is such an
-    article ("What is *Dana's* email address?": address). Read as the first, "on-call" was the asked word, a
-    statement could leave it out, and "The office phone number is 555-0100" marked the on-call number superseded.
-    The callers judge the word (an auxiliary or a proper name asks for nothing: `answer_terms`)."""
+    article ("What is *Dana's* email address?": address), and a name before a noun qualifies it ("What's the
+    *Netflix* password?": password; read as the asked word, a name asked for nothing, and the question no current
+    value). Read as the first, "on-call" was the asked word, a statement could leave it out, and "The office phone
+    number is 555-0100" marked the on-call number superseded. The callers judge the word (an auxiliary or a proper
+    name asks for nothing: `answer_terms`)."""
     raw = _TOKEN.findall(query)
     words = [w.lower() for w in raw]
     for i, w in enumerate(words):
@@ -132,6 +134,8 @@ def asked_word(query: str) -> tuple[list[str], int, int] | None:
             owner = k > j and words[k : k + 1] == ["s"] and k + 1 < len(words)  # "Dana's": a determiner
             if owner:
                 j = k + 1
+            elif k > j and k < len(words) and words[k] not in _PHRASE_END and DETERMINERS & set(words[start:j]):
+                j = k  # a name before a noun qualifies it: "the *Netflix* password", "the *Wi-Fi* password"
             if (owner or DETERMINERS & set(words[start:j])) and not _proper(raw[j]):
                 end = j + 1
                 while end < len(words) and words[end] not in _PHRASE_END and not _proper(raw[end]):
@@ -352,12 +356,13 @@ def indexed_max(conn: sqlite3.Connection) -> int:
 
 def holds(query: str, text: str, by_family: Collection[str] = ()) -> set[str]:
     """The query's terms (`query_terms`) that `text` holds, as the index matches them (diacritics folded), read from
-    the text itself: no lookup per term. Words match whole, unstemmed, but for the terms in `by_family`, which
-    match any form of their word family (`stem`; `subjects.held_terms` says which)."""
+    the text itself: no lookup per term; but a hyphen joins, as a reader reads "Wi-Fi" and "wifi" (`_joined`; the
+    index matches the hyphenated word whole or by its parts). Words match whole, unstemmed, but for the terms in
+    `by_family`, which match any form of their word family (`stem`; `subjects.held_terms` says which)."""
     words = terms(text)
-    folded = {_fold(w) for w in words}
+    folded = {_joined(w) for w in words}
     families = {stem(w) for w in words} if by_family else set()
-    return {t for t in query_terms(query) if _fold(t) in folded or (t in by_family and stem(t) in families)}
+    return {t for t in query_terms(query) if _joined(t) in folded or (t in by_family and stem(t) in families)}
 
 
 def quoted(query: str) -> bool:
@@ -370,6 +375,12 @@ def quoted(query: str) -> bool:
 def flat(text: str) -> str:
     """`text` with every run of whitespace made one space and case folded: a pasted passage matches its source."""
     return " ".join(text.split()).casefold()
+
+
+def _joined(word: str) -> str:
+    """`word` folded (`_fold`) and without hyphens: "Wi-Fi" and "wifi", "e-mail" and "email" are one word to a
+    reader. A question's "Wi-Fi" had held in no "cabin wifi password" (sixteenth sealed set)."""
+    return _fold(word).replace("-", "")
 
 
 def _fold(word: str) -> str:
@@ -386,12 +397,13 @@ _SIBILANT = ("ses", "xes", "zes", "ches", "shes")  # plurals in -es: "classes", 
 @lru_cache(maxsize=1 << 14)  # every word of every statement a query compares
 def stem(word: str) -> str:
     """A word's family, by English inflection and the noun-forming -ment, for comparing words, never for the index:
-    lowercased, diacritics folded, up to two suffixes of `_SUFFIXES` stripped where three letters stay (-es only
-    after a sibilant; none after a final -ss, -us or -is: "class", "status", "analysis"), then a final e where four
-    letters stay and a doubled final consonant ("deployments" -> deploy, "rotates" / "rotated" -> rotat, "planned"
-    -> plan; "times" -> time, which is not the name "Tim"). Words under four letters and anything not all letters
-    (identifiers, numbers) stay whole. Different words may still share a family ("news", "new")."""
-    word = _fold(word.lower())
+    lowercased, diacritics and hyphens folded (`_joined`: "Wi-Fi" is "wifi"), up to two suffixes of `_SUFFIXES`
+    stripped where three letters stay (-es only after a sibilant; none after a final -ss, -us or -is: "class",
+    "status", "analysis"), then a final e where four letters stay and a doubled final consonant ("deployments" ->
+    deploy, "rotates" / "rotated" -> rotat, "planned" -> plan; "times" -> time, which is not the name "Tim"). Words
+    under four letters and anything not all letters (identifiers, numbers) stay whole. Different words may still
+    share a family ("news", "new")."""
+    word = _joined(word.lower())
     if len(word) < 4 or not word.isalpha():
         return word
     for _ in range(2):

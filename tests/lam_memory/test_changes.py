@@ -237,6 +237,20 @@ def test_an_update_naming_the_old_value_revises_it():
     assert out[0] == out[1]
 
 
+def test_the_best_statement_names_some_of_the_question_not_only_who_acts():
+    """An update that names only the old value may be the most relevant statement ("TAP cancelled our flight, so
+    *we* rebooked on Iberia": the flight and the old value bring it close). Holding nothing of the question but who
+    acts, it is no statement about the question's thing: the best one is the most relevant statement naming some of
+    it, and the update is its next version naming its value. Taken as the best, it had revised nothing (sixteenth
+    sealed set)."""
+    query = "Which airline are we flying to Lisbon?"
+    texts = ["We're flying TAP to Lisbon.", "TAP cancelled our flight, so we rebooked on Iberia through Madrid"]
+    out = _announced(query, texts, [0.8, 0.8], close=((0, 1),))  # equally relevant: of equals, the latest
+    assert out[0] == out[1] and "lisbon" in out[1], out
+    out = _announced(query, ["We're flying TAP to Lisbon.", "We rebooked the hotel for Friday."], [0.8, 0.8], ((0, 1),))
+    assert out[0] != out[1], out  # no value of the best one named: no version of it
+
+
 def test_an_update_naming_the_old_value_and_the_question_without_its_name_is_about_another_thing():
     query = "Which hotel are we staying at for the Berlin conference?"
     texts = [
@@ -2638,7 +2652,10 @@ SEALED_15_OTHER = [
 ]
 
 # The sixteenth set, written on 2026-12-06 before it was measured, after the fifteenth set was measured and while a
-# rule on its gym miss (a question's verb in the progressive, "are we *going*") was being tried.
+# rule on its gym miss (a question's verb in the progressive, "are we *going*") was being tried (it changed none of
+# the sets, marked a LoCoMo answer stale and was dropped). First measured: 10 / 12 at seeds 31 / 32, other things
+# 6 / 6; missed the cabin's "Wi-Fi" (a name before the asked word, a hyphen) and the airline (an update naming only
+# the old value was the best statement). 12 / 12 after the rules made on them (not evidence).
 SEALED_16 = [
     (
         "What's the Wi-Fi password at the cabin?",

@@ -210,6 +210,9 @@ def test_an_assistant_answer_never_replaces_the_evidence():
         ("Where is the office?", set()),
         ("What is Ivan Kowalski's employee badge number?", {"number"}),  # whose: a determiner, the phrase's head
         ("Which CI system runs the builds?", {"ci"}),  # an acronym is a word
+        ("What's the Netflix password?", {"password"}),  # a name before a noun qualifies it
+        ("What is the Wi-Fi password at the cabin?", {"password"}),
+        ("What is the Hotel Adlon?", set()),  # a name alone asks for nothing
     ],
 )
 def test_answer_terms(query, asked):
@@ -222,6 +225,10 @@ def test_holds_reports_the_query_terms_a_text_holds_as_the_index_matches_them():
     assert lexical.holds(query, "We deploy it; the région is set") == {"we", "deploy", "region"}  # diacritics fold
     assert lexical.holds("Which port?", "the portal is up") == set()  # whole words only
     assert lexical.holds("What does retry_after do?", "call retry_after()") == {"retry_after", "retry", "after"}
+    wifi = "What's the Wi-Fi password?"
+    assert lexical.holds(wifi, "cabin wifi password") == {"wi-fi", "password"}  # a hyphen joins, as one reads it
+    assert lexical.holds(wifi, "the WiFi password") >= {"wi-fi", "password"}
+    assert lexical.holds("my e-mail address", "email me") == {"e-mail"}
     conn = sqlite3.connect(":memory:")  # the index agrees, term by term
     conn.executescript(lexical.SCHEMA)
     texts = ["billing port 8080", "billing api", "search api port", "lunch at noon", "Café au lait"]
@@ -251,6 +258,8 @@ def test_holds_reports_the_query_terms_a_text_holds_as_the_index_matches_them():
         ("Cafés", "cafe"),  # diacritics folded
         ("retry_after", "retry_after"),  # identifiers and numbers stay whole
         ("3.12", "3.12"),
+        ("Wi-Fi", "wifi"),  # hyphens folded: "wifi", "WiFi"
+        ("e-mails", "email"),
     ],
 )
 def test_stem(word, family):
