@@ -2770,6 +2770,123 @@ SEALED_16_OTHER = [
     ),
 ]
 
+# The seventeenth set, written on 2026-12-06 before it was measured, after the rules made on the sixteenth's misses.
+SEALED_17 = [
+    (
+        "What's the Zoom link for the weekly sync?",
+        ["Weekly sync Zoom link is zoom.us/j/5551234.", "New Zoom room for the weekly sync: zoom.us/j/8889012"],
+        "8889012",
+    ),
+    (
+        "Who's picking up Grandma from the airport?",
+        [
+            "Tom is picking up Grandma from the airport Saturday.",
+            "Tom's flight got delayed, Aunt Bea will grab Grandma at the airport instead",
+        ],
+        "Aunt Bea",
+    ),
+    (
+        "How much does the Spotify family plan cost?",
+        ["Spotify family plan is $16.99 a month.", "Spotify bumped the family plan to $17.99"],
+        "$17.99",
+    ),
+    (
+        "Where's the holiday party this year?",
+        [
+            "Holiday party is at the Rooftop Lounge this year.",
+            "Rooftop Lounge flooded, holiday party relocated to Hotel Zinc",
+        ],
+        "Hotel Zinc",
+    ),
+    (
+        "What's the check-in time at the Airbnb?",
+        ["Airbnb check-in is at 4pm.", "Host messaged, we can check in at 2pm instead"],
+        "2pm",
+    ),
+    (
+        "Which printer should I use on the 2nd floor?",
+        [
+            "Use the HP LaserJet by the kitchen on the 2nd floor.",
+            "The 2nd floor HP is dead, print to the Canon near the stairs for now",
+        ],
+        "Canon",
+    ),
+    (
+        "What's the minimum order for free shipping?",
+        ["Free shipping kicks in at $50.", "Free shipping threshold went up to $75"],
+        "$75",
+    ),
+    (
+        "When does the pool close?",
+        ["Pool closes at 8pm on weekdays.", "Summer hours started, the pool's open until 10pm now"],
+        "10pm",
+    ),
+    (
+        "What's the e-mail for the HOA?",
+        [
+            "HOA email is board@maplegrovehoa.org.",
+            "HOA switched management companies, send stuff to help@acmemgmt.com now",
+        ],
+        "help@acmemgmt.com",
+    ),
+    (
+        "How often do we rotate the on-call schedule?",
+        ["On-call rotates every week.", "We're moving the on-call rotation to every two weeks"],
+        "every two weeks",
+    ),
+    (
+        "Who is the point of contact at the venue?",
+        ["Venue contact is Marisol Reyes.", "Marisol left the venue, our new contact there is Dev Patel"],
+        "Dev Patel",
+    ),
+    (
+        "What's the kids' bedtime?",
+        ["Kids' bedtime is 8:00.", "Summer bedtime for the kids is 9:00", "School's back, kids' bedtime is 8:00 again"],
+        "8:00 again",
+    ),
+]
+
+SEALED_17_MISSED: set[str] = set()
+
+SEALED_17_OTHER = [
+    (
+        "What's the Zoom link for the board meeting?",
+        ["Board meeting Zoom link is zoom.us/j/3337777.", "New Zoom room for the weekly sync: zoom.us/j/8889012"],
+        "3337777",
+    ),
+    (
+        "How much does the Netflix plan cost?",
+        ["Netflix standard plan is $15.49.", "Spotify bumped the family plan to $17.99"],
+        "$15.49",
+    ),
+    (
+        "When does the library close?",
+        ["Library closes at 6pm.", "Summer hours started, the pool's open until 10pm now"],
+        "6pm",
+    ),
+    (
+        "Who is the point of contact at the caterer?",
+        ["Caterer contact is Jules Baptiste.", "Marisol left the venue, our new contact there is Dev Patel"],
+        "Jules",
+    ),
+    (
+        "Which printer should I use on the 3rd floor?",
+        [
+            "3rd floor printer is the Brother by the elevators.",
+            "The 2nd floor HP is dead, print to the Canon near the stairs for now",
+        ],
+        "Brother",
+    ),
+    (
+        "What's the e-mail for the school office?",
+        [
+            "School office email is office@lincolnelem.org.",
+            "HOA switched management companies, send stuff to help@acmemgmt.com now",
+        ],
+        "office@lincolnelem.org",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2804,6 +2921,8 @@ _SEALED = {
     "fifteenth-other": (5, SEALED_15_OTHER, set(), (29, 30)),
     "sixteenth": (8, SEALED_16, SEALED_16_MISSED, (31, 32)),
     "sixteenth-other": (4, SEALED_16_OTHER, set(), (31, 32)),
+    "seventeenth": (9, SEALED_17, SEALED_17_MISSED, (33, 34)),
+    "seventeenth-other": (2, SEALED_17_OTHER, set(), (33, 34)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fifteenth
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
