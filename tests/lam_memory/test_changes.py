@@ -2770,7 +2770,8 @@ SEALED_16_OTHER = [
     ),
 ]
 
-# The seventeenth set, written on 2026-12-06 before it was measured, after the rules made on the sixteenth's misses.
+# The seventeenth set, written on 2026-12-06 before it was measured, after the rules made on the sixteenth's misses,
+# and left as measured (no rule made on it): 10 / 12 at seeds 33 / 34, other things 6 / 6.
 SEALED_17 = [
     (
         "What's the Zoom link for the weekly sync?",
@@ -2846,7 +2847,13 @@ SEALED_17 = [
     ),
 ]
 
-SEALED_17_MISSED: set[str] = set()
+SEALED_17_MISSED = {
+    # the update gives a name, the best statement only a day ("Saturday"): its own name ("Tom") opens the sentence,
+    # where a capitalized word may be any word, so the two seem to give values of different kinds
+    "Who's picking up Grandma from the airport?",
+    # "we can *check in* at 2pm": two words for the question's "check-in", so the update holds too little of it
+    "What's the check-in time at the Airbnb?",
+}
 
 SEALED_17_OTHER = [
     (
