@@ -155,6 +155,7 @@ from collections.abc import Collection
 import torch
 
 from lam_memory.lexical import (
+    ADDRESS,
     AUXILIARIES,
     CALENDAR,
     DAYS,
@@ -216,7 +217,7 @@ _STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a trans
 _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|every|each|per)"
 _DATED = [m for m in MONTHS + DAYS if m != "may"]  # "may" is a verb too: a date only with its day ("May 3")
 _KINDS = {  # the kinds of value a statement gives, most specific first: a span found by one is not a number
-    "address": r"\S+@\S*|https?://\S+",
+    "address": ADDRESS.pattern,
     "money": r"[$€£¥]\s?\d[\d,.]*\s?[kmb]?\b|\b\d[\d,.]*\s?(?:k|usd|eur|gbp|dollars?|euros?)\b",
     "time": r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b",
     "date": rf"\b(?:{'|'.join(_DATED)})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\bmay\s+\d{{1,2}}\b"

@@ -169,6 +169,7 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+([^`]+)`+")  # Markdown code spans
 _INNER_CAPITAL = re.compile(r".[A-Z]")
 _FILE_NAME = re.compile(r"[^.]+\.[A-Za-z]\w*")  # a file name with an extension: `util.py`, `README.md`
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+")  # an email address or a URL
 
 
 def names(text: str) -> list[str]:

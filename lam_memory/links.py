@@ -56,11 +56,9 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from lam_memory.lexical import answer_terms, names, query_terms, terms
+from lam_memory.lexical import ADDRESS, answer_terms, names, query_terms, terms
 from lam_memory.subjects import is_statement, named_subject
 from lam_memory.types import Chunk
-
-_ADDRESS = re.compile(r"\S+@\S+|https?://\S+")  # an email address or a URL: its host is shared by every address there
 
 
 class Index(Protocol):
@@ -118,10 +116,11 @@ def linked(
             lacks, instead = sorted(subject), []  # it gives the asked thing of something: is that the subject's?
         else:
             continue  # both (it may be the answer itself) or neither (it is about something else)
-        candidates = [n for n in names(_ADDRESS.sub(" ", chunk.text)) if n not in named]
+        said = names(ADDRESS.sub(" ", chunk.text))  # an address's host is shared by every address there
+        candidates = [n for n in said if n not in named]
         counts = index.document_counts(candidates)
         rare = sorted((n for n in candidates if 2 <= counts[n] <= max_df), key=counts.__getitem__)  # stable: ties
-        plain = _plain_names(chunk.text, is_word)
+        plain = _plain_names(said, is_word)
         found = (
             _follow(rare, lacks, index, max_df, chunk.position, plain)
             or _follow(rare, instead, index, max_df, chunk.position, plain)[:1]
@@ -148,11 +147,10 @@ def _follow(
     return []
 
 
-def _plain_names(text: str, is_word: Callable[[str], bool] | None) -> dict[str, set[str]]:
-    """The names of `text` that are also words of the language, each with the other names of `text`."""
+def _plain_names(said: list[str], is_word: Callable[[str], bool] | None) -> dict[str, set[str]]:
+    """The names `said` that are also words of the language, each with the other names said."""
     if is_word is None:
         return {}
-    said = names(text)
     return {n: set(said) - {n} for n in said if is_word(n)}
 
 
