@@ -172,6 +172,7 @@ from lam_memory.lexical import (
 from lam_memory.subjects import (
     ANSWER_ROLES,
     GRAMMAR,
+    STAMP,
     TOKEN,
     WHEN,
     is_question,
@@ -213,7 +214,6 @@ _BE = frozenset("is are was were am be been has have had".split())
 _NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
 _DIGIT = re.compile(r"\d")
 _GROUPED = re.compile(r"\d+(?:,\d{3})+")  # a number with thousands separators
-_STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 _NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|every|each|per)"
 _DATED = [m for m in MONTHS + DAYS if m != "may"]  # "may" is a verb too: a date only with its day ("May 3")
 _KINDS = {  # the kinds of value a statement gives, most specific first: a span found by one is not a number
@@ -260,7 +260,7 @@ def value_kinds(text: str, query: str) -> set[str]:
     something the question does not (`lexical.names`: a capitalized word inside a sentence, "moved to the
     *Pavilion*"; one opening a sentence may be any word). A value the question says is none it gives: "Saturday" in
     "Ben is driving the kids to soccer Saturday" for "Who is driving the kids to soccer on Saturday?"."""
-    rest = _STAMP.sub("", text, count=1)
+    rest = STAMP.sub("", text, count=1)
     asked = {stem(t) for t in query_terms(query)}
     kinds = set()
     for kind, pattern in _KIND_PATTERNS.items():
@@ -280,7 +280,7 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     "$60,000", whose groups are its index terms and "000" is in every such number). None of a kind it gives
     several of: which one an update replaces is then not known (a passage of a book names many)."""
     asked = {stem(t) for t in query_terms(query)}
-    text = _STAMP.sub("", best.text, count=1)
+    text = STAMP.sub("", best.text, count=1)
     runs = [
         tuple(n for n in run if stem(n) not in asked and n.removesuffix("s") not in CALENDAR and n not in TITLES)
         for run in name_runs(text)
@@ -335,8 +335,8 @@ def announced(
             return False  # "a MacBook Pro instead of the Dell" revises what named the Dell, not the design files
         shared = held[later.position] & held[earlier.position] - plain
         if shared & named:  # a name counts where the statements say it, not in a transcript's "[time] Speaker:"
-            shared -= named - holds(query, _STAMP.sub("", later.text, count=1))
-            shared -= named - holds(query, _STAMP.sub("", earlier.text, count=1))
+            shared -= named - holds(query, STAMP.sub("", later.text, count=1))
+            shared -= named - holds(query, STAMP.sub("", earlier.text, count=1))
         theirs = {stem(t) for t in held[earlier.position] - plain}
         shared = {stem(t) for t in shared}
         shared -= _only_after_indefinite(later.text, shared, family)
@@ -511,7 +511,7 @@ def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: 
     *Michelberger* instead")."""
     if later.role in ANSWER_ROLES or (cue and not announces_change(later.text)):
         return False
-    said = _STAMP.sub("", later.text, count=1)  # not in a "[4:04 pm] Jon:"
+    said = STAMP.sub("", later.text, count=1)  # not in a "[4:04 pm] Jon:"
     if not set(old[1:] or old) & set(terms(said)) and not _alone(old[0], said):
         return False  # a first word names it only alone: "Olga Sato" is not "Olga Holm", "Olga," is
     if (instead := _instead_of(said)) and not instead & set(old):

@@ -141,6 +141,7 @@ from lam_memory.subjects import (
     optional_terms,
     replaced,
     restated,
+    stamp_only,
     subject_groups,
 )
 from lam_memory.tokens import TokenCounter
@@ -588,7 +589,8 @@ class LAMMemory:
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
         where = {p: i for i, p in enumerate(positions.tolist())}
         for group, owner in settled + self._subjects(query, relevance, statements, held):
-            old = replaced([chunks[p] for p in group], chunks[owner], held, optional)
+            speaker = stamp_only(query, chunks[owner].text)
+            old = replaced([chunks[p] for p in group], chunks[owner], held, optional, speaker)
             if old:
                 score[where[owner]] = score[torch.tensor([where[p] for p in [*old, owner]])].max() + 1e-3
                 # what happened, or one of many, stays true: the latest ranks first, none is stale; keywords say

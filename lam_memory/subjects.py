@@ -161,6 +161,7 @@ from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 ANSWER_ROLES = ("assistant",)  # chunks by these roles are answers: they restate evidence, they are not evidence
+STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 
 
 def is_statement(chunk: Chunk) -> bool:
@@ -490,11 +491,25 @@ def speakers(query: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(query) if w.lower() in _SPEAKERS and not w.isupper())
 
 
-def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], optional: frozenset[str]) -> list[int]:
+def stamp_only(query: str, text: str) -> set[str]:
+    """The query terms `text` holds only in its transcript stamp ("[8:56 pm on 20 July, 2023] Nate:"): who speaks
+    and when, not what is said."""
+    stamp = STAMP.match(text)
+    return holds(query, stamp.group()) - holds(query, text[stamp.end() :]) if stamp else set()
+
+
+def replaced(
+    group: list[Chunk],
+    owner: Chunk,
+    held: dict[int, set[str]],
+    optional: frozenset[str],
+    speaker: Collection[str] = (),
+) -> list[int]:
     """Positions of the members of a group of statements that its current member `owner` replaces: those that hold
     some query term and whose query terms, the optional ones aside, the owner holds too (`held[p]`; `optional`:
-    `optional_terms`) and that came before it (an answer excepted: it restates, so it never replaces the
-    evidence, whenever it was written), apart from the parts of the document the owner was read with.
+    `optional_terms`), one of them beyond the terms it holds only in its transcript stamp (`speaker`, from
+    `stamp_only`), and that came before it (an answer excepted: it restates, so it never replaces the evidence,
+    whenever it was written), apart from the parts of the document the owner was read with.
 
     A new version restates what it revises: "the billing API is now served on 8443" names the billing API as "the
     billing API listens on port 8080" did, and may leave out "port", the word asked for. A later statement that
@@ -503,15 +518,20 @@ def replaced(group: list[Chunk], owner: Chunk, held: dict[int, set[str]], option
     was great!"). Nor does a statement replace one written after it, whatever the state's vote says. Order is time
     only between writes and within a stream of messages: the paragraphs of a document read at once
     (`meta["read"]`, one id per `add` or ingest, see `LAMMemory.add`) were all current together, whatever their
-    order, as the chapters of a reference or the entries of a changelog, newest first, are."""
+    order, as the chapters of a reference or the entries of a changelog, newest first, are. Two turns of one speaker
+    share the speaker's name in their stamps, and the chunk state's vote groups such turns: a later turn that
+    restates nothing of an earlier one but who speaks ("[...] Nate: Bye Joanna!") replaces nothing: it had marked
+    "This trilogy is one of my faves" superseded (LoCoMo, 1,540 questions: evidence marked stale 0.0312 -> 0.0299,
+    contexts marking any chunk 0.142 -> 0.132, first hit 0.346 -> 0.351)."""
     read, restated = owner.meta.get("read"), held[owner.position]
+    said = restated - set(speaker)
     return [
         c.position
         for c in group
         if c.position != owner.position
         and (c.position < owner.position or c.role in ANSWER_ROLES)
         and (read is None or c.meta.get("read") != read)
-        and held[c.position]
+        and held[c.position] & said
         and held[c.position] - optional <= restated
     ]
 

@@ -8,7 +8,7 @@ import pytest
 
 from evals.memory.locomo import load_locomo
 from lam_memory import LAMMemory
-from lam_memory.subjects import asks_about_past, asks_for_many, replaced
+from lam_memory.subjects import asks_about_past, asks_for_many, replaced, stamp_only
 from lam_memory.types import Chunk
 
 
@@ -91,6 +91,23 @@ def test_replaced_only_by_a_later_statement_that_restates_it():
     assert replaced([*group, answer], group[1], held | {5: {"billing", "api"}}, frozenset({"port"})) == [0, 5]
     one = [_chunk(0, read="r"), _chunk(1, read="r")]  # read at once: one moment
     assert replaced(one, one[1], held, frozenset({"port"})) == []
+
+
+def test_a_turn_that_restates_only_who_speaks_replaces_nothing():
+    """Two turns of one speaker share the name in their transcript stamps; the chunk state's vote groups them. A later
+    turn that holds nothing of the question but its speaker's stamp ("Bye Joanna!") replaces no earlier turn of that
+    speaker (LoCoMo: "This trilogy is one of my faves" had been marked superseded by it)."""
+    query = "What is Nate's favorite movie trilogy?"
+    texts = [
+        "[7:44 pm on 21 April, 2022] Nate: Yeah, for sure! This trilogy is one of my faves.",
+        "[5:54 pm on 9 November, 2022] Nate: Bye Joanna!",
+        "[5:54 pm on 9 November, 2022] Nate: Rewatched that trilogy, still my fave.",
+    ]
+    group = [Chunk(t, "chat", p, p, kind="message", role="user", position=p) for p, t in enumerate(texts)]
+    held = {0: {"nate", "trilogy"}, 1: {"nate"}, 2: {"nate", "trilogy"}}
+    assert stamp_only(query, texts[1]) == {"nate"} and stamp_only(query, "Nate is here") == set()
+    assert replaced(group, group[1], held, frozenset({"trilogy"}), stamp_only(query, texts[1])) == []
+    assert replaced(group, group[2], held, frozenset({"trilogy"}), stamp_only(query, texts[2])) == [0]  # not "Bye"
 
 
 @pytest.fixture(scope="module")
