@@ -172,7 +172,6 @@ from lam_memory.lexical import (
 from lam_memory.subjects import (
     ANSWER_ROLES,
     GRAMMAR,
-    STAMP,
     TOKEN,
     WHEN,
     is_question,
@@ -182,6 +181,7 @@ from lam_memory.subjects import (
     proper_names,
     qualified_otherwise,
     question_verb,
+    unstamped,
 )
 from lam_memory.types import Chunk
 
@@ -260,7 +260,7 @@ def value_kinds(text: str, query: str) -> set[str]:
     something the question does not (`lexical.names`: a capitalized word inside a sentence, "moved to the
     *Pavilion*"; one opening a sentence may be any word). A value the question says is none it gives: "Saturday" in
     "Ben is driving the kids to soccer Saturday" for "Who is driving the kids to soccer on Saturday?"."""
-    rest = STAMP.sub("", text, count=1)
+    rest = unstamped(text)
     asked = {stem(t) for t in query_terms(query)}
     kinds = set()
     for kind, pattern in _KIND_PATTERNS.items():
@@ -280,7 +280,7 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     "$60,000", whose groups are its index terms and "000" is in every such number). None of a kind it gives
     several of: which one an update replaces is then not known (a passage of a book names many)."""
     asked = {stem(t) for t in query_terms(query)}
-    text = STAMP.sub("", best.text, count=1)
+    text = unstamped(best.text)
     runs = [
         tuple(n for n in run if stem(n) not in asked and n.removesuffix("s") not in CALENDAR and n not in TITLES)
         for run in name_runs(text)
@@ -335,8 +335,8 @@ def announced(
             return False  # "a MacBook Pro instead of the Dell" revises what named the Dell, not the design files
         shared = held[later.position] & held[earlier.position] - plain
         if shared & named:  # a name counts where the statements say it, not in a transcript's "[time] Speaker:"
-            shared -= named - holds(query, STAMP.sub("", later.text, count=1))
-            shared -= named - holds(query, STAMP.sub("", earlier.text, count=1))
+            shared -= named - holds(query, unstamped(later.text))
+            shared -= named - holds(query, unstamped(earlier.text))
         theirs = {stem(t) for t in held[earlier.position] - plain}
         shared = {stem(t) for t in shared}
         shared -= _only_after_indefinite(later.text, shared, family)
@@ -511,7 +511,7 @@ def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: 
     *Michelberger* instead")."""
     if later.role in ANSWER_ROLES or (cue and not announces_change(later.text)):
         return False
-    said = STAMP.sub("", later.text, count=1)  # not in a "[4:04 pm] Jon:"
+    said = unstamped(later.text)  # not in a "[4:04 pm] Jon:"
     if not set(old[1:] or old) & set(terms(said)) and not _alone(old[0], said):
         return False  # a first word names it only alone: "Olga Sato" is not "Olga Holm", "Olga," is
     if (instead := _instead_of(said)) and not instead & set(old):

@@ -161,7 +161,7 @@ from lam_memory.types import Chunk
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 ANSWER_ROLES = ("assistant",)  # chunks by these roles are answers: they restate evidence, they are not evidence
-STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
+_STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 
 
 def is_statement(chunk: Chunk) -> bool:
@@ -491,11 +491,15 @@ def speakers(query: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(query) if w.lower() in _SPEAKERS and not w.isupper())
 
 
+def unstamped(text: str) -> str:
+    """`text` without its transcript stamp ("[8:56 pm on 20 July, 2023] Nate:"), if it has one."""
+    return _STAMP.sub("", text, count=1)
+
+
 def stamp_only(query: str, text: str) -> set[str]:
-    """The query terms `text` holds only in its transcript stamp ("[8:56 pm on 20 July, 2023] Nate:"): who speaks
-    and when, not what is said."""
-    stamp = STAMP.match(text)
-    return holds(query, stamp.group()) - holds(query, text[stamp.end() :]) if stamp else set()
+    """The query terms `text` holds only in its transcript stamp: who speaks and when, not what is said."""
+    rest = unstamped(text)
+    return holds(query, text) - holds(query, rest) if rest != text else set()
 
 
 def replaced(

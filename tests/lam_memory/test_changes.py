@@ -2932,7 +2932,7 @@ _SEALED = {
     "seventeenth": (9, SEALED_17, SEALED_17_MISSED, (33, 34)),
     "seventeenth-other": (2, SEALED_17_OTHER, set(), (33, 34)),
 }
-_SETS = [name for name in _SEALED if not name.endswith("-other")]  # first ... fifteenth
+_SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
 
 
