@@ -2895,6 +2895,163 @@ SEALED_17_OTHER = [
     ),
 ]
 
+# The eighteenth set, written by a helper agent told only the format and to write as people chat, that read none of
+# this project's code, tests or docs (the seventeen sets before were written by sessions that knew the rules).
+SEALED_18 = [
+    (
+        "Which day does the book club meet?",
+        [
+            "book club is tuesdays at mine, 7ish, bring wine",
+            "tuesdays are a nightmare for half of us so from next week it's thursdays, same time",
+        ],
+        "thursdays",
+    ),
+    (
+        "When does the recycling get picked up?",
+        [
+            "reminder recycling goes out wed night, truck comes thursday morning",
+            "city sent a flyer, recycling pickup is mondays starting this month",
+        ],
+        "mondays",
+    ),
+    (
+        "When is the plumber coming?",
+        [
+            "landlord says the plumber's coming friday between 9 and 12, someone needs to be home",
+            "ugh plumber bailed. Mark's sending a different guy saturday around 2",
+        ],
+        "saturday around 2",
+    ),
+    (
+        "Where is soccer practice held?",
+        [
+            "practice is at Riverside Park, field 3, 5:30 sharp",
+            "field 3 is getting reseeded so we're at the Oakwood Elementary field for a few weeks",
+            "grass is done! back to Riverside again from this week",
+        ],
+        "again",
+    ),
+    (
+        "How much can each person spend on the team lunch?",
+        [
+            "we each get $25 for the team lunch thursday, keep receipts",
+            "good news, finance approved $40 a head for the team lunch",
+        ],
+        "$40",
+    ),
+    (
+        "Who is feeding the cat while we're away?",
+        [
+            "Priya's feeding Miso while we're in Lisbon, I left her the spare key",
+            "priya's sick :( her brother Dev said he can swing by and feed the cat, giving him the key tonight",
+        ],
+        "Dev",
+    ),
+    (
+        "What time do the kids get out of school on Friday?",
+        [
+            "kids get out at 3:15 friday like usual",
+            "email from school - half day friday for teacher training, dismissal 12:30",
+        ],
+        "12:30",
+    ),
+    (
+        "How often does the choir rehearse?",
+        [
+            "choir rehearses every other week, next one is the 4th",
+            "with the spring concert coming up we're going weekly til it's over",
+            "concert's done, thanks all!! rehearsals every two weeks from here on",
+        ],
+        "every two weeks",
+    ),
+    (
+        "What time does our train to Edinburgh leave?",
+        [
+            "train to Edinburgh leaves Kings Cross at 8:05, don't be late",
+            "the 8:05 got cancelled, they put us on the 9:30 instead",
+        ],
+        "9:30",
+    ),
+    (
+        "What is Jess bringing to the potluck?",
+        [
+            "Jess is bringing lasagna to the potluck sunday",
+            "jess texted, her oven died lol so she's doing a big greek salad",
+        ],
+        "greek salad",
+    ),
+    (
+        "When is the RSVP deadline for Sam's wedding?",
+        [
+            "RSVPs for Sam's wedding are due May 1",
+            "they pushed the rsvp deadline back to May 15 since invites went out late",
+            "sam says get it in by the 10th actually, caterer needs final numbers",
+        ],
+        "10th",
+    ),
+    (
+        "How much are the running club dues?",
+        [
+            "running club dues are $30 a year, venmo Carla",
+            "heads up, membership is $45 for the year now, insurance went up",
+        ],
+        "$45",
+    ),
+]
+
+SEALED_18_MISSED: set[str] = set()
+
+SEALED_18_OTHER = [
+    (
+        "Which day does the chess club meet?",
+        [
+            "chess club meets mondays in the library after school",
+            "tuesdays are a nightmare for half of us so from next week it's thursdays, same time",
+        ],
+        "mondays",
+    ),
+    (
+        "When does the compost bin get collected?",
+        [
+            "compost bin gets collected fridays, put it by the curb thursday night",
+            "city sent a flyer, recycling pickup is mondays starting this month",
+        ],
+        "fridays",
+    ),
+    (
+        "How much can we expense per night for the offsite hotel?",
+        [
+            "for the offsite hotels we can expense up to $150 a night",
+            "good news, finance approved $40 a head for the team lunch",
+        ],
+        "$150",
+    ),
+    (
+        "Who is watering the plants while we're away?",
+        [
+            "Mrs. Okafor next door is watering the plants while we're gone",
+            "priya's sick :( her brother Dev said he can swing by and feed the cat, giving him the key tonight",
+        ],
+        "Okafor",
+    ),
+    (
+        "What time does the hotel shuttle leave Waverley station?",
+        [
+            "hotel shuttle leaves Waverley at 11:40, it's the blue van out front",
+            "the 8:05 got cancelled, they put us on the 9:30 instead",
+        ],
+        "11:40",
+    ),
+    (
+        "How much is the tennis league fee?",
+        [
+            "tennis league fee is $60 for the season, due before first match",
+            "heads up, membership is $45 for the year now, insurance went up",
+        ],
+        "$60",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -2931,6 +3088,8 @@ _SEALED = {
     "sixteenth-other": (4, SEALED_16_OTHER, set(), (31, 32)),
     "seventeenth": (9, SEALED_17, SEALED_17_MISSED, (33, 34)),
     "seventeenth-other": (2, SEALED_17_OTHER, set(), (33, 34)),
+    "eighteenth": (0, SEALED_18, SEALED_18_MISSED, (35, 36)),
+    "eighteenth-other": (7, SEALED_18_OTHER, set(), (35, 36)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
