@@ -2999,7 +2999,26 @@ SEALED_18 = [
     ),
 ]
 
-SEALED_18_MISSED: set[str] = set()
+SEALED_18_MISSED = {  # 9 of 12 at both seeds: updates that neither restate the subject nor say a word of change
+    # "tuesdays are a nightmare [...] from next week it's thursdays": no "book club", no cue; names the old day only
+    "Which day does the book club meet?",
+    # "ugh plumber bailed. Mark's sending a different guy saturday around 2": no "coming", no cue
+    "When is the plumber coming?",
+    # "field 3 is getting reseeded so we're at the Oakwood Elementary field", then "back to Riverside again"
+    "Where is soccer practice held?",
+    # "her brother Dev said he can swing by and feed the cat": "feed" for "feeding", no cue
+    "Who is feeding the cat while we're away?",
+    # "half day friday for teacher training, dismissal 12:30": "dismissal" for "get out", no "kids"
+    "What time do the kids get out of school on Friday?",
+    # "we're going weekly til it's over", then "rehearsals every two weeks from here on": no "choir"
+    "How often does the choir rehearse?",
+    # "jess texted, her oven died lol so she's doing a big greek salad": no "potluck", no "bringing"
+    "What is Jess bringing to the potluck?",
+    # "they pushed the rsvp deadline back" leaves out "Sam"; "RSVPs" is not "RSVP" word for word
+    "When is the RSVP deadline for Sam's wedding?",
+    # "membership is $45 for the year now": "membership" for "running club dues"
+    "How much are the running club dues?",
+}
 
 SEALED_18_OTHER = [
     (
@@ -3052,6 +3071,169 @@ SEALED_18_OTHER = [
     ),
 ]
 
+# The nineteenth set, written by another helper agent that read nothing of the project, asked for a team's work chat
+# and email (the eighteenth's was a casual group chat).
+SEALED_19 = [
+    (
+        "Who approves expense reports?",
+        [
+            "Expense reports go to Priya for sign-off, she's handling approvals this quarter.",
+            "Heads up: Marcus is taking over expense approvals from Priya starting Monday, so route your reports to "
+            "him.",
+        ],
+        "Marcus",
+    ),
+    (
+        "Which courier do we use for customer sample shipments?",
+        [
+            "We ship all customer samples with FedEx Ground. Account number is on the shared drive.",
+            "Samples go out via UPS from here on; FedEx kept losing the Denver boxes.",
+        ],
+        "UPS",
+    ),
+    (
+        "How often does the cleaning crew come to the office?",
+        [
+            "The cleaners come in every Tuesday evening after 6.",
+            "Quick update from facilities: cleaning crew is switching to Tuesdays and Fridays.",
+            "Office services line got trimmed in the lease renegotiation, so the crew will only come every other "
+            "Wednesday going forward.",
+        ],
+        "every other Wednesday",
+    ),
+    (
+        "When are timesheets due for payroll?",
+        [
+            "Reminder: timesheets need to be submitted by Thursday at 5pm for payroll.",
+            "Payroll provider shifted their processing window, please get your hours in by Wednesday noon.",
+        ],
+        "Wednesday noon",
+    ),
+    (
+        "How much is the meal per diem for client visits?",
+        [
+            "Per diem for client travel is $55/day for meals.",
+            "Finance bumped the meal allowance on customer trips to $70 a day.",
+        ],
+        "$70",
+    ),
+    (
+        "Who is the account manager for Halvorsen Logistics?",
+        [
+            "Dana is the AM on Halvorsen Logistics, loop her in on anything renewal-related.",
+            "Since Dana's going on leave, Tom will cover the Halvorsen account until further notice.",
+            "Final word on Halvorsen: Rachel Okafor owns the relationship permanently, Tom's handing off his notes "
+            "this week.",
+        ],
+        "Rachel Okafor",
+    ),
+    (
+        "Which caterer is doing lunch for the customer workshop?",
+        [
+            "Lunch for the customer workshop is being catered by Green Fork.",
+            "Green Fork can't do Thursday anymore, so we booked Sal's Deli for the workshop lunch.",
+        ],
+        "Sal's Deli",
+    ),
+    (
+        "What's the log retention period on the prod cluster?",
+        [
+            "Prod logs are kept for 30 days in Loki before they roll off.",
+            "After the storage review we set Loki retention to 14 days; anything older gets archived to S3.",
+        ],
+        "14 days",
+    ),
+    (
+        "Which Node version should the CI pipeline use?",
+        [
+            "CI builds run on Node 18.",
+            "Bumped the pipeline to Node 20 to match local dev.",
+            "Reverted the build image to 18.19 for now, one of the native deps breaks on 20. We'll revisit next "
+            "sprint.",
+        ],
+        "18.19",
+    ),
+    (
+        "Remind me who our contact at Brightline Payroll is.",
+        [
+            "Our rep at Brightline Payroll is Kevin Marsh, kevin.marsh@brightlinepay.com.",
+            "FYI Kevin left Brightline. New rep is Sonia Reyes, sonia.reyes@brightlinepay.com.",
+        ],
+        "Sonia Reyes",
+    ),
+    (
+        "How many Figma editor seats do we have?",
+        [
+            "We're licensed for 12 Figma editor seats.",
+            "Added 5 more design tool seats for the new hires, so 17 total.",
+        ],
+        "17 total",
+    ),
+    (
+        "Remind me how much discount a sales rep can give without VP approval.",
+        [
+            "Reps can discount up to 15% on their own; anything above needs VP sign-off.",
+            "New pricing policy from Lena: max rep-level discount is 10%, beyond that goes to her.",
+        ],
+        "10%",
+    ),
+]
+
+SEALED_19_MISSED: set[str] = set()
+
+SEALED_19_OTHER = [
+    (
+        "Who approves vacation requests?",
+        [
+            "Vacation requests are approved by Helen in HR.",
+            "Heads up: Marcus is taking over expense approvals from Priya starting Monday, so route your reports to "
+            "him.",
+        ],
+        "Helen",
+    ),
+    (
+        "Which courier do we use for returning defective units to the supplier?",
+        [
+            "Defective units going back to the supplier go out with DHL Express.",
+            "Samples go out via UPS from here on; FedEx kept losing the Denver boxes.",
+        ],
+        "DHL",
+    ),
+    (
+        "How much is the home office stipend?",
+        [
+            "The home office stipend is $300 a year per employee.",
+            "Finance bumped the meal allowance on customer trips to $70 a day.",
+        ],
+        "$300",
+    ),
+    (
+        "Who is the account manager for Pinecrest Dental?",
+        [
+            "Pinecrest Dental's account is handled by Jorge Alvarez.",
+            "Final word on Halvorsen: Rachel Okafor owns the relationship permanently, Tom's handing off his notes "
+            "this week.",
+        ],
+        "Jorge Alvarez",
+    ),
+    (
+        "What's the backup retention period for the prod database?",
+        [
+            "Prod database backups are retained for 90 days.",
+            "After the storage review we set Loki retention to 14 days; anything older gets archived to S3.",
+        ],
+        "90 days",
+    ),
+    (
+        "How many Jira licenses do we have?",
+        [
+            "We have 40 Jira licenses right now.",
+            "Added 5 more design tool seats for the new hires, so 17 total.",
+        ],
+        "40",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -3090,6 +3272,8 @@ _SEALED = {
     "seventeenth-other": (2, SEALED_17_OTHER, set(), (33, 34)),
     "eighteenth": (0, SEALED_18, SEALED_18_MISSED, (35, 36)),
     "eighteenth-other": (7, SEALED_18_OTHER, set(), (35, 36)),
+    "nineteenth": (6, SEALED_19, SEALED_19_MISSED, (37, 38)),
+    "nineteenth-other": (3, SEALED_19_OTHER, set(), (37, 38)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
