@@ -38,6 +38,10 @@ class EncoderConfig:
         return self.span_blocks * self.block
 
 
+# Fields of older versions that only bounded a query's work, never what the files hold: ignored when read.
+_RETIRED = frozenset({"lexical_common"})  # per term; `lexical_postings` bounds the query's chunks in all
+
+
 @dataclass(frozen=True)
 class MemoryConfig:
     """The chunk-level memory (equations in `lam_memory.memory`). Saved with each memory directory."""
@@ -59,7 +63,7 @@ class MemoryConfig:
     lexical_weight: float = 0.2  # weight of the lexical match (BM25 / the query's best BM25) in the relevance
     answer_penalty: float = 0.2  # score an assistant's turn loses: answers rank below their evidence (memory.py)
     lexical_columns: tuple[float, float, float] = (1.0, 4.0, 8.0)  # BM25 weights of text, source path, symbol
-    lexical_common: int = 16384  # a query term held by more chunks is left out of the lexical query (lexical.py)
+    lexical_postings: int = 8192  # a lexical query reads its rarest terms up to this many chunks (lexical.py)
     version_dim: int = 16384  # version state's key size (lam_memory.versions)
     version_winners: int = 8  # non-zero entries of a slot's key
     chunk_tokens: int = 256  # largest chunk, in the memory's tokens (cl100k by default)
@@ -77,10 +81,10 @@ class MemoryConfig:
     def from_json(cls, d: dict) -> MemoryConfig:
         """The config saved in meta.json; LAMError naming a field this version does not know."""
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
+        unknown = sorted(set(d) - known - _RETIRED)
         if unknown:
             raise LAMError(f"memory config has unknown fields {unknown} (saved by a newer lam-memory?)")
-        d = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+        d = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items() if k not in _RETIRED}
         return cls(**d)
 
     def diff(self, other: MemoryConfig) -> list[str]:
@@ -90,7 +94,7 @@ class MemoryConfig:
     def __post_init__(self) -> None:
         positive = ("key_dim", "value_dim", "winners", "tokens_per_step", "mix_every", "chunk_tokens")
         positive += ("candidates", "commit_every", "version_dim", "version_winners", "link_df", "link_from")
-        positive += ("lexical_common",)
+        positive += ("lexical_postings",)
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

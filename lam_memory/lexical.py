@@ -190,6 +190,11 @@ CALENDAR = frozenset(MONTHS + DAYS)  # a date names no thing: any fact may fall 
 def name_runs(text: str) -> list[list[str]]:
     """The names of `text` (`names`, repeats kept) in runs of those said one after the other: "Osteria Romana",
     "Dr. Chen" and "MacBook Air" are one name each."""
+    return [list(run) for run in _name_runs(text)]
+
+
+@lru_cache(maxsize=1 << 12)  # a search reads each candidate's names many times (`changes.announced`)
+def _name_runs(text: str) -> tuple[tuple[str, ...], ...]:
     runs: list[list[str]] = []
     last = -1  # where the previous name ended, if it was the token just before
     for m in _TOKEN.finditer(text):
@@ -210,7 +215,7 @@ def name_runs(text: str) -> list[list[str]]:
             last = m.end()
         else:
             last = -1
-    return runs
+    return tuple(map(tuple, runs))
 
 
 def identifiers(query: str, is_word: Callable[[str], bool] | None = None) -> list[str]:
@@ -305,18 +310,19 @@ def search(
     query: str,
     limit: int,
     weights: tuple[float, float, float] = WEIGHTS,
-    common: int = 0,
+    postings: int = 0,
 ) -> list[tuple[int, float]]:
     """Best `limit` (position, score) for any of the query's terms, best first; score = -bm25(), higher is better.
 
-    Terms held by more than `common` chunks (0: none) are left out when the query has a rarer one (`rare_terms`).
-    Each term is quoted for FTS5, so no user text (quotes, NEAR, *, -, column filters) is read as query syntax.
+    With `postings` (0: no bound), only the rarest terms whose chunks number at most that many together are read
+    (`rarest`). Each term is quoted for FTS5, so no user text (quotes, NEAR, *, -, column filters) is read as query
+    syntax.
     """
     words = query_terms(query)
     if not words or limit <= 0:
         return []
-    if common > 0 and len(words) > 1 and indexed_max(conn) >= common:  # fewer chunks: no term can be that common
-        words = rare_terms(conn, words, common) or words
+    if postings > 0 and len(words) > 1 and (indexed_max(conn) + 1) * len(words) > postings:
+        words = rarest(conn, words, postings)  # else too few chunks times terms: the budget cannot bind
     match = " OR ".join(_quote(w) for w in words)
     rows = conn.execute(
         "SELECT rowid, bm25(lexical, ?, ?, ?) AS s FROM lexical WHERE lexical MATCH ? ORDER BY s, rowid LIMIT ?",
@@ -325,15 +331,26 @@ def search(
     return [(position, -score) for position, score in rows]
 
 
-def rare_terms(conn: sqlite3.Connection, words: list[str], common: int) -> list[str]:
-    """The `words` held by at most `common` chunks, each counted by reading at most `common` + 1 of its postings.
+def rarest(conn: sqlite3.Connection, words: list[str], postings: int) -> list[str]:
+    """The rarest of `words` (rarest first) whose chunks number at most `postings` together; the rarest one always.
+    Each term is counted by reading at most `postings` + 1 of its postings.
 
-    BM25 is a sum over the query's terms, each weighted by idf = ln((N - n + 0.5) / (n + 0.5)) for a term held by
-    n of N chunks, and an OR query reads every posting of every term. A term held by many chunks weighs little
-    (idf <= ln(N / common)) and costs the most; leaving it out bounds what a query reads by `common` postings a
-    term, whatever the memory's size, and changes nothing in a memory of at most `common` chunks."""
+    An OR query ranks every chunk that holds any of its terms, and FTS5's bm25() costs about 1 us a chunk (counting a
+    posting, about 0.1): a 12-word query of code at 10M tokens held 20-60K chunks. BM25 is a sum over the terms,
+    each weighted by idf = ln((N - n + 0.5) / (n + 0.5)) for a term held by n of N chunks, so the terms left out,
+    the most common, weigh least, and the query's cost is bounded by `postings` chunks whatever the memory's size.
+    Among terms held equally often, the query's order decides. The memory's budget (`MemoryConfig.lexical_postings`,
+    8,192) is what ends within the encoding and the dense scan that the lexical query runs beside (`memory._beside`;
+    ~17 ms at 10M tokens on 2 cores), at ~1 us a chunk ranked and ~0.1 us a posting counted."""
     sql = "SELECT count(*) FROM (SELECT rowid FROM lexical WHERE lexical MATCH ? LIMIT ?)"
-    return [w for w in words if conn.execute(sql, (_quote(w), common + 1)).fetchone()[0] <= common]
+    counts = {w: conn.execute(sql, (_quote(w), postings + 1)).fetchone()[0] for w in words}
+    kept, total = [], 0
+    for word in sorted(counts, key=counts.__getitem__):
+        if kept and total + counts[word] > postings:
+            break
+        kept.append(word)
+        total += counts[word]
+    return kept
 
 
 def _quote(word: str) -> str:

@@ -22,8 +22,8 @@ opened again.
 Search. For a query q (embedded the same way), candidates are the top chunks by cosine similarity (`lam_memory.dense`:
 a float16 copy of the keys scanned and a short list rescored in float32, the float32 scan's answer exactly) and the
 top chunks of the archive's lexical index (`lam_memory.lexical`: SQLite FTS5 over identifier-aware terms, BM25 with
-the source path and the qualified name weighted above the text; a term held by more than `lexical_common` chunks is
-left out when a rarer one remains); each gets
+the source path and the qualified name weighted above the text; the query's rarest terms are read up to
+`lexical_postings` chunks in all, so a query's lexical cost is bounded whatever the memory's size); each gets
 
     rel_j   = cos(q, e_j) + mu * bm25_j / max_i bm25_i         mu = 0.2; bm25 = 0 for chunks without a match
     score_j = rel_j + lambda * h_j,     h_j = c_j . (S^fast^T k_j + S^slow^T k_j) / 2,     lambda = 0.15
@@ -431,7 +431,7 @@ class LAMMemory:
     def _search(self, query: str, k: int, candidates: int | None) -> list[Hit]:
         cfg, live = self.config, int(self._live.sum())
         n = min(max(candidates or cfg.candidates, k), live)
-        pending = _beside(self.store.lexical, query, n, cfg.lexical_columns, cfg.lexical_common)
+        pending = _beside(self.store.lexical, query, n, cfg.lexical_columns, cfg.lexical_postings)
         try:
             q = self.encoder.encode([query])[0]
             top = dense.top(self._emb, self._half.update(self._emb), self._live, q, n)

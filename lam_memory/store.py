@@ -599,11 +599,11 @@ class Store:
 
     @_sqlite_errors
     def lexical(
-        self, query: str, limit: int, weights: tuple[float, float, float], common: int = 0
+        self, query: str, limit: int, weights: tuple[float, float, float], postings: int = 0
     ) -> list[tuple[int, float]]:
-        """Live positions matching `query`'s terms in the lexical index (`lexical.search`: terms held by more than
-        `common` chunks left out), best first, with BM25 scores (higher is better); [] without an index."""
-        return self._index(lexical.search, query, limit, weights, common, default=[])
+        """Live positions matching `query`'s terms in the lexical index (`lexical.search`: its rarest terms up to
+        `postings` chunks), best first, with BM25 scores (higher is better); [] without an index."""
+        return self._index(lexical.search, query, limit, weights, postings, default=[])
 
     @_sqlite_errors
     def document_counts(self, words: list[str]) -> dict[str, int]:

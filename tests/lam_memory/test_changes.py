@@ -3369,7 +3369,20 @@ SEALED_20 = [
     ),
 ]
 
-SEALED_20_MISSED: set[str] = set()
+SEALED_20_MISSED = {  # all 12 at both seeds when first measured (the current value first in 2, unmarked older ones)
+    "When does the Saturday long run start?",
+    "Tell me where compost scraps go at the community garden.",
+    "What key are we playing Harbor Lights in?",
+    "How many people are coming to Thanksgiving at Grandma's?",
+    "When does my car registration need to be renewed by?",
+    "Who is leading the Tuesday food bank shift?",
+    "How much is the U12 basketball tournament fee per kid?",
+    "Which night is house dinner?",
+    "Where are we meeting for Sam's birthday drinks?",
+    "How much does Dani still owe me?",
+    "What's the theme for October's photo challenge?",
+    "Remind me what time Leo's piano recital starts.",
+}
 
 SEALED_20_OTHER = [
     (

@@ -306,27 +306,34 @@ def test_document_counts_and_holding_follow_the_index():
     assert lexical.holding(conn, "willow2-17", ["database"], limit=5) == []
 
 
-def test_terms_held_by_more_than_common_chunks_are_left_out():
-    """With `common`, a term held by more chunks is left out of the query when a rarer one remains: the rare term
-    decides, each term is counted by reading at most common + 1 postings, and a smaller index is searched as
-    before (no term can be that common)."""
+def test_a_postings_budget_reads_the_rarest_terms_first():
+    """With `postings`, only the rarest terms whose chunks number at most that many together are read (the rarest
+    one always): each term is counted by reading at most postings + 1 of its postings, and an index too small to
+    exceed the budget is searched as before, without counting."""
     conn = _connect()
     rows = [(p, f"def handler_{p}(self): return value", "a.py", f"handler_{p}") for p in range(40)]
     rows += [(40, "def retry_budget(self): return value", "b.py", "retry_budget")]
     rows += [(41, "the retry budget doubles", "notes.md", "")]
+    rows += [(42, "budget review with the value team", "notes.md", "")]
     lexical.index(conn, rows)
-    assert lexical.document_counts(conn, ["self", "value", "retry"]) == {"self": 41, "value": 41, "retry": 2}
-    assert lexical.rare_terms(conn, ["self", "retry", "value", "nowhere"], common=40) == ["retry", "nowhere"]
-    assert lexical.rare_terms(conn, ["self", "retry"], common=41) == ["self", "retry"]  # held by exactly 41: kept
+    assert lexical.document_counts(conn, ["self", "value", "retry", "budget"]) == {
+        "self": 41, "value": 42, "retry": 2, "budget": 3,
+    }  # fmt: skip
+    assert lexical.rarest(conn, ["self", "retry", "value", "nowhere"], postings=40) == ["nowhere", "retry"]
+    assert lexical.rarest(conn, ["self", "retry", "budget"], postings=5) == ["retry", "budget"]  # 2 + 3 = 5
+    assert lexical.rarest(conn, ["self", "retry", "budget"], postings=4) == ["retry"]  # 3 more would be 5
+    assert lexical.rarest(conn, ["value", "self"], postings=40) == ["value"]  # none fits: both count 41, query order
+    assert lexical.rarest(conn, ["value", "self"], postings=41) == ["self"]  # none fits: the rarest one, counted
+    assert lexical.rarest(conn, ["self", "retry"], postings=43) == ["retry", "self"]  # 2 + 41 <= 43
     query = "retry self value"
-    assert search(conn, query, limit=50, common=40) == search(conn, "retry", limit=50)
-    assert len(search(conn, query, limit=50)) == 42  # without `common`: every chunk holding any term
-    assert search(conn, "self value", limit=50, common=40) == search(conn, "self value", limit=50)  # none rarer
-    assert search(conn, query, limit=50, common=41) == search(conn, query, limit=50)  # 42 chunks, none in > 41
+    assert search(conn, query, limit=50, postings=40) == search(conn, "retry", limit=50)
+    assert len(search(conn, query, limit=50)) == 43  # without a budget: every chunk holding any term
+    assert search(conn, query, limit=50, postings=1 << 20) == search(conn, query, limit=50)
     statements = []
     conn.set_trace_callback(statements.append)
-    search(conn, query, limit=50, common=100)  # fewer chunks than `common`: no term is counted
+    search(conn, query, limit=50, postings=43 * 3)  # 43 chunks x 3 terms: the budget cannot bind, nothing counted
     assert len([s for s in statements if not s.startswith("--")]) == 2  # the largest position, then the query
     statements.clear()
-    search(conn, query, limit=50, common=40)
+    search(conn, query, limit=50, postings=40)
     assert len([s for s in statements if not s.startswith("--")]) == 2 + 3  # and a count for each term
+    assert sum("LIMIT 41)" in s for s in statements) == 3  # each count reads at most postings + 1

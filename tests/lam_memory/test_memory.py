@@ -211,12 +211,12 @@ def test_format_1_memory_is_migrated(tmp_path):
         LAMMemory(path)
 
 
-def test_the_lexical_query_leaves_out_terms_more_common_than_the_config_says(tmp_path, monkeypatch):
-    """`lexical_common` reaches the lexical query: "deploy", held by 21 chunks, is left out where at most 8 may
-    hold a term, so the rare name decides the lexical candidates; a memory saved before the field existed opens
-    with its default."""
+def test_the_lexical_query_reads_the_rarest_terms_within_the_configs_budget(tmp_path, monkeypatch):
+    """`lexical_postings` reaches the lexical query: "deploy", held by 21 chunks, is left out where the query may
+    read 8 chunks, so the rare name decides the lexical candidates; a memory saved with the per-term bound of
+    older versions (`lexical_common`) opens with the budget's default."""
     path = tmp_path / "m"
-    with LAMMemory(path, config=MemoryConfig(lexical_common=8)) as mem:
+    with LAMMemory(path, config=MemoryConfig(lexical_postings=8)) as mem:
         mem.add_messages([{"role": "user", "content": f"The deploy of service-{i} went fine."} for i in range(20)])
         mem.add_messages([{"role": "user", "content": "Kestrel owns the deploy calendar."}])
         mem.save()
@@ -225,12 +225,12 @@ def test_the_lexical_query_leaves_out_terms_more_common_than_the_config_says(tmp
         monkeypatch.setattr(mem.store, "lexical", lambda *a: found.append(lexical(*a)) or found[-1])
         assert mem.search("Kestrel deploy", k=3)[0].text == "Kestrel owns the deploy calendar."
         assert [p for p, _ in found[-1]] == [20]
-        assert len(lexical("Kestrel deploy", 64, mem.config.lexical_columns)) == 21  # without the limit
+        assert len(lexical("Kestrel deploy", 64, mem.config.lexical_columns)) == 21  # without the budget
     meta = json.loads((path / "meta.json").read_text())
-    del meta["config"]["lexical_common"]
-    (path / "meta.json").write_text(json.dumps(meta))
+    del meta["config"]["lexical_postings"]
+    (path / "meta.json").write_text(json.dumps({**meta, "config": {**meta["config"], "lexical_common": 8}}))
     with LAMMemory(path) as mem:
-        assert mem.config.lexical_common == MemoryConfig().lexical_common == 16384
+        assert mem.config.lexical_postings == MemoryConfig().lexical_postings == 8192
 
 
 def test_bad_config_values_are_clear_errors():
