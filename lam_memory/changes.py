@@ -299,11 +299,11 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
         for run in name_runs(text)
     ]
     given = list(dict.fromkeys(run for run in runs if run))
-    ungrouped = _GROUPED.sub(" ", text)  # "$60,000" is indexed as 60 and 000: any grouped number holds "000"
-    numbers = [t for t in dict.fromkeys(terms(ungrouped)) if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3]
-    numbers = [(t,) for t in numbers if t not in asked]
-    days = [(t,) for t in dict.fromkeys(terms(text)) if t.removesuffix("s") in DAYS and stem(t) not in asked]
-    days = days if "date" in asked_kinds(query) else []  # a day says when: the old value only of a date asked
+    # "$60,000" is indexed as 60 and 000: any grouped number holds "000", so grouped numbers are left out
+    words = list(dict.fromkeys(terms(_GROUPED.sub(" ", text))))
+    numbers = [(t,) for t in words if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3 and t not in asked]
+    dated = "date" in asked_kinds(query)  # a day says when: the old value only of a date asked
+    days = [(t,) for t in words if t.removesuffix("s") in DAYS and stem(t) not in asked] if dated else []
     return [one for kind in (given, numbers, days) if len(kind) == 1 for one in kind]
 
 
