@@ -3435,6 +3435,761 @@ SEALED_20_OTHER = [
     ),
 ]
 
+# The twenty-first set, written by a helper agent told only the format and a style (a small software team's Slack
+# channel and on-call chatter), that read none of this project's code, tests or docs; committed before it was
+# measured.
+SEALED_21 = [
+    (
+        "Which port is notif-svc listening on in staging?",
+        [
+            "fyi notif-svc on staging is listening on 8085 now, update your local .env if you point at it",
+            "moved notif-svc staging to 9091 bc 8085 was colliding w the metrics sidecar :upside_down_face:",
+        ],
+        "9091",
+    ),
+    (
+        "When is sprint planning these days?",
+        [
+            "sprint planning is tues 10:30 going forward, invite incoming",
+            "heads up planning moved to weds 2pm, Dana has a standing conflict tues mornings now",
+            "ugh ok one more change, planning is thursdays 11am starting next wk. final answer lol",
+        ],
+        "thursdays 11am",
+    ),
+    (
+        "Who's the owner for payments-gateway escalations?",
+        [
+            "@here payments-gateway owner / primary escalation is Priya until further notice",
+            "Priya's handing payments-gw over to Marcus starting monday, ping him for escalations from now on",
+        ],
+        "Marcus",
+    ),
+    (
+        "What's the hostname of the prod postgres primary?",
+        [
+            "prod pg primary is db-prod-01.internal.acme.io fwiw, in case anyone needs it for the migration",
+            "failover done :white_check_mark: primary is now db-prod-03.internal.acme.io, 01 got demoted to replica",
+        ],
+        "db-prod-03.internal.acme.io",
+    ),
+    (
+        "How much is the monthly AWS budget cap?",
+        [
+            "finance approved $18k/mo for AWS this quarter, pls don't blow it",
+            "update from finance: aws cap bumped to $22k/mo bc of the new ML workloads :moneybag:",
+            "lol nvm they clawed some back, we're at $20k/mo for aws. sorry for the whiplash",
+        ],
+        "$20k/mo",
+    ),
+    (
+        "Remind me which mobile SDK version we're pinned to",
+        [
+            "pinned mobile sdk to 4.2.1 in the lockfile, don't bump without asking me",
+            "bumped the pin to 4.3.0, 4.2.1 had the crash on android 14",
+        ],
+        "4.3.0",
+    ),
+    (
+        "When's the next Stripe key rotation due?",
+        [
+            "stripe api keys next rotation due Mar 14, put it on the team cal",
+            "rotated stripe keys early bc of the leak scare, next rotation is Jun 2 now",
+            (
+                "correction on my earlier msg: next stripe rotation is Jun 9 not Jun 2, miscounted the 90 days "
+                ":facepalm:"
+            ),
+        ],
+        "Jun 9",
+    ),
+    (
+        "where's the Q3 offsite happening?",
+        [
+            "Q3 offsite venue locked: Greenfield Loft on Mission St :tada:",
+            "Jess says Greenfield cancelled on us :( offsite is now at the Parkview Hotel conf center, same date",
+        ],
+        "Parkview Hotel",
+    ),
+    (
+        "Which vendor handles our transactional email?",
+        [
+            "transactional email goes through SendGrid, creds are in 1password",
+            "cutover done as of this morning, transactional email is off sendgrid and on Postmark now",
+        ],
+        "Postmark",
+    ),
+    (
+        "how many replicas is the api running in prod rn?",
+        [
+            "scaled api to 6 replicas in prod for the launch",
+            "launch traffic died down, scaled api back to 4 in prod",
+            "had to bump prod api to 8 replicas, p99 was spiking during the EU morning peak",
+        ],
+        "8 replicas",
+    ),
+    (
+        "What's the staging URL for the admin dashboard?",
+        [
+            "admin dash staging is up at admin-stg.acme.dev",
+            (
+                "@ken fyi we moved it under the new domain, admin staging is https://admin.staging.acmecorp.net "
+                "now. old one 301s for a week"
+            ),
+        ],
+        "admin.staging.acmecorp.net",
+    ),
+    (
+        "What's the cutoff for prod deploys on Fridays?",
+        [
+            "new rule: no prod deploys after 2pm on fridays",
+            "per Lena the friday prod deploy cutoff is now noon, after last week's mess",
+        ],
+        "noon",
+    ),
+]
+
+SEALED_21_MISSED: set[str] = set()
+
+SEALED_21_OTHER = [
+    (
+        "What port does search-api use in staging?",
+        [
+            "reminder search-api in staging has always been on 7070, don't change it pls",
+            "moved notif-svc staging to 9091 bc 8085 was colliding w the metrics sidecar :upside_down_face:",
+        ],
+        "7070",
+    ),
+    (
+        "When's retro?",
+        [
+            "retro is every other friday at 4pm, that one's not moving",
+            "ugh ok one more change, planning is thursdays 11am starting next wk. final answer lol",
+        ],
+        "every other friday at 4pm",
+    ),
+    (
+        "Who owns ledger-svc?",
+        [
+            "ledger-svc is owned by Tomasz, always has been, he wrote the thing",
+            "Priya's handing payments-gw over to Marcus starting monday, ping him for escalations from now on",
+        ],
+        "Tomasz",
+    ),
+    (
+        "What's the prod redis host?",
+        [
+            "prod redis cache lives at cache-prod-a.internal.acme.io",
+            "failover done :white_check_mark: primary is now db-prod-03.internal.acme.io, 01 got demoted to replica",
+        ],
+        "cache-prod-a.internal.acme.io",
+    ),
+    (
+        "How much do we pay Datadog per month?",
+        [
+            "datadog spend is fixed at $3,400/mo under the annual contract",
+            "lol nvm they clawed some back, we're at $20k/mo for aws. sorry for the whiplash",
+        ],
+        "$3,400/mo",
+    ),
+    (
+        "What node version does the web client run on?",
+        [
+            "web client is on node 18.19.0, matches the Dockerfile",
+            "bumped the pin to 4.3.0, 4.2.1 had the crash on android 14",
+        ],
+        "18.19.0",
+    ),
+    (
+        "How often does the github deploy key rotate?",
+        [
+            "github deploy key rotates on the 1st of every month via the vault cron, nothing to do manually",
+            (
+                "correction on my earlier msg: next stripe rotation is Jun 9 not Jun 2, miscounted the 90 days "
+                ":facepalm:"
+            ),
+        ],
+        "1st of every month",
+    ),
+    (
+        "Where's the holiday party?",
+        [
+            "holiday party is at Lucky Strike downtown as usual",
+            "Jess says Greenfield cancelled on us :( offsite is now at the Parkview Hotel conf center, same date",
+        ],
+        "Lucky Strike",
+    ),
+    (
+        "Who's our SMS provider?",
+        [
+            "for SMS we use MessageBird, contract runs thru 2026",
+            "cutover done as of this morning, transactional email is off sendgrid and on Postmark now",
+        ],
+        "MessageBird",
+    ),
+    (
+        "How many replicas does the worker run in prod?",
+        [
+            "worker deployment in prod is fixed at 3 replicas, it's queue bound not cpu bound",
+            "had to bump prod api to 8 replicas, p99 was spiking during the EU morning peak",
+        ],
+        "3 replicas",
+    ),
+    (
+        "Where's staging grafana?",
+        [
+            "grafana for staging is at grafana.stg.acme.dev, sso login",
+            (
+                "@ken fyi we moved it under the new domain, admin staging is https://admin.staging.acmecorp.net "
+                "now. old one 301s for a week"
+            ),
+        ],
+        "grafana.stg.acme.dev",
+    ),
+    (
+        "How many approvals does a prod hotfix need?",
+        [
+            "hotfixes to prod always need 2 approvals, no exceptions",
+            "per Lena the friday prod deploy cutoff is now noon, after last week's mess",
+        ],
+        "2 approvals",
+    ),
+]
+
+# The twenty-second set, written by a helper agent told only the format and a style (a person's messages to their
+# personal AI assistant over weeks), that read none of this project's code, tests or docs; committed before it was
+# measured.
+SEALED_22 = [
+    (
+        "What time is my dentist appointment?",
+        [
+            "Can you remind me I have the dentist on Thursday the 14th at 2:30? Dr. Patel's office on Main St.",
+            (
+                "ugh the dentist called and moved me to 9:15 in the morning, same day. can you help me figure out "
+                "if I can still make the 10am standup?"
+            ),
+        ],
+        "9:15",
+    ),
+    (
+        "What's my current mailing address?",
+        [
+            (
+                "I live at 412 Birchwood Ave, Apt 3B, Columbus, so use that for the shipping address on the form "
+                "template."
+            ),
+            "Signed the lease!! Moving to 88 Larkin Street in two weeks, super excited.",
+            (
+                "btw we're fully moved in now, can you update my address in your notes to 88 Larkin St Unit 5, "
+                "Columbus OH 43215? The old Birchwood one is dead."
+            ),
+        ],
+        "Unit 5",
+    ),
+    (
+        "Who is my manager right now?",
+        [
+            (
+                "My manager is Dana Whitfield, she's pretty hands-off so I need to be proactive about updates. "
+                "Can you help me draft a weekly status email to her?"
+            ),
+            (
+                "Reorg happened. I now report to Marcus Oyelaran instead of Dana. Kind of nervous, he's known for "
+                "being very detail-oriented."
+            ),
+        ],
+        "Marcus Oyelaran",
+    ),
+    (
+        "Which days do I go to the gym?",
+        [
+            (
+                "I'm going to the gym Mon/Wed/Fri at 6am before work, can you build me a push/pull/legs split "
+                "around that?"
+            ),
+            "switching my gym days to Tuesday and Thursday evenings since the 6am thing is killing me lol",
+            (
+                "Actually adding Saturday morning back in, so it's Tue, Thu and Sat now. Can you redo the split "
+                "for 3 days?"
+            ),
+        ],
+        "Tue, Thu and Sat",
+    ),
+    (
+        "When does my Denver flight leave?",
+        [
+            "Booked my flight to Denver for the conference: United 1423, departs Oct 8 at 7:05am from ORD.",
+            "United cancelled my flight and rebooked me on the 11:40am, same day. At least I get to sleep in.",
+            (
+                "Got a notification that it's delayed again, now leaving at 1:15pm. Will I still make the 5pm "
+                "opening reception if it lands around 2:45 local?"
+            ),
+        ],
+        "1:15pm",
+    ),
+    (
+        "What food am I allergic to?",
+        [
+            "fyi I'm allergic to shellfish, so please never suggest recipes with shrimp or crab.",
+            (
+                "Update from the allergist: turns out it's not shellfish at all, it's actually a tree nut "
+                "allergy, specifically cashews and pistachios. Shrimp is fine again apparently!"
+            ),
+        ],
+        "tree nut allergy",
+    ),
+    (
+        "Remind me what day Jake has soccer practice.",
+        [
+            "Jake's soccer practice is Tuesdays at 5:30 at Riverside Park, can you add a reminder each week?",
+            (
+                "Coach emailed, practice is moving to Wednesdays starting next week because of field "
+                "availability. Same time though."
+            ),
+        ],
+        "Wednesdays",
+    ),
+    (
+        "How much is my monthly grocery budget?",
+        [
+            "I'm trying to keep groceries to $600 a month for the family, can you help me plan meals within that?",
+            "ok $600 is not realistic with two teenagers, let's bump it to $750",
+            (
+                "Money's tight this quarter after the car repair, so I'm cutting groceries down to $680/month. "
+                "Can you redo the meal plan?"
+            ),
+        ],
+        "$680/month",
+    ),
+    (
+        "what music streaming service am I using these days?",
+        [
+            "I pay for Spotify Premium, $11.99/month, can you add it to my subscriptions list?",
+            (
+                "Canceled Spotify and switched to Apple Music since it's bundled with my Apple One plan now. Can "
+                "you update the subscriptions list?"
+            ),
+        ],
+        "Apple Music",
+    ),
+    (
+        "What seat do I prefer on flights?",
+        [
+            "When you help me book flights, I always want an aisle seat, preferably near the front.",
+            (
+                "Change of heart on seats, I've started preferring the window so I can lean against it and sleep "
+                "on long flights. Keep that in mind for the Lisbon trip."
+            ),
+        ],
+        "the window",
+    ),
+    (
+        "What car do I drive now?",
+        [
+            "My car is a 2014 Honda Civic, it's due for an oil change soon, what's the usual interval?",
+            (
+                "Finally traded in the Civic! Got a 2021 Toyota RAV4 hybrid. What maintenance should I expect for "
+                "a hybrid?"
+            ),
+        ],
+        "2021 Toyota RAV4",
+    ),
+    (
+        "How many cats do I have?",
+        [
+            "We have two cats, Miso and Tofu, and I need ideas for keeping them off the kitchen counters.",
+            (
+                "So we adopted a kitten this weekend, named her Pickle, that makes three cats now lol. Any tips "
+                "on introducing her to the others?"
+            ),
+        ],
+        "three cats",
+    ),
+]
+
+SEALED_22_MISSED: set[str] = set()
+
+SEALED_22_OTHER = [
+    (
+        "When is my eye exam?",
+        [
+            ("Eye exam is booked for March 22 at 4:45pm with Dr. Lindqvist, need to remember to bring my old glasses."),
+            (
+                "ugh the dentist called and moved me to 9:15 in the morning, same day. can you help me figure out "
+                "if I can still make the 10am standup?"
+            ),
+        ],
+        "4:45pm",
+    ),
+    (
+        "Where does my mom live?",
+        [
+            "My mom's address for sending cards is 19 Quail Run Road, Dayton OH 45419.",
+            (
+                "btw we're fully moved in now, can you update my address in your notes to 88 Larkin St Unit 5, "
+                "Columbus OH 43215? The old Birchwood one is dead."
+            ),
+        ],
+        "19 Quail Run Road",
+    ),
+    (
+        "Who is my skip-level manager?",
+        [
+            "My skip-level is Priya Venkataraman, the VP of engineering, I have a 1:1 with her once a quarter.",
+            (
+                "Reorg happened. I now report to Marcus Oyelaran instead of Dana. Kind of nervous, he's known for "
+                "being very detail-oriented."
+            ),
+        ],
+        "Priya Venkataraman",
+    ),
+    (
+        "When is my yoga class?",
+        [
+            "My yoga class is every Sunday at 10am at the studio on Elm.",
+            (
+                "Actually adding Saturday morning back in, so it's Tue, Thu and Sat now. Can you redo the split "
+                "for 3 days?"
+            ),
+        ],
+        "Sunday at 10am",
+    ),
+    (
+        "When does my return flight from Denver depart?",
+        [
+            "Return flight from Denver is Oct 11, departing 6:50pm, Southwest.",
+            (
+                "Got a notification that it's delayed again, now leaving at 1:15pm. Will I still make the 5pm "
+                "opening reception if it lands around 2:45 local?"
+            ),
+        ],
+        "6:50pm",
+    ),
+    (
+        "What is Lily allergic to?",
+        [
+            "My daughter Lily is allergic to penicillin, it's on her school medical form.",
+            (
+                "Update from the allergist: turns out it's not shellfish at all, it's actually a tree nut "
+                "allergy, specifically cashews and pistachios. Shrimp is fine again apparently!"
+            ),
+        ],
+        "penicillin",
+    ),
+    (
+        "When are Emma's piano lessons?",
+        [
+            "Emma's piano lessons are Mondays at 4pm with Mrs. Kowalski.",
+            (
+                "Coach emailed, practice is moving to Wednesdays starting next week because of field "
+                "availability. Same time though."
+            ),
+        ],
+        "Mondays at 4pm",
+    ),
+    (
+        "How much do I budget for eating out each month?",
+        [
+            "My dining out budget is $200 a month and I'm sticking to it.",
+            (
+                "Money's tight this quarter after the car repair, so I'm cutting groceries down to $680/month. "
+                "Can you redo the meal plan?"
+            ),
+        ],
+        "$200 a month",
+    ),
+    (
+        "Which video streaming service am I subscribed to?",
+        [
+            "My video streaming is just Netflix Standard, $15.49 a month.",
+            (
+                "Canceled Spotify and switched to Apple Music since it's bundled with my Apple One plan now. Can "
+                "you update the subscriptions list?"
+            ),
+        ],
+        "Netflix",
+    ),
+    (
+        "What kind of seat do I want on trains?",
+        [
+            "On trains I always pick a seat facing forward, I get motion sick otherwise.",
+            (
+                "Change of heart on seats, I've started preferring the window so I can lean against it and sleep "
+                "on long flights. Keep that in mind for the Lisbon trip."
+            ),
+        ],
+        "facing forward",
+    ),
+    (
+        "What does my wife drive?",
+        [
+            "My wife drives a 2018 Subaru Outback, it needs new tires this winter.",
+            (
+                "Finally traded in the Civic! Got a 2021 Toyota RAV4 hybrid. What maintenance should I expect for "
+                "a hybrid?"
+            ),
+        ],
+        "2018 Subaru Outback",
+    ),
+    (
+        "What breed is our dog?",
+        [
+            "Our dog Biscuit is a 6-year-old beagle mix.",
+            (
+                "So we adopted a kitten this weekend, named her Pickle, that makes three cats now lol. Any tips "
+                "on introducing her to the others?"
+            ),
+        ],
+        "beagle mix",
+    ),
+]
+
+# The twenty-third set, written by a helper agent told only the format and a style (a mix of group chats (a band, a
+# building's tenants, a kids' team's parents, a shop's staff, a wedding, a lab)), that read none of this project's
+# code, tests or docs; committed before it was measured.
+SEALED_23 = [
+    (
+        "Where's rehearsal this week?",
+        [
+            "rehearsal thursday 7pm at Marco's garage as usual, bring ur own cables pls",
+            (
+                "heads up marco's neighbour complained again so thursday we're at Soundlab room 3 instead, i "
+                "booked it til 10"
+            ),
+        ],
+        "Soundlab room 3",
+    ),
+    (
+        "what song are we opening with",
+        [
+            "ok setlist draft: opening with Paper Lanterns, then Slow Burn, then the cover",
+            "jess wants a faster opener so lets swap, open with Highway Nine and push paper lanterns to 3rd",
+            "scrap that, highway nine's bridge is still a mess. we open with Static Bloom, final answer",
+        ],
+        "Static Bloom",
+    ),
+    (
+        "When do the bins go out now?",
+        [
+            (
+                "Hi all, reminder bin collection for the building is Tuesday morning, please have them out by "
+                "7am. Thanks, Gerald"
+            ),
+            "council changed the route apparently, bins are now collected wednesday mornings from next week. Gerald",
+        ],
+        "wednesday mornings",
+    ),
+    (
+        "What's the front door code?",
+        [
+            "New keypad is installed on the main entrance, code is 4471# for now",
+            (
+                "someone shared the door code on the neighbourhood fb group (!!) so I've changed it to 9023#. "
+                "please don't post it anywhere"
+            ),
+            (
+                "Gerald says 9023 was clashing with the system so the entrance code is 5816# from tonight. from "
+                "flat 2b, just passing it on"
+            ),
+        ],
+        "5816#",
+    ),
+    (
+        "What time is kick off saturday?",
+        [
+            "U10s match vs Hillcrest this sat, kick off 10am at Brookfield Park, pls arrive 9:30 for warm up",
+            "Coach Dan just msgd, ref can't do 10 so kick off moved to 11:15. still brookfield",
+        ],
+        "11:15",
+    ),
+    (
+        "Who's doing half time snacks this weekend?",
+        [
+            "snack rota: this week is Priya (Arjun's mum) doing oranges + water",
+            "priya's away so I've swapped with her, Tom (Leo's dad) on snacks this sat",
+            "sorry all, something came up, Karen said she'd cover snacks saturday instead of me - thanks Karen!! x",
+        ],
+        "Karen",
+    ),
+    (
+        "Which day does the Harlow's delivery come?",
+        [
+            "Harlow's delivery every Tuesday from now, driver's called Steve, he'll ring the back bell",
+            "Harlow's rang - they're switching us to thursday drops bc of their new route. Same time roughly",
+        ],
+        "thursday drops",
+    ),
+    (
+        "remind me how much the till float should be",
+        [
+            "reminder float for the till at open is £150, count it before you start",
+            "Sue wants the float dropped to £100 since we're mostly card now",
+            (
+                "ok correction from Sue, she meant £120 for the float not 100, too many people asking for change "
+                "on saturdays"
+            ),
+        ],
+        "£120",
+    ),
+    (
+        "How many guests are we at now?",
+        [
+            "ok guest list as of today is 142 including kids, still waiting on the Fitzgeralds",
+            "Fitzgeralds are all coming so we're up to 148 now, eek",
+            (
+                "final number sent to the caterer today: 153. Aunty Bev's plus one confirmed and two late RSVPs "
+                "from Rob's work"
+            ),
+        ],
+        "153",
+    ),
+    (
+        "What flavour did they go with for the cake?",
+        [
+            "cake tasting done!! we're going lemon and elderflower for the top tier",
+            "update: Mia changed her mind lol, top tier is now salted caramel. the baker's fine with it",
+        ],
+        "salted caramel",
+    ),
+    (
+        "Where's lab meeting this week?",
+        [
+            "Lab meeting Wednesday 2pm in B204, Anika presenting",
+            "B204 is double booked, moving lab meeting to the seminar room on 3rd floor, same time",
+            "seminar room projector is dead so lab mtg is on zoom this week, link's in the calendar invite",
+        ],
+        "on zoom",
+    ),
+    (
+        "who do i send reagent orders to",
+        [
+            "reagent orders go through Tomasz for now, send him catalog numbers + quantities by friday",
+            (
+                "Tomasz is handing over ordering to Lucia from this month since he's writing up, so send your "
+                "lists to her"
+            ),
+        ],
+        "Lucia",
+    ),
+]
+
+SEALED_23_MISSED: set[str] = set()
+
+SEALED_23_OTHER = [
+    (
+        "Which pub is the gig at?",
+        [
+            (
+                "gig at the Crown & Anchor is confirmed for sat the 14th, load in at 6, we're on second after the "
+                "Dirt Daisies"
+            ),
+            (
+                "heads up marco's neighbour complained again so thursday we're at Soundlab room 3 instead, i "
+                "booked it til 10"
+            ),
+        ],
+        "Crown & Anchor",
+    ),
+    (
+        "What song do we close with?",
+        [
+            "for the record we're closing every show with Kerosene Moon, that's non negotiable lol",
+            "scrap that, highway nine's bridge is still a mess. we open with Static Bloom, final answer",
+        ],
+        "Kerosene Moon",
+    ),
+    (
+        "What day is recycling?",
+        [
+            "recycling is every other friday, the blue bins only, no black bags in them please",
+            "council changed the route apparently, bins are now collected wednesday mornings from next week. Gerald",
+        ],
+        "every other friday",
+    ),
+    (
+        "What's the combo for the bike storage lock?",
+        [
+            "the bike storage padlock combo is 3307, pls lock it after",
+            (
+                "Gerald says 9023 was clashing with the system so the entrance code is 5816# from tonight. from "
+                "flat 2b, just passing it on"
+            ),
+        ],
+        "3307",
+    ),
+    (
+        "Where's the end of season presentation night?",
+        [
+            "end of season presentation night is in the Oak Tree function room, friday 6pm, kids in kit pls",
+            "Coach Dan just msgd, ref can't do 10 so kick off moved to 11:15. still brookfield",
+        ],
+        "Oak Tree function room",
+    ),
+    (
+        "Who's washing the kit this month?",
+        [
+            "kit washing this month is the Okafors, they'll take the bag home after each game",
+            "sorry all, something came up, Karen said she'd cover snacks saturday instead of me - thanks Karen!! x",
+        ],
+        "the Okafors",
+    ),
+    (
+        "What days does the Dale Farm milk come?",
+        [
+            "milk order from Dale Farm arrives mon wed fri, check the dates before you put it in the fridge",
+            "Harlow's rang - they're switching us to thursday drops bc of their new route. Same time roughly",
+        ],
+        "mon wed fri",
+    ),
+    (
+        "How much goes in the petty cash tin?",
+        [
+            "petty cash tin should always have £40 in it, top up from the safe and log it",
+            (
+                "ok correction from Sue, she meant £120 for the float not 100, too many people asking for change "
+                "on saturdays"
+            ),
+        ],
+        "£40",
+    ),
+    (
+        "What's the capacity for the evening reception?",
+        [
+            "the venue max capacity for the evening do is 200, Holly at Larkspur Barn confirmed",
+            (
+                "final number sent to the caterer today: 153. Aunty Bev's plus one confirmed and two late RSVPs "
+                "from Rob's work"
+            ),
+        ],
+        "200",
+    ),
+    (
+        "What's the bottom tier of the cake?",
+        [
+            "the bottom tier is fruit cake for grandad, that was never up for debate",
+            "update: Mia changed her mind lol, top tier is now salted caramel. the baker's fine with it",
+        ],
+        "fruit cake",
+    ),
+    (
+        "Where's journal club held?",
+        [
+            "journal club is fridays at 11 in the kitchen area on level 2, bring a paper if it's your week",
+            "seminar room projector is dead so lab mtg is on zoom this week, link's in the calendar invite",
+        ],
+        "kitchen area on level 2",
+    ),
+    (
+        "How do I book the confocal?",
+        [
+            "any equipment bookings (confocal, FACS) go through Dr. Hale's calendar, not the shared sheet",
+            (
+                "Tomasz is handing over ordering to Lucia from this month since he's writing up, so send your "
+                "lists to her"
+            ),
+        ],
+        "Dr. Hale's calendar",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -3477,6 +4232,12 @@ _SEALED = {
     "nineteenth-other": (3, SEALED_19_OTHER, set(), (37, 38)),
     "twentieth": (1, SEALED_20, SEALED_20_MISSED, (39, 40)),
     "twentieth-other": (9, SEALED_20_OTHER, set(), (39, 40)),
+    "twenty-first": (4, SEALED_21, SEALED_21_MISSED, (41, 42)),
+    "twenty-first-other": (5, SEALED_21_OTHER, set(), (41, 42)),
+    "twenty-second": (8, SEALED_22, SEALED_22_MISSED, (43, 44)),
+    "twenty-second-other": (2, SEALED_22_OTHER, set(), (43, 44)),
+    "twenty-third": (7, SEALED_23, SEALED_23_MISSED, (45, 46)),
+    "twenty-third-other": (0, SEALED_23_OTHER, set(), (45, 46)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
