@@ -4190,6 +4190,529 @@ SEALED_23_OTHER = [
     ),
 ]
 
+# The twenty-fourth set, written by a helper agent told only the format and a style (housemates, a couple and a
+# family group running a household), that read none of this project's code, tests or docs; committed before it was
+# measured.
+SEALED_24 = [
+    (
+        "who's taking the bins out on tuesdays now?",
+        [
+            "ok new rota, tuesday bins are mine till further notice, meg's got the recycling on thursdays",
+            "swapping with dan for tuesday bins from next week bc i've got late shifts now, he's fine with it",
+            "dan's away till the 20th so tuesday bins are on ella now, she said yes",
+        ],
+        "ella",
+    ),
+    (
+        "What's the wifi password at the moment?",
+        [
+            "wifi pw is Pickles2019! (capital P) if anyone's asking",
+            "changed the wifi password bc half the street seemed to be on it lol. it's now BlueKettle44 no spaces",
+        ],
+        "BlueKettle44",
+    ),
+    (
+        "remind me the key safe code for the cottage in padstow",
+        [
+            "host just sent the padstow details: key safe by the back door, code 4471",
+            (
+                "ugh host messaged, they've reset the keysafe after the last guests, new one is 9058. 4471 wont "
+                "work anymore"
+            ),
+            "just rang the host bc 9058 wasnt opening it, she typed it wrong when she sent it, its actually 9085",
+        ],
+        "9085",
+    ),
+    (
+        "When is the plumber coming to look at the boiler?",
+        [
+            "plumber (gary) booked for thurs 14th, morning slot 8-12, someone needs to be in",
+            "gary cancelled, something about a burst pipe emergency. rebooked for mon 18th same slot",
+        ],
+        "mon 18th",
+    ),
+    (
+        "who's doing the wednesday school run",
+        [
+            "right for this term: wednesdays karen's driving, i do mon/fri, steve tues/thurs",
+            "karen's car is in the garage for a few weeks so i've said i'll cover wednesdays til its back",
+            (
+                "update on weds - karen's car is back but she's started a new job with early starts so lisa's mum "
+                "has offered to take wednesdays permanently"
+            ),
+        ],
+        "lisa's mum",
+    ),
+    (
+        "How much are we each paying for the electric now?",
+        [
+            "octopus bill came thru, 312 for the quarter so 78 each",
+            "ok so they've put the direct debit up, its 96 quid each per quarter now ffs",
+        ],
+        "96 quid each",
+    ),
+    (
+        "Who's feeding biscuit while we're in spain?",
+        [
+            "asked mrs okafor next door to pop in for biscuit while we're away, she's happy to",
+            "mrs okafor's had a fall so shes out, ive booked a sitter off rover instead, her name's jade",
+        ],
+        "jade",
+    ),
+    (
+        "when's the sofa being delivered again",
+        [
+            "sofa delivery confirmed for sat 3rd, 7am-1pm window ugh",
+            "DFS rang, sofa's delayed, now coming wed 7th",
+            "got a text last night, they've brought it forward to tues 6th between 10 and 2",
+        ],
+        "tues 6th",
+    ),
+    (
+        "What colour tiles did we end up going for in the bathroom?",
+        [
+            "ok decided, bathroom tiles are the sage green ones from topps, ordering tmrw",
+            "changed my mind sorry, going with the white metro ones, the green looked too dark in the sample",
+        ],
+        "white metro",
+    ),
+    (
+        "Tell me what time Maisie's dentist appointment is",
+        [
+            "maisie dentist tues 3.40 at the castle st practice",
+            "dentist rang, they need to move maisie to 4.15 same day",
+        ],
+        "4.15",
+    ),
+    (
+        "where's the spare key hidden now?",
+        [
+            "spare key's under the blue plant pot by the shed",
+            (
+                "moved the spare key, the pot thing felt too obvious. its in the little lockbox on the side gate "
+                "now, code same as the bike lock"
+            ),
+            "sorry lockbox got frozen shut lol so spare key is with dev at no. 12 for now",
+        ],
+        "dev at no. 12",
+    ),
+    (
+        "how much is the rent now",
+        [
+            "rent's 1850 a month, due on the 1st, into the landlord's account. so 462.50 each",
+            "letting agent email - rent going up to 1950 from april. so 487.50 each, sorry guys",
+        ],
+        "1950",
+    ),
+]
+
+SEALED_24_MISSED: set[str] = set()
+
+SEALED_24_OTHER = [
+    (
+        "Who's on bathroom cleaning duty?",
+        [
+            "bathroom cleaning is fortnightly and it's tom's job, no excuses tom",
+            "dan's away till the 20th so tuesday bins are on ella now, she said yes",
+        ],
+        "tom",
+    ),
+    (
+        "What's the netflix password?",
+        [
+            "netflix login is on the family account, password is Sunflower88 dont change it",
+            "changed the wifi password bc half the street seemed to be on it lol. it's now BlueKettle44 no spaces",
+        ],
+        "Sunflower88",
+    ),
+    (
+        "What's the garage code at the padstow place?",
+        [
+            "garage code at the padstow place is 2210 for the bikes and surfboards",
+            "just rang the host bc 9058 wasnt opening it, she typed it wrong when she sent it, its actually 9085",
+        ],
+        "2210",
+    ),
+    (
+        "When does the window cleaner come?",
+        [
+            "window cleaner comes every 3rd friday, leave 25 cash under the mat",
+            "gary cancelled, something about a burst pipe emergency. rebooked for mon 18th same slot",
+        ],
+        "every 3rd friday",
+    ),
+    (
+        "who picks the kids up from swimming on saturdays?",
+        [
+            "saturday swimming pickup is always dave, he's there anyway for his own two",
+            (
+                "update on weds - karen's car is back but she's started a new job with early starts so lisa's mum "
+                "has offered to take wednesdays permanently"
+            ),
+        ],
+        "dave",
+    ),
+    (
+        "How much is the water bill each?",
+        [
+            "water bill is 41 a month each, comes out on the 15th",
+            "ok so they've put the direct debit up, its 96 quid each per quarter now ffs",
+        ],
+        "41 a month",
+    ),
+    (
+        "Who's watering the tomatoes while we're away?",
+        [
+            "jo from work is coming in to water the tomatoes while we're in spain",
+            "mrs okafor's had a fall so shes out, ive booked a sitter off rover instead, her name's jade",
+        ],
+        "jo from work",
+    ),
+    (
+        "When's the new washing machine coming?",
+        [
+            "new washing machine is coming from ao on friday 9th, they're taking the old one away",
+            "got a text last night, they've brought it forward to tues 6th between 10 and 2",
+        ],
+        "friday 9th",
+    ),
+    (
+        "What paint are we using in the hallway?",
+        [
+            "hallway paint is farrow and ball skimming stone, we've got 2 tins in the garage",
+            "changed my mind sorry, going with the white metro ones, the green looked too dark in the sample",
+        ],
+        "skimming stone",
+    ),
+    (
+        "When's oscar's eye test?",
+        [
+            "oscar's eye test is thurs 9.30 at specsavers in town",
+            "dentist rang, they need to move maisie to 4.15 same day",
+        ],
+        "thurs 9.30",
+    ),
+    (
+        "where's the stopcock?",
+        [
+            "stopcock is under the sink behind the bleach, fyi for anyone",
+            "sorry lockbox got frozen shut lol so spare key is with dev at no. 12 for now",
+        ],
+        "under the sink",
+    ),
+    (
+        "How much was the deposit?",
+        [
+            "deposit was 2100 total, its with the dps scheme, ref is on the tenancy agreement",
+            "letting agent email - rent going up to 1950 from april. so 487.50 each, sorry guys",
+        ],
+        "2100",
+    ),
+]
+
+# The twenty-fifth set, written by a helper agent told only the format and a style (a company's internal messages
+# and short emails across teams), that read none of this project's code, tests or docs; committed before it was
+# measured.
+SEALED_25 = [
+    (
+        "What's the same-day dispatch cut-off at the Leeds warehouse?",
+        [
+            (
+                "Reminder from the warehouse: same-day dispatch cut-off at Leeds is 2:30pm. Anything picked after "
+                "that goes out next morning. Thanks, Dave"
+            ),
+            (
+                "Heads up all - from Monday the Leeds cut-off moves to 1pm because DPD are collecting earlier "
+                "now. Please let your customers know."
+            ),
+            (
+                "Fwd: per Dave in Leeds, DPD have agreed a later collection slot so same-day orders now need to "
+                "be in by 3:15pm. Effective tomorrow."
+            ),
+        ],
+        "3:15pm",
+    ),
+    (
+        "Who owns the Norden Foods account?",
+        [
+            (
+                "Hi team, just confirming Priya Shah is the account owner for Norden Foods going forward. Please "
+                "route all Norden queries to her."
+            ),
+            (
+                "Norden Foods is moving to Marcus Oyelaran as of 1 March since Priya is taking over the retail "
+                "segment. Can someone update the CRM?"
+            ),
+        ],
+        "Marcus Oyelaran",
+    ),
+    (
+        "How much can I claim per night for a hotel in London?",
+        [
+            (
+                "Finance policy note: the hotel cap for London stays is GBP 180 per night incl. breakfast. "
+                "Anything over needs director sign-off."
+            ),
+            (
+                "Quick one - the London hotel limit went up to GBP 210 a night in the new expenses policy, "
+                "breakfast still included."
+            ),
+            (
+                "Correction to my email this morning: the new London hotel figure is GBP 195 per night, not 210. "
+                "Apologies, I was reading from the draft. Helen, Finance"
+            ),
+        ],
+        "GBP 195",
+    ),
+    (
+        "Which room is the Aurora launch sync in?",
+        [
+            "Product launch weekly sync for Aurora is booked in the Birch Room, 3rd floor, Thursdays at 10:00.",
+            (
+                "Facilities have taken Birch for interviews, so the Aurora sync is in Willow on the 2nd floor "
+                "from this week. Same time."
+            ),
+        ],
+        "Willow",
+    ),
+    (
+        "Remind me what the IT helpdesk extension is.",
+        [
+            "IT helpdesk is on ext 4410 for anything urgent, otherwise please raise a ticket in the portal.",
+            "New phone system went live over the weekend. Helpdesk is now ext 2200.",
+            (
+                "Sorry all, 2200 clashed with reception's hunt group so we've had to move again - IT helpdesk is "
+                "ext 2290 from today. Please update your speed dials. Raj, IT"
+            ),
+        ],
+        "ext 2290",
+    ),
+    (
+        "How many agency temps is Northampton getting for peak?",
+        [
+            "Ops plan for peak: we've signed off 24 agency temps for the Northampton warehouse starting 1 November.",
+            (
+                "Update on peak headcount - volume forecast came in higher than expected, so Northampton is "
+                "getting 30 temps instead."
+            ),
+            (
+                "Following the Q3 review finance trimmed the peak budget, so Northampton temps are capped at 27. "
+                "Gemma has already let the agency know."
+            ),
+        ],
+        "capped at 27",
+    ),
+    (
+        "When is the Adobe Creative Cloud renewal due?",
+        [
+            (
+                "FYI the Adobe Creative Cloud team licence renewal is due 14 April. Marketing and Design are the "
+                "main users."
+            ),
+            (
+                "Procurement have pushed the Adobe renewal to 1 May so it lines up with the new financial year "
+                "budget. No action needed from teams."
+            ),
+        ],
+        "1 May",
+    ),
+    (
+        "who's catering the sales kickoff?",
+        [
+            "Events update: we've gone with Green Fork Catering for the SKO lunch at the Hilton, 220 covers.",
+            (
+                "Fwd from Lauren: Green Fork can't do the 23rd anymore, so we've booked Saffron & Sage for SKO "
+                "catering instead. Menu to follow."
+            ),
+        ],
+        "Saffron & Sage",
+    ),
+    (
+        "What time does Dublin reception close on Fridays?",
+        [
+            "Dublin office hours: reception is staffed 8:30 to 17:30 Monday to Friday.",
+            "From next month Dublin reception will close at 16:00 on Fridays, other days unchanged.",
+            (
+                "Small change on Dublin Fridays after feedback from the sales team who have late calls with the "
+                "US - reception will now stay open until 16:30. Aoife"
+            ),
+        ],
+        "16:30",
+    ),
+    (
+        "Tell me the list price for Aurora Pro.",
+        [
+            "Launch pricing for Aurora Pro confirmed at $1,499 list, partners get 20% off.",
+            (
+                "Pricing committee signed off today: Aurora Pro will list at $1,299 to stay under the competitor "
+                "bundle. Partner discount unchanged."
+            ),
+        ],
+        "$1,299",
+    ),
+    (
+        "What are our payment terms with Kestrel Packaging?",
+        [
+            "Contract with Kestrel Packaging is signed, payment terms are net 30.",
+            "Kestrel agreed to net 45 in exchange for the two-year commitment. AP, please update the vendor record.",
+            ("Per Sarah in procurement: the Kestrel renewal is done and terms go to net 60 from the next invoice run."),
+        ],
+        "net 60",
+    ),
+    (
+        "When's the deadline for mid-year reviews?",
+        [
+            "HR reminder: all mid-year reviews must be submitted in Workday by Friday 12 July.",
+            "Because of the Workday outage, the mid-year review deadline is extended to 19 July.",
+            (
+                "Managers - one more extension, final date for mid-year reviews is now Wed 24 July. There will be "
+                "no further extensions. HR Team"
+            ),
+        ],
+        "Wed 24 July",
+    ),
+]
+
+SEALED_25_MISSED: set[str] = set()
+
+SEALED_25_OTHER = [
+    (
+        "What's the same-day cut-off at the Bristol site?",
+        [
+            (
+                "For reference, the Bristol warehouse same-day cut-off is 11:45am, that one is fixed by the "
+                "carrier contract."
+            ),
+            (
+                "Fwd: per Dave in Leeds, DPD have agreed a later collection slot so same-day orders now need to "
+                "be in by 3:15pm. Effective tomorrow."
+            ),
+        ],
+        "11:45am",
+    ),
+    (
+        "Who looks after the Halvorsen Logistics account?",
+        [
+            "FYI the Halvorsen Logistics account sits with Tom Reilly in the Manchester office.",
+            (
+                "Norden Foods is moving to Marcus Oyelaran as of 1 March since Priya is taking over the retail "
+                "segment. Can someone update the CRM?"
+            ),
+        ],
+        "Tom Reilly",
+    ),
+    (
+        "What's the hotel cap for UK cities outside London?",
+        [
+            "Per the expenses policy, the per-night hotel cap for all other UK cities is GBP 120.",
+            (
+                "Correction to my email this morning: the new London hotel figure is GBP 195 per night, not 210. "
+                "Apologies, I was reading from the draft. Helen, Finance"
+            ),
+        ],
+        "GBP 120",
+    ),
+    (
+        "Where does the month-end close meeting happen?",
+        [
+            (
+                "The finance month-end close meeting is always in the Oak Room, ground floor, first working day "
+                "of the month."
+            ),
+            (
+                "Facilities have taken Birch for interviews, so the Aurora sync is in Willow on the 2nd floor "
+                "from this week. Same time."
+            ),
+        ],
+        "Oak Room",
+    ),
+    (
+        "What extension do I dial for HR?",
+        [
+            "HR general enquiries line is ext 3105, staffed 9 to 5.",
+            (
+                "Sorry all, 2200 clashed with reception's hunt group so we've had to move again - IT helpdesk is "
+                "ext 2290 from today. Please update your speed dials. Raj, IT"
+            ),
+        ],
+        "ext 3105",
+    ),
+    (
+        "How many temps is the Coventry returns centre getting for peak?",
+        [
+            "For peak, the Coventry returns centre has 12 agency temps confirmed.",
+            (
+                "Following the Q3 review finance trimmed the peak budget, so Northampton temps are capped at 27. "
+                "Gemma has already let the agency know."
+            ),
+        ],
+        "12 agency temps",
+    ),
+    (
+        "When does the Figma licence renew?",
+        [
+            "Our Figma licence renews on 9 September, billed annually.",
+            (
+                "Procurement have pushed the Adobe renewal to 1 May so it lines up with the new financial year "
+                "budget. No action needed from teams."
+            ),
+        ],
+        "9 September",
+    ),
+    (
+        "Who's doing AV for the sales kickoff?",
+        [
+            "The AV supplier for SKO is Brightline Productions, contract signed last month.",
+            (
+                "Fwd from Lauren: Green Fork can't do the 23rd anymore, so we've booked Saffron & Sage for SKO "
+                "catering instead. Menu to follow."
+            ),
+        ],
+        "Brightline Productions",
+    ),
+    (
+        "When does the Madrid reception close for lunch?",
+        [
+            "Madrid office reception hours are 9:00 to 18:00, closed for lunch 14:00-15:00.",
+            (
+                "Small change on Dublin Fridays after feedback from the sales team who have late calls with the "
+                "US - reception will now stay open until 16:30. Aoife"
+            ),
+        ],
+        "14:00-15:00",
+    ),
+    (
+        "What's the list price for Aurora Lite?",
+        [
+            "Aurora Lite will list at $649, no partner discount at launch.",
+            (
+                "Pricing committee signed off today: Aurora Pro will list at $1,299 to stay under the competitor "
+                "bundle. Partner discount unchanged."
+            ),
+        ],
+        "$649",
+    ),
+    (
+        "What payment terms do we have with Hollis Freight?",
+        [
+            "Our terms with Hollis Freight are net 15, no early-payment discount.",
+            ("Per Sarah in procurement: the Kestrel renewal is done and terms go to net 60 from the next invoice run."),
+        ],
+        "net 15",
+    ),
+    (
+        "When's the deadline for holiday carry-over requests?",
+        [
+            "Holiday carry-over requests must reach HR by 31 January each year.",
+            (
+                "Managers - one more extension, final date for mid-year reviews is now Wed 24 July. There will be "
+                "no further extensions. HR Team"
+            ),
+        ],
+        "31 January",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -4238,6 +4761,10 @@ _SEALED = {
     "twenty-second-other": (2, SEALED_22_OTHER, set(), (43, 44)),
     "twenty-third": (7, SEALED_23, SEALED_23_MISSED, (45, 46)),
     "twenty-third-other": (0, SEALED_23_OTHER, set(), (45, 46)),
+    "twenty-fourth": (2, SEALED_24, SEALED_24_MISSED, (47, 48)),
+    "twenty-fourth-other": (8, SEALED_24_OTHER, set(), (47, 48)),
+    "twenty-fifth": (5, SEALED_25, SEALED_25_MISSED, (49, 50)),
+    "twenty-fifth-other": (1, SEALED_25_OTHER, set(), (49, 50)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
