@@ -353,6 +353,14 @@ def rarest(conn: sqlite3.Connection, words: list[str], postings: int) -> list[st
     return kept
 
 
+def rare(conn: sqlite3.Connection, words: Iterable[str], most: int) -> dict[str, list[int]]:
+    """The chunks (positions, in order) holding each of `words` that at most `most` chunks hold; each term is read
+    for at most `most` + 1 of its postings, so a common word costs no more than a rare one."""
+    sql = "SELECT rowid FROM lexical WHERE lexical MATCH ? ORDER BY rowid LIMIT ?"
+    held = {w: [r[0] for r in conn.execute(sql, (_quote(w), most + 1))] for w in dict.fromkeys(words)}
+    return {w: ps for w, ps in held.items() if len(ps) <= most}
+
+
 def _quote(word: str) -> str:
     """One term as an FTS5 string: user text is never read as query syntax (quotes, NEAR, *, -, column filters)."""
     return '"' + word.replace('"', '""') + '"'

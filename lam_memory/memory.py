@@ -53,24 +53,24 @@ along the shared key and wrote its own, takes the group's top score and the othe
 it. So superseded evidence loses to its replacement even when the stale wording is closer to the question, while
 unrelated evidence is ranked by similarity as before.
 
-Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also
-grouped by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the
-word the question asks for; a later statement that announces a change of the question's best statement, "we moved
-mobile builds to ...", or is its next version in meaning, "Ben's car is in the shop, Lisa will take the kids",
-shares its subject, and so does one that names the best statement's old value, "Adlon cancelled on us, so we're at
-the Michelberger instead", found by that name or number: `lam_memory.changes`); the latest statement of a subject is
-current, takes its group's top score, and the others are marked superseded by it. An assistant's turn is never
-current over the evidence it restates. Both steps claim only what a reader could check (`subjects.replaced`): a
-chunk is superseded only by a later one that holds every query term it holds, the asked word aside; and for a
-question about what happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of
-several things ("what are the names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still
-ranks first, but none is marked superseded: the older ones were true when made, or still are, and the question may
-ask for them. Keywords ("dentist appointment time", as an agent writes them for a search tool:
-`subjects.is_question`) say no tense, so their latest statement ranks first but is marked current over the others
-only when it says itself that something changed (`changes.announces_change`). Order is time between writes and
-within a stream of messages, not inside a document read at once: the paragraphs of one `add` or ingest
-(`meta["read"]`) were current together, so neither rule lets one supersede another (`subjects.replaced`; a
-reference's chapters, a changelog newest first).
+Facts restated in other words rarely share enough of their keys for that, so chunks outside code slots are also grouped
+by the subject the query names (`lam_memory.subjects`: the query terms each candidate holds, apart from the word the
+question asks for; a later statement that announces a change of the question's best statement, "we moved mobile builds
+to ...", or is its next version in meaning, "Ben's car is in the shop, Lisa will take the kids", shares its subject, and
+so does one that names the best statement's old value, "Adlon cancelled on us, so we're at the Michelberger instead",
+found by that name or number, or replies to it sharing a name few chunks hold beyond the question, "Samples go out via
+UPS from here on; FedEx kept losing the Denver boxes": `lam_memory.changes`); the latest statement of a subject is
+current, takes its group's top score, and the others are marked superseded by it. An assistant's turn is never current
+over the evidence it restates. Both steps claim only what a reader could check (`subjects.replaced`): a chunk is
+superseded only by a later one that holds every query term it holds, the asked word aside; and for a question about what
+happened ("when did ...", "what has ... done": `subjects.asks_about_past`) or for some of several things ("what are the
+names of ...", "what is a ...": `subjects.asks_for_many`) the latest statement still ranks first, but none is marked
+superseded: the older ones were true when made, or still are, and the question may ask for them. Keywords ("dentist
+appointment time", as an agent writes them for a search tool: `subjects.is_question`) say no tense, so their latest
+statement ranks first but is marked current over the others only when it says itself that something changed
+(`changes.announces_change`). Order is time between writes and within a stream of messages, not inside a document read
+at once: the paragraphs of one `add` or ingest (`meta["read"]`) were current together, so neither rule lets one
+supersede another (`subjects.replaced`; a reference's chapters, a changelog newest first).
 
 Units of code are settled exactly by the version state (`lam_memory.versions`): each function, method or class
 has a slot named by its qualified name, every version is written into that slot, and the version the state holds
@@ -120,16 +120,17 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, dense, integrity
-from lam_memory.changes import announced, announces_change, asked_kinds, old_values, value_kinds
+from lam_memory.changes import announced, announces_change, asked_kinds, follows_up, old_values, value_kinds, words
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
-from lam_memory.lexical import class_word, flat, identifiers, paths, plain_words, quoted
+from lam_memory.lexical import CALENDAR, class_word, flat, identifiers, paths, plain_words, quoted
 from lam_memory.links import linked, may_link, naming_subject
 from lam_memory.state import MemoryState
 from lam_memory.store import FORGOTTEN, GONE, LIVE, Store
 from lam_memory.subjects import (
     ANSWER_ROLES,
+    GRAMMAR,
     about_named,
     asks_about_past,
     asks_for_many,
@@ -576,12 +577,23 @@ class LAMMemory:
         held = dict(zip([c.position for c in statements], held_terms(query, [c.text for c in statements]), strict=True))
         held = definites(query, statements, held)  # "the offsite" for the question's "team offsite"
         about = about_named(query, statements, held)  # and the updates naming the old value, which may name no more
-        statements = about + [c for c in statements if c.position in naming and c not in about]
+        kept = about + [c for c in statements if c.position in naming and c not in about]
+        rare: dict[int, frozenset[str]] = {}
+        if not lasting and value and question and (naming_some := [c for c in kept if held[c.position] - optional]):
+            followed = [max(naming_some, key=lambda c: (pool[c.position], c.position))]  # as `announced` picks it
+            for x in followed:  # and the replies to it and to them, which may name no more of the question
+                rare[x.position] = self._rare_words(x)
+                replies = [c for c in statements if c not in kept and follows_up(query, x, c, held, rare[x.position])]
+                kept += replies
+                followed += replies
+        statements = kept
         relevance = dict(zip(positions.tolist(), rel.tolist(), strict=True))
         if not lasting and value:  # "the release checklist", said later, is the mobile one
             held = restated(query, statements, held, self._emb, cfg.subject_link)
         if not lasting and (value or not question):  # "we moved mobile builds to ...", also for keywords
-            held = announced(query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share, naming)
+            held = announced(
+                query, statements, held, relevance, self._emb, cfg.subject_link, cfg.change_share, naming, rare
+            )
         said = {c.position for c in statements}
         stated = torch.tensor([p in said for p in pool])
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
@@ -609,6 +621,13 @@ class LAMMemory:
             replaced_by |= {m: owner for m in members if m != owner and m in out}
             replaced_by.pop(owner, None)
         return out, replaced_by
+
+    def _rare_words(self, best: Chunk) -> frozenset[str]:
+        """The words of `best` (the question's best statement, or a reply to it) that 2 to `link_df` chunks hold, as
+        a later statement that follows it up may share them (`changes.follows_up`); each is read for at most
+        `link_df` + 1 chunks."""
+        said = [w for w in sorted(words(best.text)) if w not in GRAMMAR and w.removesuffix("s") not in CALENDAR]
+        return frozenset(w for w, ps in self.store.rare(said, self.config.link_df).items() if len(ps) >= 2)
 
     def _naming_old_values(
         self, query: str, said: list[Chunk], pool: dict[int, float], sims: dense.Similarity, chunks: dict[int, Chunk]

@@ -611,6 +611,11 @@ class Store:
         return self._index(lexical.document_counts, words, default=dict.fromkeys(words, 0))
 
     @_sqlite_errors
+    def rare(self, words: list[str], most: int) -> dict[str, list[int]]:
+        """The positions of the chunks holding each of `words` that at most `most` chunks hold (`lexical.rare`)."""
+        return self._index(lexical.rare, words, most, default={})
+
+    @_sqlite_errors
     def holding(self, word: str, any_of: list[str], limit: int) -> list[int]:
         """Chunks holding `word` and any of `any_of`, best first (`lexical.holding`); none without an index."""
         return self._index(lexical.holding, word, any_of, limit, default=[])

@@ -391,7 +391,11 @@ def restated(
 
 # What may stand before a head without qualifying it (`qualified_otherwise`).
 _PRONOUNS = frozenset("i we you they he she it me us them".split())
-GRAMMAR = _RUN_ENDS | _AFTER_HEAD | STOP_WORDS | _PRONOUNS | frozenset("so but and or then".split())
+_PREPOSITIONS = frozenset(  # those the stop words lack: "the Halvorsen account *until* further notice"
+    "until till since via per across behind beyond within without toward towards upon among against despite except "
+    "unlike versus along through throughout between beneath below above near".split()
+)
+GRAMMAR = _RUN_ENDS | _AFTER_HEAD | STOP_WORDS | _PRONOUNS | _PREPOSITIONS | frozenset("so but and or then".split())
 _VERB_BEFORE = _PRONOUNS | AUXILIARIES | frozenset("is are was were am be been we're they're i'm you're".split())
 # Verbs that report what someone said or thinks: never a qualifier ("Coach *says* practice is at 6:30pm").
 _REPORTING = frozenset("say says told tells thinks reckons confirms mentions heard".split())
@@ -401,13 +405,18 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)*")  # 12, 5.0, 3.10.2: what names a release 
 _NUMBERS = frozenset("one two three four five six seven eight nine ten twelve twenty thirty hundred".split())
 
 
+_WHOLE = frozenset("all every each both most".split())  # quantifiers of a whole kind: no qualifier
+_INTERJECTIONS = frozenset("ugh lol fyi btw hmm sigh argh welp omg".split())  # not a greeting: "*Hey* Sam"
+
+
 def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> bool:
     """Whether `text` names one of `heads` (stems: the question's phrase heads, or the terms a statement shares
     with another) with a qualifier before it that is none of the question's words and does not say when (`family`:
     their stems and `WHEN`): "the *production* database", against "the new staging database" and "so Friday's
     dinner". What comes before the head's run of such words qualifies it unless it is a word of grammar, a verb in
     the past, a value ("*5* replicas", "*three-week* sprints"; but where the question names its thing by a number,
-    another number names another one: "the *4.2* code freeze" for "the 5.0 release") or a mark, or a verb: one that
+    another number names another one: "the *4.2* code freeze" for "the 5.0 release"), a quantifier of the whole
+    kind ("*all* customer samples"), an interjection ("*ugh* plumber bailed") or a mark, or a verb: one that
     reports ("Coach *says* practice is ..."), or any word after a pronoun, an auxiliary or a pronoun's contraction
     ("*I'll grab* Grandma", "*we're* flying"). A word in -ing qualifies ("the *onboarding* service", "the *billing*
     API") unless a verb, a pronoun or an auxiliary before it makes it a verb ("finished *migrating* reporting"). A
@@ -437,7 +446,8 @@ def qualified_otherwise(text: str, heads: Collection[str], family: set[str]) -> 
         verb = word.endswith("ing") and (before in _VERB_BEFORE or participle(before))
         verb = verb or word in _REPORTING or _acts(before)
         verb = verb or _is_contracted(said, tokens, j)
-        if word[:1].isalnum() and (acronym or not _grammar(word)) and not (participle(word) or value or verb):
+        whole = word in _WHOLE | _INTERJECTIONS  # "*all* customer samples": the kind whole; "*ugh* plumber bailed"
+        if word[:1].isalnum() and (acronym or not _grammar(word)) and not (participle(word) or value or verb or whole):
             return True
     return False
 
@@ -591,12 +601,18 @@ _OPENINGS = (
 )
 
 
+_ASKING = re.compile(
+    r"(?:please\s+)?(?:remind|tell|show|let)\s+(?:me|us)\s+(?:know\s+)?(?:what|which|who|whom|whose|where|when|how)\b"
+)
+
+
 def is_question(query: str) -> bool:
-    """Whether a query is a question: it ends in "?" or opens with a wh-word or an auxiliary ("what is the port",
-    "does the API ..."). Other queries are keywords, as an agent writes them for a search tool ("dentist
-    appointment time"), or a request ("Show me the code of List."): they say neither what they ask for nor when."""
+    """Whether a query is a question: it ends in "?", opens with a wh-word or an auxiliary ("what is the port",
+    "does the API ..."), or asks one as a request does ("Remind me *who* our contact at Brightline is."). Other
+    queries are keywords, as an agent writes them for a search tool ("dentist appointment time"), or a request for
+    a thing ("Show me the code of List."): they say neither what they ask for nor when."""
     words = query.lower().split()
-    return query.rstrip().endswith("?") or bool(words) and words[0] in _OPENINGS
+    return query.rstrip().endswith("?") or bool(words) and words[0] in _OPENINGS or bool(_ASKING.match(query.lower()))
 
 
 _VALUE_WH = frozenset("who where when which".split())

@@ -5,8 +5,16 @@ import pytest
 import torch
 
 from lam_memory import LAMMemory
-from lam_memory.changes import _placed_otherwise, announced, announces_change, asked_kinds, old_values, value_kinds
-from lam_memory.subjects import is_question
+from lam_memory.changes import (
+    _placed_otherwise,
+    announced,
+    announces_change,
+    asked_kinds,
+    follows_up,
+    old_values,
+    value_kinds,
+)
+from lam_memory.subjects import held_terms, is_question
 from lam_memory.types import Chunk
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
 
@@ -375,6 +383,40 @@ def _follows(query: str, turns: list[str], current: bool) -> None:
         ]
     else:
         assert hits[0].text == turns[0] and first.superseded_by is None, [(h.text, h.superseded_by) for h in hits]
+
+
+@pytest.mark.parametrize(
+    "query, later, follows",
+    [
+        ("When is the piano tuner coming?", "ugh the tuner cancelled, Greta found another one for Thursday", True),
+        ("When is the piano tuner coming?", "the tuner says the felts are worn, Greta paid $90", False),  # no time
+        ("When is the piano tuner coming?", "Greta said the tuner is coming Tuesday at 10", False),  # no new value
+        ("When is the piano tuner coming?", "Greta is away all Thursday", False),  # holds nothing of the question
+        ("When is the piano tuner coming?", "the tuner cancelled his Thursday lessons", False),  # no tie: the
+        # question's own word is held by any statement about any tuner
+        ("When is the piano tuner coming?", "Greta booked the organ tuner for Thursday", False),  # another tuner
+        ("When is the piano tuner coming?", "Greta says the tuner's Thursday lessons are off", False),  # his lessons
+        ("When is the piano tuner coming?", "Greta got a new phone for Thursday instead of the old one", False),
+        ("When is the piano tuner coming? ", "ugh the tuner cancelled, Greta found another one for 3pm", True),
+        ("piano tuner visit", "ugh the tuner cancelled, Greta found another one for Thursday", False),  # keywords
+        ("Who is the account manager for Norrland Freight?", "Greta took over the Tallis account", False),  # the
+        # question names Norrland Freight, the later statement does not
+        ("Who is the account manager for Norrland Freight?", "Greta is off, Oskar covers the Norrland account", True),
+    ],
+)
+def test_a_later_statement_sharing_a_word_few_chunks_hold_follows_up_the_best_one(query, later, follows):
+    """`changes.follows_up`: no word of change and no closeness in meaning; what links a reply to the best statement
+    is a word the two share beyond the question's ("Greta", few chunks hold it), a word of the question's thing it
+    holds itself, and a new value of the kind asked (or of a kind the best one gives)."""
+    best = (
+        "Ines is the AM on Norrland Freight, Greta is her backup."
+        if "Norrland" in query
+        else "The piano tuner is coming Tuesday at 10, Greta has the key."
+    )
+    chunks = [Chunk(t, "chat.jsonl", p + 1, p + 1, position=p, kind="message") for p, t in enumerate([best, later])]
+    held = dict(enumerate(held_terms(query, [best, later])))
+    assert follows_up(query, chunks[0], chunks[1], held, rare=frozenset({"greta", "tuner", "ines"})) is follows
+    assert not follows_up(query, chunks[1], chunks[0], held, rare=frozenset({"greta", "tuner", "ines"}))  # said before
 
 
 @pytest.mark.parametrize(
@@ -3011,9 +3053,8 @@ SEALED_18 = [
 
 SEALED_18_MISSED = {  # 9 of 12 at both seeds when first measured: updates that neither restate the subject nor say
     # a word of change; the book club's ("tuesdays are a nightmare [...] from next week it's thursdays") is found by the
-    # old day it names since rules made on it
-    # "ugh plumber bailed. Mark's sending a different guy saturday around 2": no "coming", no cue
-    "When is the plumber coming?",
+    # old day it names since rules made on it, and at seed 35 the plumber's ("ugh plumber bailed. Mark's sending a
+    # different guy saturday around 2") since an interjection qualifies nothing (at seed 36 a LoCoMo turn comes first)
     # "field 3 is getting reseeded so we're at the Oakwood Elementary field", then "back to Riverside again"
     "Where is soccer practice held?",
     # "her brother Dev said he can swing by and feed the cat": "feed" for "feeding", no cue
@@ -3190,9 +3231,10 @@ SEALED_19 = [
 ]
 
 SEALED_19_MISSED = {  # 10 of 12 at both seeds when first measured
-    # "Samples go out via UPS from here on; FedEx kept losing the Denver boxes": "samples" for "customer sample
-    # shipments", and the update is not among the candidates
-    "Which courier do we use for customer sample shipments?",
+    # right since a reply sharing a name beyond the question follows the best statement up (`changes.follows_up`):
+    # "Samples go out via UPS from here on; FedEx kept losing the Denver boxes" (FedEx; and "all customer samples"
+    # no longer names other samples), "we set Loki retention to 14 days" (Loki), "Tom will cover the Halvorsen
+    # account" then "Final word on Halvorsen: [...]" (Dana, then Tom)
     # three versions: the latest first, but the first ("The cleaners come in every Tuesday") is not marked
     "How often does the cleaning crew come to the office?",
     # "Payroll provider shifted their processing window, please get your hours in by Wednesday noon": "hours" for
@@ -3200,14 +3242,12 @@ SEALED_19_MISSED = {  # 10 of 12 at both seeds when first measured
     "When are timesheets due for payroll?",
     # "Finance bumped the meal allowance on customer trips to $70 a day": every noun paraphrased
     "How much is the meal per diem for client visits?",
-    # "Tom will cover the Halvorsen account", "Final word on Halvorsen: [...]": "Halvorsen" for "Halvorsen Logistics"
-    "Who is the account manager for Halvorsen Logistics?",
-    # "we set Loki retention to 14 days": holds "retention" where the first holds "prod" and "logs"
-    "What's the log retention period on the prod cluster?",
     # three versions: the middle one ("Bumped the pipeline to Node 20") wins over "Reverted [...] to 18.19"
     "Which Node version should the CI pipeline use?",
-    # "FYI Kevin left Brightline. New rep is Sonia Reyes": "Brightline" for "Brightline Payroll"; "left" and "new" are
-    # no words of change
+    # "FYI Kevin left Brightline. New rep is Sonia Reyes" follows "Our rep at Brightline Payroll is Kevin Marsh" up
+    # (Kevin), but the question's "at" joins "rep at Brightline Payroll", so "rep" is read as a qualifier of another
+    # thing and the best statement as about something else (ending the thing at a preposition fixed it, and marked a
+    # LoCoMo answer stale: "equipment at home" for "unwinding at home")
     "Remind me who our contact at Brightline Payroll is.",
     # "Added 5 more design tool seats for the new hires, so 17 total": no "Figma"
     "How many Figma editor seats do we have?",
@@ -3547,7 +3587,19 @@ SEALED_21 = [
     ),
 ]
 
-SEALED_21_MISSED: set[str] = set()
+SEALED_21_MISSED = {
+    # 6 of 12 missed at seed 41 when first measured, under the rules before the replies (`changes.follows_up`); 5
+    # since
+    "What's the cutoff for prod deploys on Fridays?",
+    "When is sprint planning these days?",
+    "When's the next Stripe key rotation due?",
+    "Who's the owner for payments-gateway escalations?",
+    "where's the Q3 offsite happening?",
+}
+
+SEALED_21_OTHER_MISSED = {  # (seed, question): the same when first measured and since
+    (42, "When's retro?"),
+}
 
 SEALED_21_OTHER = [
     (
@@ -3805,7 +3857,26 @@ SEALED_22 = [
     ),
 ]
 
-SEALED_22_MISSED: set[str] = set()
+SEALED_22_MISSED = {  # 12 of 12 missed at seed 43 when first measured, before and after the replies
+    "How many cats do I have?",
+    "How much is my monthly grocery budget?",
+    "Remind me what day Jake has soccer practice.",
+    "What car do I drive now?",
+    "What food am I allergic to?",
+    "What seat do I prefer on flights?",
+    "What time is my dentist appointment?",
+    "What's my current mailing address?",
+    "When does my Denver flight leave?",
+    "Which days do I go to the gym?",
+    "Who is my manager right now?",
+    "what music streaming service am I using these days?",
+}
+
+SEALED_22_OTHER_MISSED = {  # (seed, question): the same when first measured and since
+    (43, "Where does my mom live?"),
+    (44, "Where does my mom live?"),
+    (44, "When is my yoga class?"),
+}
 
 SEALED_22_OTHER = [
     (
@@ -4071,7 +4142,23 @@ SEALED_23 = [
     ),
 ]
 
-SEALED_23_MISSED: set[str] = set()
+SEALED_23_MISSED = {
+    # 9 of 12 missed at seed 45 when first measured, before and after the replies
+    "How many guests are we at now?",
+    "What flavour did they go with for the cake?",
+    "What's the front door code?",
+    "When do the bins go out now?",
+    "Where's lab meeting this week?",
+    "Where's rehearsal this week?",
+    "Which day does the Harlow's delivery come?",
+    "remind me how much the till float should be",
+    "what song are we opening with",
+}
+
+SEALED_23_OTHER_MISSED = {  # (seed, question): the same when first measured and since
+    (45, "Which pub is the gig at?"),
+    (46, "Which pub is the gig at?"),
+}
 
 SEALED_23_OTHER = [
     (
@@ -4306,7 +4393,16 @@ SEALED_24 = [
     ),
 ]
 
-SEALED_24_MISSED: set[str] = set()
+SEALED_24_MISSED = {
+    # 7 of 12 missed at seed 47 when first measured, before and after the replies (written after them)
+    "What colour tiles did we end up going for in the bathroom?",
+    "What's the wifi password at the moment?",
+    "When is the plumber coming to look at the boiler?",
+    "Who's feeding biscuit while we're in spain?",
+    "remind me the key safe code for the cottage in padstow",
+    "when's the sofa being delivered again",
+    "who's doing the wednesday school run",
+}
 
 SEALED_24_OTHER = [
     (
@@ -4573,7 +4669,25 @@ SEALED_25 = [
     ),
 ]
 
-SEALED_25_MISSED: set[str] = set()
+SEALED_25_MISSED = {
+    # 9 of 12 missed at seed 49 under the rules before the replies (`changes.follows_up`), 8 when first measured
+    # with them (it was written after them)
+    "Tell me the list price for Aurora Pro.",
+    "What are our payment terms with Kestrel Packaging?",
+    "What time does Dublin reception close on Fridays?",
+    "What's the same-day dispatch cut-off at the Leeds warehouse?",
+    "When is the Adobe Creative Cloud renewal due?",
+    "Which room is the Aurora launch sync in?",
+    "Who owns the Norden Foods account?",
+    "who's catering the sales kickoff?",
+}
+
+SEALED_25_OTHER_MISSED = {  # (seed, question): the same when first measured and since
+    (49, "What extension do I dial for HR?"),
+    (49, "When's the deadline for holiday carry-over requests?"),
+    (50, "What extension do I dial for HR?"),
+    (50, "When's the deadline for holiday carry-over requests?"),
+}
 
 SEALED_25_OTHER = [
     (
@@ -4756,15 +4870,15 @@ _SEALED = {
     "twentieth": (1, SEALED_20, SEALED_20_MISSED, (39, 40)),
     "twentieth-other": (9, SEALED_20_OTHER, set(), (39, 40)),
     "twenty-first": (4, SEALED_21, SEALED_21_MISSED, (41, 42)),
-    "twenty-first-other": (5, SEALED_21_OTHER, set(), (41, 42)),
+    "twenty-first-other": (5, SEALED_21_OTHER, SEALED_21_OTHER_MISSED, (41, 42)),
     "twenty-second": (8, SEALED_22, SEALED_22_MISSED, (43, 44)),
-    "twenty-second-other": (2, SEALED_22_OTHER, set(), (43, 44)),
+    "twenty-second-other": (2, SEALED_22_OTHER, SEALED_22_OTHER_MISSED, (43, 44)),
     "twenty-third": (7, SEALED_23, SEALED_23_MISSED, (45, 46)),
-    "twenty-third-other": (0, SEALED_23_OTHER, set(), (45, 46)),
+    "twenty-third-other": (0, SEALED_23_OTHER, SEALED_23_OTHER_MISSED, (45, 46)),
     "twenty-fourth": (2, SEALED_24, SEALED_24_MISSED, (47, 48)),
     "twenty-fourth-other": (8, SEALED_24_OTHER, set(), (47, 48)),
     "twenty-fifth": (5, SEALED_25, SEALED_25_MISSED, (49, 50)),
-    "twenty-fifth-other": (1, SEALED_25_OTHER, set(), (49, 50)),
+    "twenty-fifth-other": (1, SEALED_25_OTHER, SEALED_25_OTHER_MISSED, (49, 50)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
@@ -4840,8 +4954,9 @@ def test_the_thirteenth_to_seventeenth_sealed_sets_among_150k_tokens_of_chat_wit
     assert found[0] >= outranks and found[1] >= marked, found
 
 
-def _known_miss(name: str, query: str, request) -> None:
-    if query in _SEALED[name][2]:
+def _known_miss(name: str, query: str, request, seed: int | None = None) -> None:
+    missed = _SEALED[name][2]  # questions missed at every seed, or (seed, question) pairs
+    if query in missed or (seed, query) in missed:
         request.applymarker(
             pytest.mark.xfail(strict=True, reason="known limits of changes (module doc, test comments)")
         )
@@ -4864,7 +4979,7 @@ def test_sealed_changes(name, seed, query, versions, current, request):
     ),
 )
 def test_sealed_other_things_keep_the_answer(name, seed, query, texts, answer, request):
-    _known_miss(name, query, request)
+    _known_miss(name, query, request, seed)
     hits = _sealed_chat(name, seed).search(query, k=8)
     assert answer in hits[0].text and hits[0].superseded_by is None, [(h.text, h.superseded_by) for h in hits]
 
@@ -4878,6 +4993,9 @@ def test_sealed_other_things_keep_the_answer(name, seed, query, texts, answer, r
         ("dentist appointment time", False),
         ("billing API port", False),
         ("Show me the code of List.", False),
+        ("Remind me who our contact at the print shop is.", True),  # a question asked as a request
+        ("tell me when the plumber is coming", True),
+        ("Tell me about the plumber.", False),  # asks for a thing, not a value
     ],
 )
 def test_is_question(query, question):

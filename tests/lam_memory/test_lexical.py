@@ -306,6 +306,18 @@ def test_document_counts_and_holding_follow_the_index():
     assert lexical.holding(conn, "willow2-17", ["database"], limit=5) == []
 
 
+def test_rare_words_are_read_no_further_than_the_limit():
+    """`lexical.rare`: the chunks holding each word that at most `most` chunks hold, in order; a word held more often
+    is left out (read for `most` + 1 postings only), and a forgotten chunk no longer holds its words."""
+    conn = _connect()
+    texts = ["The plumber comes Friday.", "Plumber bailed, Saturday now.", "Friday drinks?", "Friday it is.", "ok"]
+    lexical.index(conn, [(p, t, "chat", "") for p, t in enumerate(texts)])
+    assert lexical.rare(conn, ["plumber", "friday", "nowhere", "plumber"], most=2) == {"plumber": [0, 1], "nowhere": []}
+    assert lexical.rare(conn, ["friday"], most=3) == {"friday": [0, 2, 3]}
+    remove(conn, [1])
+    assert lexical.rare(conn, ["plumber"], most=2) == {"plumber": [0]}
+
+
 def test_a_postings_budget_reads_the_rarest_terms_first():
     """With `postings`, only the rarest terms whose chunks number at most that many together are read (the rarest
     one always): each term is counted by reading at most postings + 1 of its postings, and an index too small to

@@ -153,11 +153,14 @@ def test_named_subject(query, named):
         ("Sam's dessert is at the potluck.", {"bring", "dessert"}, True),  # Sam's own dessert
         ("Tomorrow's opening will be so much fun.", {"open"}, True),  # a possessive: no object follows
         ("The team's opening act was loud.", {"open"}, True),  # a possessive: after a determiner
+        ("We ship all customer samples with FedEx.", {"sampl"}, False),  # "all": the whole kind, the known thing
+        ("We ship export samples with FedEx.", {"sampl"}, True),  # another kind of samples
+        ("ugh plumber bailed, Saturday now", {"plumber"}, False),  # an interjection qualifies nothing
     ],
 )
 def test_qualified_otherwise(text, heads, qualified):
     family = {"cluster", "servic", "grandma", "airport", "lisbon", "practic", "postgr", "fly", "book", "launch", "meet"}
-    family |= {"bring", "dessert", "open"}
+    family |= {"bring", "dessert", "open", "sampl", "customer", "plumber"}
     assert qualified_otherwise(text, heads, family) is qualified
 
 
