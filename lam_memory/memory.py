@@ -624,10 +624,15 @@ class LAMMemory:
 
     def _rare_words(self, best: Chunk) -> frozenset[str]:
         """The words of `best` (the question's best statement, or a reply to it) that 2 to `link_df` chunks hold, as
-        a later statement that follows it up may share them (`changes.follows_up`); each is read for at most
-        `link_df` + 1 chunks."""
+        a later statement that follows it up may share them (`changes.follows_up`)."""
         said = [w for w in sorted(words(best.text)) if w not in GRAMMAR and w.removesuffix("s") not in CALENDAR]
-        return frozenset(w for w, ps in self.store.rare(said, self.config.link_df).items() if len(ps) >= 2)
+        return frozenset(self._held_rarely(said))
+
+    def _held_rarely(self, terms: list[str]) -> dict[str, list[int]]:
+        """The chunks holding each of `terms` that 2 to `link_df` chunks hold, by term (`Store.rare`: each term is
+        read for at most `link_df` + 1 postings, so a common one costs no more than a rare one)."""
+        held = self.store.rare(terms, self.config.link_df) if terms else {}
+        return {t: ps for t, ps in held.items() if len(ps) >= 2}
 
     def _naming_old_values(
         self, query: str, said: list[Chunk], pool: dict[int, float], sims: dense.Similarity, chunks: dict[int, Chunk]
@@ -642,12 +647,10 @@ class LAMMemory:
             return []
         best = max(said, key=lambda c: pool[c.position])
         olds = [word for value in old_values(best, query) for word in value]
-        counts = self.store.document_counts(olds) if olds else {}
         found = {
             p
-            for old in olds
-            if 2 <= counts[old] <= self.config.link_df
-            for p in self.store.holding(old, [old], self.config.link_df)
+            for held in self._held_rarely(olds).values()
+            for p in held
             if best.position < p < len(self._slots) and self._live[p] and self._slots[p] is None
         }
         chunks |= {c.position: c for c in self.store.get([p for p in found if p not in chunks])}
