@@ -4827,6 +4827,507 @@ SEALED_25_OTHER = [
     ),
 ]
 
+# The twenty-sixth set, written by a helper agent told only the format and a style (a person's messages to their
+# personal AI assistant over several weeks: life admin), that read none of this project's code, tests or docs;
+# committed before it was measured.
+SEALED_26 = [
+    (
+        "when am i seeing the dentist again?",
+        [
+            (
+                "can you remind me the day before my dentist thing? it's tuesday the 14th at 9:40, dr. okafor's "
+                "office on linden st"
+            ),
+            "ugh they called, hygienist is out sick so it got pushed to thursday 3:15. same place",
+        ],
+        "thursday 3:15",
+    ),
+    (
+        "which airport am i leaving from for lisbon?",
+        [
+            (
+                "booking the lisbon trip tonight, thinking the TAP flight out of newark on may 3. does $612 seem "
+                "ok for that?"
+            ),
+            "actually went with the united one from JFK instead, it came out cheaper once i used card points",
+            (
+                "lol scratch that, united cancelled the route and rebooked me out of Philly. so i'm flying from "
+                "PHL now, need to figure out the train down"
+            ),
+        ],
+        "PHL",
+    ),
+    (
+        "how much is spotify costing us per month right now?",
+        [
+            "what am i paying for spotify these days? i think it's 11.99 a month on the individual plan",
+            "switched spotify to the duo plan with marcus so we split it, it's 16.99 total now",
+        ],
+        "16.99",
+    ),
+    (
+        "where do i take noah for soccer on wednesday?",
+        [
+            "noah's soccer practice is at riverside park fields this season, wednesdays 5:30",
+            ("coach emailed - riverside is getting reseeded so practices move to the middle school turf for september"),
+            (
+                "ok new update, football has the turf booked now so they're at Hallett Field behind the library. "
+                "can you save that for me"
+            ),
+        ],
+        "Hallett Field",
+    ),
+    (
+        "how much am i moving into savings every month now?",
+        [
+            "set up an auto transfer of $300 to savings on the 15th each month, is that reasonable given my rent?",
+            "bumping the savings transfer to 450 since i got the raise",
+        ],
+        "450",
+    ),
+    (
+        "what dose of the blood pressure med am i on?",
+        [
+            "doctor started me on 10mg of lisinopril, once in the morning. can you help me set a reminder",
+            "bp was still high at the follow up so she doubled it, 20mg now",
+            "ok so apparently 20 made me dizzy, we're settling on 15mg. please update the reminder",
+        ],
+        "15mg",
+    ),
+    (
+        "when's my recurring meeting with dana?",
+        [
+            "my standing 1:1 with dana is fridays at 2, so don't schedule anything then",
+            "dana moved our 1:1s to monday mornings, 10am, starting next week",
+        ],
+        "monday mornings",
+    ),
+    (
+        "who's getting grandma from the airport?",
+        [
+            "grandma's flight gets in saturday afternoon, uncle ray said he'd grab her",
+            "ray's car is in the shop so my cousin tessa is doing the airport pickup instead",
+            (
+                "tessa can't either, she picked up a shift. my neighbor Luis offered, he's retired and apparently "
+                "loves airports"
+            ),
+        ],
+        "Luis",
+    ),
+    (
+        "who's my car insurance with?",
+        [
+            "should i go with geico for the car insurance? they quoted me 1,140 for six months",
+            "went with progressive in the end, the bundle with renters made it way cheaper",
+        ],
+        "progressive",
+    ),
+    (
+        "what hotel am i staying at in denver?",
+        [
+            "conference in denver is nov 12-14. I booked the hyatt regency downtown, 3 nights",
+            "company travel says the hyatt is over per diem so i'm moving to the Curtis, it's a block away",
+            "ok the Curtis was sold out after all, ended up at the Maven near union station. confirmation is 88213",
+        ],
+        "the Maven",
+    ),
+    (
+        "how many people are coming to jess's birthday dinner?",
+        [
+            (
+                "can you find a place for jess's birthday dinner on the 19th? party of 6, somewhere with good "
+                "veggie options"
+            ),
+            (
+                "headcount went up, her college friends are coming too so we're up to nine people now. does that "
+                "change where we should book?"
+            ),
+        ],
+        "nine people",
+    ),
+    (
+        "which week did i put in for vacation?",
+        [
+            "thinking of taking the first week of july off for the lake house, does that clash with anything?",
+            "my brother has the lake house that week, so maybe the week of july 14 instead",
+            (
+                "final answer: august 4-8. the lake was a mess to coordinate so we're doing the coast instead, "
+                "already put in the PTO"
+            ),
+        ],
+        "august 4-8",
+    ),
+]
+
+SEALED_26_MISSED: set[str] = set()
+
+SEALED_26_OTHER = [
+    (
+        "when's priya's ortho appointment?",
+        [
+            "also priya's orthodontist check is the 22nd at 4pm, i'm driving her, can you add that too",
+            "ugh they called, hygienist is out sick so it got pushed to thursday 3:15. same place",
+        ],
+        "the 22nd at 4pm",
+    ),
+    (
+        "what time does my sister land in lisbon?",
+        [
+            (
+                "my sister's flying into lisbon a day after me, she lands at 11:20am on the 4th. maybe we meet at "
+                "the hotel?"
+            ),
+            (
+                "lol scratch that, united cancelled the route and rebooked me out of Philly. so i'm flying from "
+                "PHL now, need to figure out the train down"
+            ),
+        ],
+        "11:20am",
+    ),
+    (
+        "how much does the gym charge me?",
+        [
+            "the gym membership auto-renews on the 1st for $45, don't let me forget to cancel if i'm not going",
+            "switched spotify to the duo plan with marcus so we split it, it's 16.99 total now",
+        ],
+        "$45",
+    ),
+    (
+        "where's noah's piano lesson?",
+        [
+            "noah's piano lesson is mondays at 4 with mrs. delacroix, at her house on birch lane",
+            (
+                "ok new update, football has the turf booked now so they're at Hallett Field behind the library. "
+                "can you save that for me"
+            ),
+        ],
+        "birch lane",
+    ),
+    (
+        "when does the car payment come out?",
+        [
+            "fyi the car loan payment is $287 and comes out on the 3rd",
+            "bumping the savings transfer to 450 since i got the raise",
+        ],
+        "the 3rd",
+    ),
+    (
+        "what's mom's metformin dose?",
+        [
+            "my mom's on metformin 500 twice a day, can you remind me to check she's got refills?",
+            "ok so apparently 20 made me dizzy, we're settling on 15mg. please update the reminder",
+        ],
+        "500 twice a day",
+    ),
+    (
+        "when's the all-hands?",
+        [
+            "the quarterly all-hands is oct 9 at 11, big conference room on 4",
+            "dana moved our 1:1s to monday mornings, 10am, starting next week",
+        ],
+        "oct 9",
+    ),
+    (
+        "when does grandma fly back?",
+        [
+            "grandma's return flight home is the 27th at 7:05am, ugh so early",
+            (
+                "tessa can't either, she picked up a shift. my neighbor Luis offered, he's retired and apparently "
+                "loves airports"
+            ),
+        ],
+        "the 27th",
+    ),
+    (
+        "what's my renters policy number?",
+        [
+            "renters policy number is RP-558213, can you keep it somewhere handy",
+            "went with progressive in the end, the bundle with renters made it way cheaper",
+        ],
+        "RP-558213",
+    ),
+    (
+        "which room is my conference talk in?",
+        [
+            "my talk at the denver conference is on the 13th at 1:30 in ballroom B",
+            "ok the Curtis was sold out after all, ended up at the Maven near union station. confirmation is 88213",
+        ],
+        "ballroom B",
+    ),
+    (
+        "what did i get jess for her birthday?",
+        [
+            (
+                "jess's present is the ceramics class voucher, $85, already bought it so don't let me buy her "
+                "another thing"
+            ),
+            (
+                "headcount went up, her college friends are coming too so we're up to nine people now. does that "
+                "change where we should book?"
+            ),
+        ],
+        "ceramics class voucher",
+    ),
+    (
+        "how much does the dog sitter charge?",
+        [
+            "the dog sitter is marisol again, same as last summer, $40 a night",
+            (
+                "final answer: august 4-8. the lake was a mess to coordinate so we're doing the coast instead, "
+                "already put in the PTO"
+            ),
+        ],
+        "$40 a night",
+    ),
+]
+
+# The twenty-seventh set, written by a helper agent told only the format and a style (a software developer's
+# messages to an AI coding assistant about their projects), that read none of this project's code, tests or docs;
+# committed before it was measured.
+SEALED_27 = [
+    (
+        "what port is redis on for my local setup?",
+        [
+            (
+                "can you add a healthcheck to the redis service in docker-compose.yml? it's on 6380 locally since "
+                "6379 clashes with my other project"
+            ),
+            "ok moved redis again, 6390 now, the 6380 slot got grabbed by the ledger-sync stack",
+        ],
+        "6390",
+    ),
+    (
+        "when's the billing switchover happening again?",
+        [
+            "we're targeting march 14 for the billing-v2 cutover, so let's keep the migration scripts idempotent",
+            "heads up, product pushed the billing cutover out two weeks",
+            "final word from Priya: cutover is happening on the 2nd of april, no more slips",
+        ],
+        "2nd of april",
+    ),
+    (
+        "which orm did we settle on for inventory?",
+        [
+            "going with sqlalchemy for the inventory service, can you scaffold the models for Warehouse and Bin?",
+            "scratch that, team voted for peewee, it's lighter and we don't need the session stuff",
+            (
+                "ugh ok final answer on the ORM: tortoise-orm, since the whole service is async now. rewrite "
+                "models/warehouse.py accordingly"
+            ),
+        ],
+        "tortoise-orm",
+    ),
+    (
+        "who do i need to ping for review on token refresh changes?",
+        [
+            "Dmitri owns the auth-gateway repo so any PRs touching token refresh need his review",
+            "Dmitri's moving to the data platform team next sprint, Hanna is taking over auth-gateway",
+        ],
+        "Hanna",
+    ),
+    (
+        "what node version should the engines field say?",
+        [
+            "the build image pins node 18.19, don't bump it in .nvmrc",
+            "we finally upgraded ci to node 20.11 so .nvmrc can match that",
+            (
+                "fyi had to roll ci forward again to 22.3.0 because of the fetch bug, update the engines field in "
+                "package.json too?"
+            ),
+        ],
+        "22.3.0",
+    ),
+    (
+        "what host is the prod database on right now?",
+        [
+            "prod postgres lives at pg-main.internal.corvid.io, use that in the DATABASE_URL template",
+            (
+                "we failed over last night so prod db is pg-replica-2.internal.corvid.io until further notice, "
+                "can you fix the .env.production example?"
+            ),
+        ],
+        "pg-replica-2",
+    ),
+    (
+        "what's our db pool cap set to?",
+        [
+            "set POOL_MAX to 20 in config/db.yaml pls",
+            "we were exhausting connections on the RDS instance, drop the pool max to 12",
+        ],
+        "12",
+    ),
+    (
+        "which aws region is staging in?",
+        [
+            "staging deploys go to us-east-1, terraform vars are in infra/staging.tfvars",
+            (
+                "we're moving staging to eu-central-1 to sit next to the new customers' data, can you update the "
+                "tfvars and the provider block?"
+            ),
+        ],
+        "eu-central-1",
+    ),
+    (
+        "how long are access tokens valid for now?",
+        [
+            "access tokens expire after 15 minutes for now, that's ACCESS_TTL in settings.py",
+            "security review wants shorter access tokens, make it 5 min",
+            (
+                "compromise reached with the security folks: access ttl is 10 minutes. can you update settings.py "
+                "and the test that asserts the expiry?"
+            ),
+        ],
+        "10 minutes",
+    ),
+    (
+        "what broker does the notifications worker consume from?",
+        [
+            "for the notifications worker we're using rabbitmq, queue name is notif.outbound",
+            "we ditched rabbit, it's on NATS JetStream now. can you rewrite the consumer in workers/notify.py?",
+        ],
+        "NATS JetStream",
+    ),
+    (
+        "what's the per-key request limit on the public api these days?",
+        [
+            "public api rate limit is 100 req/min per key, enforce that in the middleware",
+            "sales promised enterprise folks more headroom so we're bumping the default to 300/min",
+            ("lol they overdid it, ops says 250 per minute is the max the gateway can handle. fix RATE_LIMIT_PER_MIN?"),
+        ],
+        "250",
+    ),
+    (
+        "what base image are we on for the api container?",
+        [
+            "Dockerfile uses python:3.11-slim as base, keep it that way for now",
+            "bumping the api base image to python:3.12-slim-bookworm, can you check if uvloop still builds?",
+        ],
+        "3.12-slim-bookworm",
+    ),
+]
+
+SEALED_27_MISSED: set[str] = set()
+
+SEALED_27_OTHER = [
+    (
+        "which port is local postgres exposed on?",
+        [
+            "postgres for local dev is exposed on 5544 btw, put that in the compose override",
+            "ok moved redis again, 6390 now, the 6380 slot got grabbed by the ledger-sync stack",
+        ],
+        "5544",
+    ),
+    (
+        "who signs off QA for billing v2?",
+        [
+            "QA sign-off for billing-v2 is Tomasz's call, he wants the staging build a few days before",
+            "final word from Priya: cutover is happening on the 2nd of april, no more slips",
+        ],
+        "Tomasz",
+    ),
+    (
+        "what tool handles migrations for inventory?",
+        [
+            "migrations on inventory go through aerich, config lives in inventory/migrations/aerich.ini",
+            (
+                "ugh ok final answer on the ORM: tortoise-orm, since the whole service is async now. rewrite "
+                "models/warehouse.py accordingly"
+            ),
+        ],
+        "aerich",
+    ),
+    (
+        "who owns the rate limiting middleware in auth-gateway?",
+        [
+            "the rate limiting middleware in auth-gateway is Oskar's baby, loop him in if you touch it",
+            "Dmitri's moving to the data platform team next sprint, Hanna is taking over auth-gateway",
+        ],
+        "Oskar",
+    ),
+    (
+        "which pnpm version is the monorepo on?",
+        [
+            "we use pnpm 8.15 across the monorepo, please don't generate a package-lock.json",
+            (
+                "fyi had to roll ci forward again to 22.3.0 because of the fetch bug, update the engines field in "
+                "package.json too?"
+            ),
+        ],
+        "8.15",
+    ),
+    (
+        "what's the read-only user for the analytics db?",
+        [
+            (
+                "analytics is clickhouse on ch-01.internal.corvid.io:9440, read-only user is ro_dash if you need "
+                "to query it"
+            ),
+            (
+                "we failed over last night so prod db is pg-replica-2.internal.corvid.io until further notice, "
+                "can you fix the .env.production example?"
+            ),
+        ],
+        "ro_dash",
+    ),
+    (
+        "what's the statement timeout for the app role?",
+        [
+            "statement_timeout for the app role is 30s, it's set on the role itself not in db.yaml",
+            "we were exhausting connections on the RDS instance, drop the pool max to 12",
+        ],
+        "30s",
+    ),
+    (
+        "what region is prod in?",
+        [
+            "prod stays in us-west-2, nobody's touching that this quarter",
+            (
+                "we're moving staging to eu-central-1 to sit next to the new customers' data, can you update the "
+                "tfvars and the provider block?"
+            ),
+        ],
+        "us-west-2",
+    ),
+    (
+        "how long do refresh tokens last?",
+        [
+            "refresh tokens stick around for 30 days, legal already signed off on that",
+            (
+                "compromise reached with the security folks: access ttl is 10 minutes. can you update settings.py "
+                "and the test that asserts the expiry?"
+            ),
+        ],
+        "30 days",
+    ),
+    (
+        "where do failed notifications land?",
+        [
+            "dead letters from notifications end up in the notif-dlq stream, Femi checks it every morning",
+            "we ditched rabbit, it's on NATS JetStream now. can you rewrite the consumer in workers/notify.py?",
+        ],
+        "notif-dlq",
+    ),
+    (
+        "what prefix do production api keys have?",
+        [
+            (
+                "api keys are prefixed pk_live_ for prod and pk_test_ for sandbox, can the middleware reject "
+                "anything else?"
+            ),
+            ("lol they overdid it, ops says 250 per minute is the max the gateway can handle. fix RATE_LIMIT_PER_MIN?"),
+        ],
+        "pk_live_",
+    ),
+    (
+        "what's the worker container's base image?",
+        [
+            "worker container is on alpine:3.19 though, different base because of the image size budget",
+            "bumping the api base image to python:3.12-slim-bookworm, can you check if uvloop still builds?",
+        ],
+        "alpine:3.19",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -4879,6 +5380,10 @@ _SEALED = {
     "twenty-fourth-other": (8, SEALED_24_OTHER, set(), (47, 48)),
     "twenty-fifth": (5, SEALED_25, SEALED_25_MISSED, (49, 50)),
     "twenty-fifth-other": (1, SEALED_25_OTHER, SEALED_25_OTHER_MISSED, (49, 50)),
+    "twenty-sixth": (3, SEALED_26, SEALED_26_MISSED, (51, 52)),
+    "twenty-sixth-other": (6, SEALED_26_OTHER, set(), (51, 52)),
+    "twenty-seventh": (9, SEALED_27, SEALED_27_MISSED, (53, 54)),
+    "twenty-seventh-other": (4, SEALED_27_OTHER, set(), (53, 54)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
