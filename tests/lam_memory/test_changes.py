@@ -5328,6 +5328,494 @@ SEALED_27_OTHER = [
     ),
 ]
 
+# The twenty-eighth set, written by a helper agent told only the format and a style (a small business owner's
+# messages to an AI assistant about suppliers, prices, staff and orders), that read none of this project's code,
+# tests or docs; committed before it was measured.
+SEALED_28 = [
+    (
+        "who are we getting our inner tubes from these days?",
+        [
+            "Ordered tubes from Kessler Cycle Supply again, they were the only lot with 700x28 in stock last week.",
+            (
+                "can you draft a polite email to Kessler saying we're moving on? Tubes are going over to "
+                "Brightwheel Distribution from next month, their pricing is just better."
+            ),
+        ],
+        "Brightwheel Distribution",
+    ),
+    (
+        "what time do we shut on a Saturday now?",
+        [
+            "Saturdays we open 9 to 4, might be worth putting that on the Google listing if it isn't there already.",
+            (
+                "Trying something new: Saturday close pushed to 5 for the summer, loads of people want to grab "
+                "bikes after the park."
+            ),
+            (
+                "ok the late Saturday thing flopped, nobody came in after 3. Back to shutting at 3:30 from this "
+                "weekend, can you redo the sign text?"
+            ),
+        ],
+        "3:30",
+    ),
+    (
+        "which days is Tomasz actually in the workshop?",
+        [
+            "Tomasz is on the workshop Tuesdays and Thursdays, so book the big service jobs for those days.",
+            "Tomasz asked to swap his Thursday for Friday because of his night class, I said fine.",
+        ],
+        "Friday",
+    ),
+    (
+        "how much are we charging for a basic tune-up at the moment?",
+        [
+            "Standard service is 65 quid, covers gears, brakes and a wheel true.",
+            (
+                "what do you think, is 75 too much for a basic service? Parts have gone up so much I'm going to "
+                "give it a go anyway."
+            ),
+            "Customers grumbled, so I've met them in the middle - basic service is 70 from Monday.",
+        ],
+        "70",
+    ),
+    (
+        "who do I ring about the VAT return?",
+        [
+            "Our accountant is Priya Nandakumar, her number's 0161 555 0192 if you ever need to chase VAT stuff.",
+            "Priya's gone on maternity leave, her firm has put Gareth Lowe on our account in the meantime.",
+        ],
+        "Gareth Lowe",
+    ),
+    (
+        "what's the monthly charge on the card machine?",
+        [
+            "Card reader's on a PayLane contract, 19 a month, no idea when it ends tbh.",
+            (
+                "Got fed up with PayLane dropping connection mid-sale, so we're on a Tillpoint terminal now at "
+                "14.50 monthly."
+            ),
+        ],
+        "14.50",
+    ),
+    (
+        "how many batteries are actually coming from Voltrix?",
+        [
+            "Put in an order for 6 spare e-bike batteries with Voltrix, should land end of the month.",
+            (
+                "Can you remind me to call Voltrix tomorrow? Want to bump the battery order up to 10, the "
+                "commuter e-bikes are flying out."
+            ),
+            "Voltrix only had 8 left in the warehouse so that's what we're getting, the rest go on backorder.",
+        ],
+        "8",
+    ),
+    (
+        "which property are we looking at for shop number two?",
+        [
+            "Went to see the unit on Carver Street for the second shop, good footfall, parking's rubbish though.",
+            (
+                "Carver Street fell through, landlord wanted a ten-year lease. Now eyeing the old bakery on "
+                "Millbrook Road instead."
+            ),
+        ],
+        "Millbrook Road",
+    ),
+    (
+        "who's covering the till on Saturdays these days?",
+        [
+            "Hired Jess Okafor as the Saturday kid, she starts on the till next week.",
+            "Jess has gone off to uni. Her mate Callum Reyes is doing Saturdays for now.",
+            (
+                "Callum didn't work out honestly, kept rolling in late. Ruby Marsh starts Saturdays this week, "
+                "seems sharp."
+            ),
+        ],
+        "Ruby Marsh",
+    ),
+    (
+        "when does the Halden van turn up now?",
+        [
+            "Halden Parts delivery comes Wednesday mornings, so don't promise anything for Tuesday collections.",
+            "Halden changed their route, van now comes Monday afternoon.",
+        ],
+        "Monday afternoon",
+    ),
+    (
+        "what compressor have we got in the workshop now?",
+        [
+            "The workshop compressor is an old Airmax 24L, keeps tripping the fuse every time the kettle's on.",
+            (
+                "Finally binned the old compressor and bought a Stanmore 50 litre one, 289 all in, can you add it "
+                "to the asset list?"
+            ),
+        ],
+        "Stanmore 50 litre",
+    ),
+    (
+        "what did the shop insurance end up costing this year?",
+        [
+            "Shop insurance renewal quote came in at 1,240 for the year, feels steep.",
+            "Rang around and Ashgrove Mutual will do it for 980 - can you compare their cover with the old policy?",
+            (
+                "Ashgrove came back after the survey and bumped it to 1,055 because of the e-bike stock. Still "
+                "cheaper, so I signed."
+            ),
+        ],
+        "1,055",
+    ),
+]
+
+SEALED_28_MISSED: set[str] = set()
+
+SEALED_28_OTHER = [
+    (
+        "where do the brake pads come from?",
+        [
+            "btw brake pads still come from Pellworth Trade, free delivery if we spend over 150.",
+            (
+                "can you draft a polite email to Kessler saying we're moving on? Tubes are going over to "
+                "Brightwheel Distribution from next month, their pricing is just better."
+            ),
+        ],
+        "Pellworth Trade",
+    ),
+    (
+        "what are the weekday hours?",
+        [
+            "Weekday hours are 8:30 to 6 and that's staying put, the commuters need us early.",
+            (
+                "ok the late Saturday thing flopped, nobody came in after 3. Back to shutting at 3:30 from this "
+                "weekend, can you redo the sign text?"
+            ),
+        ],
+        "8:30 to 6",
+    ),
+    (
+        "when can people book a bike fit?",
+        [
+            "Dan only does bike fits on Wednesday evenings, so any fitting bookings go there please.",
+            "Tomasz asked to swap his Thursday for Friday because of his night class, I said fine.",
+        ],
+        "Wednesday evenings",
+    ),
+    (
+        "how much is a puncture repair?",
+        [
+            "Puncture repair stays at 12, I'm not touching that one, it gets people through the door.",
+            "Customers grumbled, so I've met them in the middle - basic service is 70 from Monday.",
+        ],
+        "12",
+    ),
+    (
+        "who's our solicitor?",
+        [
+            "Our solicitor is Martin Ebbs at Ebbs & Cole, keep him handy for the lease stuff.",
+            "Priya's gone on maternity leave, her firm has put Gareth Lowe on our account in the meantime.",
+        ],
+        "Martin Ebbs",
+    ),
+    (
+        "who hosts the website?",
+        [
+            "Website hosting is with Fernbank, 8 a month, renews every March.",
+            (
+                "Got fed up with PayLane dropping connection mid-sale, so we're on a Tillpoint terminal now at "
+                "14.50 monthly."
+            ),
+        ],
+        "Fernbank",
+    ),
+    (
+        "how many chargers is Voltrix holding for us?",
+        [
+            "Chargers come from Voltrix too but on a separate deal, they keep 20 on standby for us.",
+            "Voltrix only had 8 left in the warehouse so that's what we're getting, the rest go on backorder.",
+        ],
+        "20",
+    ),
+    (
+        "when does the Dray Lane lease run out?",
+        [
+            "Current lease on Dray Lane runs until 2027, so no rush on any of this.",
+            (
+                "Carver Street fell through, landlord wanted a ten-year lease. Now eyeing the old bakery on "
+                "Millbrook Road instead."
+            ),
+        ],
+        "2027",
+    ),
+    (
+        "who does the ordering?",
+        [
+            "Amira covers the weekday till, she's full time and handles all the ordering as well.",
+            (
+                "Callum didn't work out honestly, kept rolling in late. Ruby Marsh starts Saturdays this week, "
+                "seems sharp."
+            ),
+        ],
+        "Amira",
+    ),
+    (
+        "how long do tyre orders take to arrive?",
+        [
+            "Tyres come by courier from Orbis Rubber, usually two working days after I order.",
+            "Halden changed their route, van now comes Monday afternoon.",
+        ],
+        "two working days",
+    ),
+    (
+        "where did the truing stand come from?",
+        [
+            "The truing stand I bought secondhand off Leo at Spokehaus, works perfectly, no complaints.",
+            (
+                "Finally binned the old compressor and bought a Stanmore 50 litre one, 289 all in, can you add it "
+                "to the asset list?"
+            ),
+        ],
+        "Spokehaus",
+    ),
+    (
+        "what are our business rates?",
+        [
+            "Business rates are 3,400 a year after small business relief, the council confirmed it in writing.",
+            (
+                "Ashgrove came back after the survey and bumped it to 1,055 because of the e-bike stock. Still "
+                "cheaper, so I signed."
+            ),
+        ],
+        "3,400",
+    ),
+]
+
+# The twenty-ninth set, written by a helper agent told only the format and a style (a group chat of friends planning
+# trips, birthdays, a cabin rental and game nights), that read none of this project's code, tests or docs; committed
+# before it was measured.
+SEALED_29 = [
+    (
+        "wait what time are we allowed into the cabin on friday?",
+        [
+            (
+                "Booked the cabin at Larch Hollow! Check-in is 4pm Friday, the host says the key's in a lockbox "
+                "by the shed"
+            ),
+            "ugh the host just messaged, cleaners are running behind so we can't get in until 6",
+            "ok good news, the cleaners wrapped up early after all, we can roll up at 3:30 instead",
+        ],
+        "3:30",
+    ),
+    (
+        "which night are we doing games now?",
+        [
+            "game night is Thursdays from now on, my place, bring snacks not excuses",
+            "Rafe got stuck with late shifts on thursdays so maybe we try wednesdays?",
+            "wednesday didn't work for half of you apparently lol. fine. Tuesdays. final answer.",
+        ],
+        "Tuesdays",
+    ),
+    (
+        "how much does Priya still owe you for the festival tickets?",
+        [
+            "Priya you owe me 85 for the Lumen Fest tickets whenever you get a sec, no rush",
+            "got 40 from Priya on venmo, thank you! so 45 left",
+            "she sent another 20 over lunch, so she's down to 25 now. almost square",
+        ],
+        "25",
+    ),
+    (
+        "where's the rehearsal dinner happening?",
+        [
+            "Tomas and Ines' rehearsal dinner is at Casa Verde on Elm, 7pm, don't be late they're seating us",
+            "heads up they moved it to the Copper Kettle, Casa Verde double booked them somehow",
+        ],
+        "Copper Kettle",
+    ),
+    (
+        "how many people are going on the Lisbon trip now?",
+        [
+            "so far it's 5 of us for Lisbon, I'll look at apartments for that size",
+            "Jonah's in too!! that makes six",
+            "Marisol and her brother both want to come now, so eight total. I'll hunt for a bigger place",
+        ],
+        "eight",
+    ),
+    (
+        "when is Nadia's surprise party again?",
+        [
+            "Nadia's surprise party: Saturday the 14th. keep your mouths SHUT",
+            "change of plans, her mom is visiting that weekend so we're pushing to the 21st",
+        ],
+        "the 21st",
+    ),
+    (
+        "what's my share of the cabin coming to?",
+        [
+            "total for the cabin is 1200 for the weekend, so 200 each if all six of us go",
+            "Leo dropped out :( so it's 240 a person now, sorry guys",
+            "host knocked 150 off because the hot tub is broken, so it works out to 210 a head",
+        ],
+        "210",
+    ),
+    (
+        "what did we decide to get Tomas and Ines as a group gift?",
+        [
+            "for the wedding I was thinking we all chip in for the espresso machine on their registry",
+            "someone already bought the espresso machine lol. what about the kayak?",
+            (
+                "kayak's gone too, these people are fast. going with the cast iron cookware set, it's still up "
+                "and within budget"
+            ),
+        ],
+        "cast iron cookware set",
+    ),
+    (
+        "what time is our flight out now?",
+        [
+            (
+                "our flight to Lisbon leaves at 9:40 am so airport by 7:30 at the latest, I'm not running through "
+                "security again"
+            ),
+            "TAP just emailed, they rescheduled us to 11:15. more sleep for everyone",
+        ],
+        "11:15",
+    ),
+    (
+        "who ended up driving us to the cabin?",
+        [
+            "I can drive to the cabin, my car fits five if nobody brings a giant suitcase",
+            "my transmission is dying, I can't do the drive. Hannah could you take over?",
+            "Hannah's car is in the shop too, what is this curse. okay Dev is renting a minivan and taking us",
+        ],
+        "Dev",
+    ),
+    (
+        "how much did the cabin groceries end up costing altogether?",
+        [
+            "I covered the groceries for the cabin, 132.50 total, will split it up later",
+            "wait I forgot the beer receipt, it's actually 171.20",
+            "returned the unopened case of seltzer so knock off 18, real total is 153.20",
+        ],
+        "153.20",
+    ),
+    (
+        "where are we throwing the party for Nadia?",
+        [
+            "Kofi offered his apartment for Nadia's party, it's tiny but it's free",
+            (
+                "Kofi's landlord vetoed it (noise complaints lol), we're doing it in Ruth's backyard instead, she "
+                "has string lights"
+            ),
+        ],
+        "Ruth's backyard",
+    ),
+]
+
+SEALED_29_MISSED: set[str] = set()
+
+SEALED_29_OTHER = [
+    (
+        "what's the lockbox code again?",
+        [
+            "Lockbox code for the cabin is 7142 btw, don't lose it, the host charges for lockouts",
+            "ok good news, the cleaners wrapped up early after all, we can roll up at 3:30 instead",
+        ],
+        "7142",
+    ),
+    (
+        "how much is the poker buy-in?",
+        [
+            "for the record the buy-in for poker rounds is 5 bucks, no more, Dmitri",
+            "wednesday didn't work for half of you apparently lol. fine. Tuesdays. final answer.",
+        ],
+        "5 bucks",
+    ),
+    (
+        "which day of the festival do we have tickets for?",
+        [
+            "the festival tickets are Saturday only, the Sunday pass sold out before I could grab it",
+            "she sent another 20 over lunch, so she's down to 25 now. almost square",
+        ],
+        "Saturday",
+    ),
+    (
+        "what time does the ceremony start?",
+        [
+            "Ines told me the ceremony starts at 2pm sharp and the officiant is apparently very strict about it",
+            "heads up they moved it to the Copper Kettle, Casa Verde double booked them somehow",
+        ],
+        "2pm",
+    ),
+    (
+        "which neighborhood is the apartment in?",
+        [
+            "the Lisbon apartment is in Alfama, like a 10 min walk from the tram stop",
+            "Marisol and her brother both want to come now, so eight total. I'll hunt for a bigger place",
+        ],
+        "Alfama",
+    ),
+    (
+        "what flavor cake did we get for Nadia?",
+        [
+            "Nadia's cake is from Bellweather Bakery, lemon and raspberry, I already paid the deposit",
+            "change of plans, her mom is visiting that weekend so we're pushing to the 21st",
+        ],
+        "lemon and raspberry",
+    ),
+    (
+        "how many bedrooms does the cabin have?",
+        [
+            "cabin has 3 bedrooms plus a pull-out couch, first to arrive gets dibs",
+            "host knocked 150 off because the hot tub is broken, so it works out to 210 a head",
+        ],
+        "3 bedrooms",
+    ),
+    (
+        "who has the card we all need to sign?",
+        [
+            "Gemma's holding the wedding card, everyone sign it at her place before the 30th",
+            (
+                "kayak's gone too, these people are fast. going with the cast iron cookware set, it's still up "
+                "and within budget"
+            ),
+        ],
+        "Gemma",
+    ),
+    (
+        "which terminal are we leaving from?",
+        [
+            "we're flying out of Newark terminal B, parking there is a nightmare so let's share an uber",
+            "TAP just emailed, they rescheduled us to 11:15. more sleep for everyone",
+        ],
+        "terminal B",
+    ),
+    (
+        "how long is the drive to the cabin?",
+        [
+            "the drive up is about 3.5 hours, we should leave before the Friday traffic hits",
+            "Hannah's car is in the shop too, what is this curse. okay Dev is renting a minivan and taking us",
+        ],
+        "3.5 hours",
+    ),
+    (
+        "who isn't paying for the beer?",
+        [
+            "I'll split groceries evenly except Ana doesn't drink so she's skipping the beer portion",
+            "returned the unopened case of seltzer so knock off 18, real total is 153.20",
+        ],
+        "Ana",
+    ),
+    (
+        "where should we park for the party?",
+        [
+            "Ruth says there's street parking on Maple but the neighbors get weird if you block driveways",
+            (
+                "Kofi's landlord vetoed it (noise complaints lol), we're doing it in Ruth's backyard instead, she "
+                "has string lights"
+            ),
+        ],
+        "Maple",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -5384,6 +5872,10 @@ _SEALED = {
     "twenty-sixth-other": (6, SEALED_26_OTHER, set(), (51, 52)),
     "twenty-seventh": (9, SEALED_27, SEALED_27_MISSED, (53, 54)),
     "twenty-seventh-other": (4, SEALED_27_OTHER, set(), (53, 54)),
+    "twenty-eighth": (0, SEALED_28, SEALED_28_MISSED, (55, 56)),
+    "twenty-eighth-other": (7, SEALED_28_OTHER, set(), (55, 56)),
+    "twenty-ninth": (6, SEALED_29, SEALED_29_MISSED, (57, 58)),
+    "twenty-ninth-other": (3, SEALED_29_OTHER, set(), (57, 58)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
