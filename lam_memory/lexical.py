@@ -170,6 +170,12 @@ _CODE_SPAN = re.compile(r"`+([^`]+)`+")  # Markdown code spans
 _INNER_CAPITAL = re.compile(r".[A-Z]")
 _FILE_NAME = re.compile(r"[^.]+\.[A-Za-z]\w*")  # a file name with an extension: `util.py`, `README.md`
 ADDRESS = re.compile(r"\S+@\S+|https?://\S+")  # an email address or a URL
+STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
+
+
+def unstamped(text: str) -> str:
+    """`text` without its transcript stamp ("[8:56 pm on 20 July, 2023] Nate:"), if it has one."""
+    return STAMP.sub("", text, count=1)
 
 
 def names(text: str) -> list[str]:

@@ -120,7 +120,7 @@ from pathlib import Path
 import torch
 
 from lam_memory import LAMError, checks, dense, integrity
-from lam_memory.changes import announced, announces_change, asked_kinds, follows_up, old_values, value_kinds, words
+from lam_memory.changes import announced, announces_change, follows_up, old_values, words
 from lam_memory.chunking import SkippedFileWarning, chunk_file, chunk_messages, chunk_source, iter_files
 from lam_memory.compress import pack_context
 from lam_memory.config import MemoryConfig
@@ -148,6 +148,7 @@ from lam_memory.subjects import (
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
+from lam_memory.values import asked_kinds, value_kinds
 from lam_memory.versions import VersionState, definition, names_file, names_symbol, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]

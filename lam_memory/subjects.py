@@ -28,12 +28,13 @@ says what the subject is:
 
 Why it holds on data it was not tuned on: two facts about different things differ in a term the query names ("the
 *search* API listens on 9200" vs "the *auth* service on 7000"), so they are never one subject however close their
-wording, and the rule has no threshold on the query's own wording, only set equality over the terms it names. A
-question (a chunk ending in "?") states nothing and takes no part, and code takes no part either, pasted into a
-chat message or not (`chunking.mostly_code`): its versions are found by name. An assistant's turn restates
-evidence and is not evidence: it is current only in a group with no other member. Arrival order, not the chunk
-state's vote, decides who is current: that vote sums key overlaps, which rewards the member sharing most words with
-the others (on the port chat above it picked the 9090 statement over the later 8443 one).
+wording, and the rule has no threshold on the query's own wording, only set equality over the terms it names. A question
+(a chunk ending in "?") states nothing and takes no part, unless the rest of it states a value to no one in particular,
+as people tell an assistant what changed and ask for help in one message (`tells`); code takes no part either, pasted
+into a chat message or not (`chunking.mostly_code`): its versions are found by name. An assistant's turn restates
+evidence and is not evidence: it is current only in a group with no other member. Arrival order, not the chunk state's
+vote, decides who is current: that vote sums key overlaps, which rewards the member sharing most words with the others
+(on the port chat above it picked the 9090 statement over the later 8443 one).
 
 Arrival order is time only between writes and within a stream of messages. A document read at once (one `add` or
 ingest: `meta["read"]`) is one moment: its paragraphs were all current together, whatever their order (a
@@ -156,12 +157,13 @@ from lam_memory.lexical import (
     names,
     query_terms,
     stem,
+    unstamped,
 )
 from lam_memory.types import Chunk
+from lam_memory.values import value_kinds
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 ANSWER_ROLES = ("assistant",)  # chunks by these roles are answers: they restate evidence, they are not evidence
-_STAMP = re.compile(r"^\s*\[[^\]]{0,80}\]\s*(?:[\w .'-]{1,40}:)?\s*")  # a transcript's "[time] Speaker:"
 
 
 def is_statement(chunk: Chunk) -> bool:
@@ -171,9 +173,43 @@ def is_statement(chunk: Chunk) -> bool:
     recall and 2 of latest-wins in the context). Code pasted into a chat message is code too: a paste of
     `_aix_support.py` holds "build" and "python" like "Bumped the build to Python 3.12", and, being later, had
     superseded it."""
-    if chunk.kind == "code" or chunk.text.rstrip().endswith("?"):
+    if chunk.kind == "code" or chunk.text.rstrip().endswith("?") and not tells(chunk.text):
         return False
     return not (chunk.meta.get("pasted_code") or mostly_code(chunk.text))  # the flag: every piece of a long paste
+
+
+# where a message's clauses end: at a sentence's end, and at a comma before a question or a request ("Jake's practice
+# is Tuesdays at 5:30, can you add a reminder?")
+_CLAUSE_END = re.compile(
+    r"(?<=[.!?])\s+|,\s+(?=(?:so\s+|and\s+|but\s+)?(?:can|could|would|will|should|shall|do|does|did|is|are|what|"
+    r"what's|how|when|where|which|who|why|any|please)\b)",
+    re.IGNORECASE,
+)
+_LISTENER = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll|you'd)\b", re.IGNORECASE)
+_REQUEST = re.compile(r"\b(?:can|could|would|will)\s+you\b|\bplease\b", re.IGNORECASE)  # the listener asked to act
+# the listener called by name: "Sounds awesome, *Calvin*!", "Wow *Joanna*, that sounds great" (a day is no one)
+_VOCATIVE = re.compile(
+    r"(?:,\s+|\b(?i:hey|hi|hello|thanks|thank you|wow|yo|oh|congrats|dear)\s+)([A-Z][a-z]+)(?=\s*[,.!?]|\s*$)"
+)
+
+
+def tells(message: str) -> bool:
+    """Whether a message that ends in a question also states a fact: people tell an assistant what changed and ask
+    for help in one message ("the dentist called and moved me to 9:15 in the morning, same day. can you help me
+    figure out if I can still make the 10am standup?"). It does when one of its clauses that asks nothing (of three
+    words or more) gives a value (`values.value_kinds`: a time, a date, an amount, a name, ...), and the message says
+    nothing to or of the listener but a request ("can you", "please") and does not call them by name. A friend's
+    "Set some goals, like a certain distance to run [...] It'll give *you* something to strive for. [...] Sound
+    good?" is advice, "The Witcher 3 obviously had a huge impact on *you* [...] Do you have any plans?" is about the
+    listener's life, "Sounds awesome, *Calvin*! Road trips with family are always a treat. What's the name of the
+    song?" answers Calvin (each had marked a LoCoMo answer or a change stale), and "I find music helps me. Any
+    favorite tracks?" gives no value."""
+    said = unstamped(message)
+    called = any(m.group(1).lower() not in CALENDAR for m in _VOCATIVE.finditer(said))
+    if called or _LISTENER.search(_REQUEST.sub(" ", said)):
+        return False
+    clauses = [c for c in _CLAUSE_END.split(said) if c and not c.rstrip().endswith("?") and len(c.split()) >= 3]
+    return any(value_kinds(c, "") for c in clauses)
 
 
 def named_subject(query: str) -> set[str]:
@@ -499,11 +535,6 @@ def speakers(query: str) -> frozenset[str]:
     parts of names ("YouTube"); a possessive stays a subject term ("*my* manager" is not "an assistant manager":
     on 150K tokens of chat, leaving "my" out made John's "I'm an assistant manager" the current manager)."""
     return frozenset(w.lower() for w in _WORD.findall(query) if w.lower() in _SPEAKERS and not w.isupper())
-
-
-def unstamped(text: str) -> str:
-    """`text` without its transcript stamp ("[8:56 pm on 20 July, 2023] Nate:"), if it has one."""
-    return _STAMP.sub("", text, count=1)
 
 
 def stamp_only(query: str, text: str) -> set[str]:

@@ -5,17 +5,10 @@ import pytest
 import torch
 
 from lam_memory import LAMMemory
-from lam_memory.changes import (
-    _placed_otherwise,
-    announced,
-    announces_change,
-    asked_kinds,
-    follows_up,
-    old_values,
-    value_kinds,
-)
+from lam_memory.changes import _placed_otherwise, announced, announces_change, follows_up, old_values
 from lam_memory.subjects import held_terms, is_question
 from lam_memory.types import Chunk
+from lam_memory.values import asked_kinds, value_kinds
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
 
 
@@ -3857,18 +3850,18 @@ SEALED_22 = [
     ),
 ]
 
-SEALED_22_MISSED = {  # 12 of 12 missed at seed 43 when first measured, before and after the replies
+SEALED_22_MISSED = {
+    # 12 of 12 missed at seed 43 when first measured, before and after the replies; 10 since a message that asks can
+    # state (`subjects.tells`, designed on these misses)
     "How many cats do I have?",
     "How much is my monthly grocery budget?",
     "Remind me what day Jake has soccer practice.",
     "What car do I drive now?",
     "What food am I allergic to?",
     "What seat do I prefer on flights?",
-    "What time is my dentist appointment?",
     "What's my current mailing address?",
     "When does my Denver flight leave?",
     "Which days do I go to the gym?",
-    "Who is my manager right now?",
     "what music streaming service am I using these days?",
 }
 
@@ -4671,14 +4664,13 @@ SEALED_25 = [
 
 SEALED_25_MISSED = {
     # 9 of 12 missed at seed 49 under the rules before the replies (`changes.follows_up`), 8 when first measured
-    # with them (it was written after them)
+    # with them (it was written after them), 7 since a message that asks can state (`subjects.tells`)
     "Tell me the list price for Aurora Pro.",
     "What are our payment terms with Kestrel Packaging?",
     "What time does Dublin reception close on Fridays?",
     "What's the same-day dispatch cut-off at the Leeds warehouse?",
     "When is the Adobe Creative Cloud renewal due?",
     "Which room is the Aurora launch sync in?",
-    "Who owns the Norden Foods account?",
     "who's catering the sales kickoff?",
 }
 
@@ -4959,7 +4951,19 @@ SEALED_26 = [
     ),
 ]
 
-SEALED_26_MISSED: set[str] = set()
+SEALED_26_MISSED = {  # 11 of 12 missed at seed 51 before and after `subjects.tells` (measured blind with it)
+    "how many people are coming to jess's birthday dinner?",
+    "how much am i moving into savings every month now?",
+    "how much is spotify costing us per month right now?",
+    "what dose of the blood pressure med am i on?",
+    "what hotel am i staying at in denver?",
+    "when am i seeing the dentist again?",
+    "where do i take noah for soccer on wednesday?",
+    "which airport am i leaving from for lisbon?",
+    "which week did i put in for vacation?",
+    "who's getting grandma from the airport?",
+    "who's my car insurance with?",
+}
 
 SEALED_26_OTHER = [
     (
@@ -5206,7 +5210,27 @@ SEALED_27 = [
     ),
 ]
 
-SEALED_27_MISSED: set[str] = set()
+SEALED_27_MISSED = {  # 9 of 12 missed at seed 53 with `subjects.tells`, measured blind (11 under the rules before)
+    "how long are access tokens valid for now?",
+    "what base image are we on for the api container?",
+    "what host is the prod database on right now?",
+    "what node version should the engines field say?",
+    "what's our db pool cap set to?",
+    "what's the per-key request limit on the public api these days?",
+    "when's the billing switchover happening again?",
+    "which orm did we settle on for inventory?",
+    "who do i need to ping for review on token refresh changes?",
+}
+
+SEALED_27_OTHER_MISSED = {
+    # (seed, question): the owner of the rate limiting missed before and after `subjects.tells` at seed 53 (at 54
+    # only before); the region marked stale at both seeds since `subjects.tells`, by a told failover ("prod db is
+    # pg-replica-2 [...] can you fix the .env.production example?"): both hold only "prod" of the question, one
+    # subject for `subjects.subject_groups`, though "prod db" names the database
+    (53, "who owns the rate limiting middleware in auth-gateway?"),
+    (53, "what region is prod in?"),
+    (54, "what region is prod in?"),
+}
 
 SEALED_27_OTHER = [
     (
@@ -5465,7 +5489,20 @@ SEALED_28 = [
     ),
 ]
 
-SEALED_28_MISSED: set[str] = set()
+SEALED_28_MISSED = {  # 8 of 12 missed at seed 55 before and after `subjects.tells` (measured blind with it)
+    "how much are we charging for a basic tune-up at the moment?",
+    "what compressor have we got in the workshop now?",
+    "what did the shop insurance end up costing this year?",
+    "what time do we shut on a Saturday now?",
+    "which days is Tomasz actually in the workshop?",
+    "which property are we looking at for shop number two?",
+    "who do I ring about the VAT return?",
+    "who's covering the till on Saturdays these days?",
+}
+
+SEALED_28_OTHER_MISSED = {  # (seed, question): the same before and after `subjects.tells`
+    (56, "how long do tyre orders take to arrive?"),
+}
 
 SEALED_28_OTHER = [
     (
@@ -5709,7 +5746,27 @@ SEALED_29 = [
     ),
 ]
 
-SEALED_29_MISSED: set[str] = set()
+SEALED_29_MISSED = {  # 12 of 12 missed at seed 57 before and after `subjects.tells` (measured blind with it)
+    "how many people are going on the Lisbon trip now?",
+    "how much did the cabin groceries end up costing altogether?",
+    "how much does Priya still owe you for the festival tickets?",
+    "wait what time are we allowed into the cabin on friday?",
+    "what did we decide to get Tomas and Ines as a group gift?",
+    "what time is our flight out now?",
+    "what's my share of the cabin coming to?",
+    "when is Nadia's surprise party again?",
+    "where are we throwing the party for Nadia?",
+    "where's the rehearsal dinner happening?",
+    "which night are we doing games now?",
+    "who ended up driving us to the cabin?",
+}
+
+SEALED_29_OTHER_MISSED = {  # (seed, question): the same before and after `subjects.tells`
+    (57, "how long is the drive to the cabin?"),
+    (57, "where should we park for the party?"),
+    (58, "how long is the drive to the cabin?"),
+    (58, "where should we park for the party?"),
+}
 
 SEALED_29_OTHER = [
     (
@@ -5871,11 +5928,11 @@ _SEALED = {
     "twenty-sixth": (3, SEALED_26, SEALED_26_MISSED, (51, 52)),
     "twenty-sixth-other": (6, SEALED_26_OTHER, set(), (51, 52)),
     "twenty-seventh": (9, SEALED_27, SEALED_27_MISSED, (53, 54)),
-    "twenty-seventh-other": (4, SEALED_27_OTHER, set(), (53, 54)),
+    "twenty-seventh-other": (4, SEALED_27_OTHER, SEALED_27_OTHER_MISSED, (53, 54)),
     "twenty-eighth": (0, SEALED_28, SEALED_28_MISSED, (55, 56)),
-    "twenty-eighth-other": (7, SEALED_28_OTHER, set(), (55, 56)),
+    "twenty-eighth-other": (7, SEALED_28_OTHER, SEALED_28_OTHER_MISSED, (55, 56)),
     "twenty-ninth": (6, SEALED_29, SEALED_29_MISSED, (57, 58)),
-    "twenty-ninth-other": (3, SEALED_29_OTHER, set(), (57, 58)),
+    "twenty-ninth-other": (3, SEALED_29_OTHER, SEALED_29_OTHER_MISSED, (57, 58)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}

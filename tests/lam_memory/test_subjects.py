@@ -24,6 +24,7 @@ from lam_memory.subjects import (
     question_verb,
     restated,
     subject_groups,
+    tells,
 )
 from lam_memory.types import Chunk
 
@@ -412,6 +413,47 @@ def test_subject_groups_from_held_terms_alone():
     assert subject_groups(query, chunks, held, relevance, close, link=0.6) == [([0, 1, 3, 4], 3)]
     assert not is_statement(Chunk("Which port is it?", "chat", 1, 1)) and is_statement(chunks[0])
     assert not is_statement(Chunk("PORT = 8080", "app.py", 1, 1, kind="code"))
+
+
+@pytest.mark.parametrize(
+    "message, states",
+    [  # hand-written for this test
+        ("The vet moved Biscuit's checkup to 4:15 on Friday. Can you add it to my calendar?", True),
+        ("Our landlord is raising the rent to $2,150 from March, should I push back?", True),
+        ("we switched the staging db to Postgres 16 last night, can you update the compose file?", True),
+        ("Renewal came in at $89/yr, please remind me to cancel before June 3?", True),  # a request, not about you
+        ("Great game last night! Did you catch the second half?", False),  # no value
+        ("I ran 10k this morning! How was your weekend?", False),  # about the listener
+        ("That's great, Priya! I moved to Denver in May. What's new?", False),  # the listener called by name
+        ("Hey Omar, the standup is at 9:30 now. Ok?", False),
+        ("Which port is it?", False),
+        ("Can you remind me when the plumber comes?", False),  # a request that states nothing
+    ],
+)
+def test_a_message_ending_in_a_question_states_what_else_it_says(message, states):
+    """A message that asks can also state: what people tell an assistant comes with a request
+    (`subjects.tells`)."""
+    assert tells(message) is states
+    assert is_statement(Chunk(message, "chat", 1, 1, kind="message", role="user")) is states
+
+
+def test_an_update_told_with_a_request_revises_the_fact():
+    """An assistant's user says what changed and asks for help in one message: the update is current, the fact it
+    revises is marked superseded by it (hand-written chat)."""
+    mem = chat_memory(
+        [
+            ("user", "My dentist appointment is Thursday at 2:30 with Dr. Okafor."),
+            ("assistant", "Noted: dentist Thursday 2:30."),
+            ("user", "Can you find me a bakery near the office that opens early?"),
+            ("assistant", "Rise & Shine on 5th opens at 6."),
+            ("user", "ugh, the dentist moved me to 9:15 in the morning, same day. can you check I still make standup?"),
+        ]
+    )
+    hits = mem.search("What time is my dentist appointment?", k=4)
+    assert "9:15" in hits[0].text and hits[0].superseded_by is None, hits[0]
+    old = next(h for h in hits if "2:30 with" in h.text)
+    assert old.superseded_by == hits[0].citation, old
+    mem.close()
 
 
 # Facts that change, worded as a user would (hand-written for this test, not by the suite's generator), each version

@@ -1,0 +1,71 @@
+"""Values: the kinds of value a text gives and a question asks for.
+
+An update replaces a value with another of its kind: a time with a time ("moved me to 9:15"), an amount of money with
+another ("bump it to $750"), a person with a person. `value_kinds` says which kinds a text gives (an address, money, a
+time of day, a date, a span or frequency, a size, a number, a name), `asked_kinds` which kinds a question's wh-word asks
+for ("What *time* ...", "How *many* ..."). `lam_memory.changes` links an update to what it revises by them, and
+`lam_memory.subjects.is_statement` asks of a message that ends in a question whether the rest of it gives one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lam_memory.lexical import ADDRESS, CALENDAR, DAYS, MONTHS, names, query_terms, stem, terms, unstamped
+
+_NUMBER_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|every|each|per)"
+_DATED = [m for m in MONTHS + DAYS if m != "may"]  # "may" is a verb too: a date only with its day ("May 3")
+_KINDS = {  # the kinds of value a statement gives, most specific first: a span found by one is not a number
+    "address": ADDRESS.pattern,
+    "money": r"[$€£¥]\s?\d[\d,.]*\s?[kmb]?\b|\b\d[\d,.]*\s?(?:k|usd|eur|gbp|dollars?|euros?)\b",
+    "time": r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b",
+    "date": rf"\b(?:{'|'.join(_DATED)})s?\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?|\bmay\s+\d{{1,2}}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{4}-\d{2}-\d{2}\b",
+    "span": rf"\b{_NUMBER_WORD}[\s-]+(?:second|minute|hour|day|night|week|month|quarter|year|sprint)s?\b"
+    r"|\b\d+(?:\.\d+)?\s?(?:ms|secs?|mins?|hrs?|h)\b|\b\d{1,3}s\b"  # "500 ms", "2h", "60s" (not "1990s")
+    r"|\b(?:hourly|daily|nightly|weekly|biweekly|monthly|quarterly|yearly|annually)\b",
+    "size": r"\b\d[\d,.]*\s?(?:kb|mb|gb|tb|%|percent|mbps|gbps)\b",
+    "number": r"\d",
+}
+_KIND_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _KINDS.items()}
+
+_ASKS = [  # the kinds of value a question's first wh-word asks for: an update of it gives one of them
+    (re.compile(r"what time\b"), {"time"}),
+    (re.compile(r"how much\b"), {"money", "size", "number"}),
+    (re.compile(r"how many\b"), {"number", "span"}),
+    (re.compile(r"how (?:long|often)\b"), {"span"}),
+    (re.compile(r"when\b"), {"date", "time", "span"}),
+    (re.compile(r"(?:what|which) days?\b"), {"date"}),
+]
+_WH = re.compile(r"\b(?:what|when|where|who|whom|whose|which|how|why)\b")
+
+
+def asked_kinds(query: str) -> set[str]:
+    """The kinds of value a question asks for by its first wh-word ("What *time* does the daycare close?": a time;
+    not "What helped her find peace *when* grieving?"), none if it does not say."""
+    wh = _WH.search(query.lower())
+    rest = query.lower()[wh.start() :] if wh else ""
+    return next((kinds for pattern, kinds in _ASKS if pattern.match(rest)), set())
+
+
+@lru_cache(maxsize=1 << 12)  # `changes.announced` asks it of each statement once per pair it weighs
+def value_kinds(text: str, query: str) -> frozenset[str]:
+    """The kinds of value `text` gives (`_KINDS`; a transcript's stamp aside), and "name" when it names someone or
+    something the question does not (`lexical.names`: a capitalized word inside a sentence, "moved to the
+    *Pavilion*"; one opening a sentence may be any word). A value the question says is none it gives: "Saturday" in
+    "Ben is driving the kids to soccer Saturday" for "Who is driving the kids to soccer on Saturday?"."""
+    return kinds_beyond(text, {stem(t) for t in query_terms(query)})
+
+
+def kinds_beyond(text: str, known: set[str]) -> frozenset[str]:
+    """The kinds of value `text` gives that are not only words of `known` (stems)."""
+    rest = unstamped(text)
+    kinds = set()
+    for kind, pattern in _KIND_PATTERNS.items():
+        if any(not {stem(t) for t in terms(m.group())} <= known for m in pattern.finditer(rest)):
+            kinds.add(kind)
+        rest = pattern.sub(" ", rest)
+    if any(stem(n) not in known and n.removesuffix("s") not in CALENDAR for n in names(rest)):
+        kinds.add("name")  # "in May" is no name (nor, unless dated, a date: "may" is a verb too)
+    return frozenset(kinds)
