@@ -78,7 +78,8 @@ there is current; it takes the best score of its slot's candidates (and joins th
 versions), and the older ones name it in `superseded_by`.
 
 Answers are not evidence: a chunk by the assistant (role "assistant") loses `answer_penalty` = 0.2 of score and
-supersedes no chunk by another author (`LAMMemory._demote_answers` gives the reason for the rule and its size).
+supersedes no chunk by another author (`LAMMemory._demote_answers` gives the reason for the rule and its size); one
+that repeats a value of a superseded statement, and none of its update's, is superseded with it.
 
 Then names: a query that names a unit of code by an identifier (`Retry.get_backoff_time`, `sliding_window`, or a
 one-word query), or by a plain word beside the file that defines it ("close in md_in_html.py"), wants its
@@ -148,7 +149,7 @@ from lam_memory.subjects import (
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
-from lam_memory.values import asked_kinds, value_kinds
+from lam_memory.values import asked_kinds, value_kinds, values_in
 from lam_memory.versions import VersionState, definition, names_file, names_symbol, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
@@ -449,7 +450,7 @@ class LAMMemory:
             pool[p] = max(pool.get(p, -math.inf), relevance)
         chunks: dict[int, Chunk] = {}  # read from the archive once: `_score` reads those outside code slots
         score, replaced_by = self._score(query, pool, sims, chunks)
-        self._demote_answers(score, replaced_by)
+        self._demote_answers(score, replaced_by, chunks)
         self._lift_named(query, score, chunks)
         self._lift_quoted(query, score, chunks, replaced_by)
         order = sorted(score, key=score.__getitem__, reverse=True)[:k]
@@ -749,14 +750,17 @@ class LAMMemory:
         if self._closed:
             raise LAMError("memory is closed")
 
-    def _demote_answers(self, score: dict[int, float], replaced_by: dict[int, int]) -> None:
+    def _demote_answers(self, score: dict[int, float], replaced_by: dict[int, int], chunks: dict[int, Chunk]) -> None:
         """Answers rank below the evidence they were drawn from (`search`'s last step, after the versions are
         settled). A chunk by an ANSWER_ROLES role (an assistant's turn) loses `config.answer_penalty`, and it never
         supersedes a chunk by another author. Why: an answer restates its evidence, so it is about as relevant to
         the question, and being written later it overwrites the evidence's state slots, taking up to held_weight of
         score from it and the state's vote on which version is current; a wrong answer would then outrank and mark
         as superseded the very text that refutes it. The default penalty (0.2) is held_weight (0.15) plus a margin:
-        an answer still wins when it is clearly more relevant than any evidence."""
+        an answer still wins when it is clearly more relevant than any evidence. And an answer that restates a
+        superseded statement is superseded with it: "Noted: dentist Thursday 2:30", between "My dentist appointment
+        is Thursday at 2:30" and "the dentist moved me to 9:15", repeats a value (`values.values_in`) that the first
+        gives and the update does not, and none that the update gives. `chunks`: the candidates read by `_score`."""
         if not self._answers:
             return
         for p in score:
@@ -765,6 +769,16 @@ class LAMMemory:
         for p, owner in list(replaced_by.items()):
             if owner in self._answers and p not in self._answers:
                 del replaced_by[p]
+        answers = [p for p in score if p in self._answers and p not in replaced_by and p in chunks]
+        for old, owner in list(replaced_by.items()):
+            if old in self._answers or old not in chunks or owner not in chunks:
+                continue
+            new = values_in(chunks[owner].text)
+            stale = values_in(chunks[old].text) - new
+            for p in answers:
+                said = values_in(chunks[p].text)
+                if old < p < owner and said & stale and not said & new:
+                    replaced_by[p] = owner
 
     def __enter__(self) -> LAMMemory:
         return self

@@ -69,3 +69,17 @@ def kinds_beyond(text: str, known: set[str]) -> frozenset[str]:
     if any(stem(n) not in known and n.removesuffix("s") not in CALENDAR for n in names(rest)):
         kinds.add("name")  # "in May" is no name (nor, unless dated, a date: "may" is a verb too)
     return frozenset(kinds)
+
+
+_NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
+
+
+def values_in(text: str) -> frozenset[str]:
+    """The values `text` gives, as written in lower case ("thursday", "2:30", "$1,200"; a transcript's stamp aside),
+    and its names (`lexical.names`): what an answer that restates a statement repeats of it."""
+    rest, found = unstamped(text), set()
+    for kind, pattern in _KIND_PATTERNS.items():
+        if kind != "number":
+            found |= {" ".join(m.group().lower().split()) for m in pattern.finditer(rest)}
+            rest = pattern.sub(" ", rest)
+    return frozenset(found | set(_NUMBER.findall(rest)) | {n for n in names(rest) if n not in CALENDAR})

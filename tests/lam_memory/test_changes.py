@@ -8,7 +8,7 @@ from lam_memory import LAMMemory
 from lam_memory.changes import _placed_otherwise, announced, announces_change, follows_up, old_values
 from lam_memory.subjects import held_terms, is_question
 from lam_memory.types import Chunk
-from lam_memory.values import asked_kinds, value_kinds
+from lam_memory.values import asked_kinds, value_kinds, values_in
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
 
 
@@ -68,6 +68,20 @@ def test_announces_change(text, change):
 )
 def test_value_kinds(text, kinds):
     assert value_kinds(text, "What is the value?") == kinds
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("Noted: dentist Thursday 2:30.", {"thursday", "2:30"}),
+        ("[1:50 pm on 13 October, 2023] John: Rent is $1,975 from May 3.", {"$1,975", "may 3"}),  # not the stamp
+        ("Moved to the Pavilion, 500 ms later.", {"pavilion", "500 ms"}),
+        ("nothing to see here", set()),
+    ],
+)
+def test_values_in(text, values):
+    """What an answer repeats of a statement: its values as written, and its names (`values.values_in`)."""
+    assert values_in(text) == values
 
 
 def test_a_value_the_question_says_is_none_the_statement_gives():

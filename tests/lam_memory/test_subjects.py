@@ -438,8 +438,8 @@ def test_a_message_ending_in_a_question_states_what_else_it_says(message, states
 
 
 def test_an_update_told_with_a_request_revises_the_fact():
-    """An assistant's user says what changed and asks for help in one message: the update is current, the fact it
-    revises is marked superseded by it (hand-written chat)."""
+    """An assistant's user says what changed and asks for help in one message: the update is current, and the fact
+    it revises and the assistant's answer that repeated it are marked superseded by it (hand-written chat)."""
     mem = chat_memory(
         [
             ("user", "My dentist appointment is Thursday at 2:30 with Dr. Okafor."),
@@ -449,10 +449,11 @@ def test_an_update_told_with_a_request_revises_the_fact():
             ("user", "ugh, the dentist moved me to 9:15 in the morning, same day. can you check I still make standup?"),
         ]
     )
-    hits = mem.search("What time is my dentist appointment?", k=4)
+    hits = mem.search("What time is my dentist appointment?", k=5)
     assert "9:15" in hits[0].text and hits[0].superseded_by is None, hits[0]
-    old = next(h for h in hits if "2:30 with" in h.text)
-    assert old.superseded_by == hits[0].citation, old
+    old, echo, bakery = (next(h for h in hits if s in h.text) for s in ("2:30 with", "Noted", "Rise"))
+    assert old.superseded_by == hits[0].citation and echo.superseded_by == hits[0].citation, (old, echo)
+    assert bakery.superseded_by is None  # an answer between them that repeats none of the old values
     mem.close()
 
 
