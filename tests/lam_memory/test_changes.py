@@ -5887,6 +5887,493 @@ SEALED_29_OTHER = [
     ),
 ]
 
+# The thirtieth set, written by a helper agent told only the format and a style (a university student's messages to
+# an AI assistant over a semester, capitalized as on a phone), that read none of this project's code, tests or docs;
+# measured once, under the rules of 3640223, and committed with those counts; no rule has been made on it.
+SEALED_30 = [
+    (
+        "where does my lab group meet again?",
+        [
+            "our bio lab group is meeting in room 214 of Hallett on thursdays, can you remind me wed night",
+            "ugh they kicked us out of there, we're in the basement study room in Carver now",
+        ],
+        "Carver",
+    ),
+    (
+        "whats my hourly rate at the cafe rn?",
+        [
+            "I make $14.25 an hour at the Bean Counter cafe, how much is that for a 12 hr week before tax",
+            "got a raise!! they bumped me to 15.10",
+            "wait no, manager says it's 15.60 actually. the other number was from an old pay sheet lol",
+        ],
+        "15.60",
+    ),
+    (
+        "How much is the total rent for our place at this point?",
+        [
+            "rent for the larkin st apartment is $1840 a month split 3 ways, what's my share",
+            "Landlord sent the renewal letter today. Starting August it goes up to 1925, which is kind of insane",
+            "ok small win, we pushed back and he settled on 1890 for the year",
+        ],
+        "1890",
+    ),
+    (
+        "when's my orgo midterm",
+        [
+            "my orgo midterm is oct 17 in the big lecture hall, help me make a study schedule pls",
+            "Prof Okafor moved it to the 24th, same room",
+            "final word from the TA: october 22. apparently the other date clashed with a department thing",
+        ],
+        "october 22",
+    ),
+    (
+        "where'd I leave my bike?",
+        [
+            "locked my bike at the rack outside the main library, it was the only spot left",
+            "it was raining so I moved the bike into the garage under Pruitt Hall",
+        ],
+        "Pruitt Hall",
+    ),
+    (
+        "what phone plan am i on these days",
+        [
+            "I'm on the Mintwave 10GB plan for $25/mo, is that a decent deal for a student?",
+            "switched today! went with Skyline unlimited for 35 a month, the data cap was killing me",
+        ],
+        "Skyline unlimited",
+    ),
+    (
+        "When are my parents coming up to see me?",
+        [
+            "mom and dad are driving up the weekend of nov 8, can you suggest some restaurants near campus",
+            "parents changed plans, they'll come thanksgiving weekend instead",
+            "nvm dad has a work trip so now it's the first weekend of december. third time's the charm",
+        ],
+        "first weekend of december",
+    ),
+    (
+        "what room is statistics in",
+        [
+            "Stats 210 meets in Borland 105 MWF at 10",
+            "for anyone keeping track (you), stats is in Emery 312 now bc the projector in the old room died",
+        ],
+        "Emery 312",
+    ),
+    (
+        "what's my roommate's name again, blanking",
+        [
+            "my roommate Priya is super quiet, which is great during finals",
+            "priya moved out over break. new girl is Jordan, seems nice so far",
+        ],
+        "Jordan",
+    ),
+    (
+        "what days am I working now?",
+        [
+            "i work tuesday and thursday 4-9 at the cafe, so no evening study groups those days",
+            "traded shifts with Marco, I'm on monday & wednesday evenings now",
+            "Scratch that, manager put me on saturdays 8-2 only for the rest of the semester",
+        ],
+        "saturdays 8-2",
+    ),
+    (
+        "when's the physics lab report due",
+        [
+            "physics lab report is due friday the 3rd at midnight on canvas",
+            "Dr. Haas gave the whole section an extension, so it's monday the 6th now. bless",
+        ],
+        "monday the 6th",
+    ),
+    (
+        "When can I catch my advisor in office hours?",
+        [
+            "my advisor Dr. Lindqvist holds office hours tues 2-4 in Marsh 220, need to ask her about my major",
+            "she emailed that office hours are fridays 11-1 from now on, same office",
+        ],
+        "fridays 11-1",
+    ),
+]
+
+SEALED_30_MISSED = {  # 10 of 12 missed at seed 59 when first measured (3640223)
+    "How much is the total rent for our place at this point?",
+    "When are my parents coming up to see me?",
+    "When can I catch my advisor in office hours?",
+    "what days am I working now?",
+    "what phone plan am i on these days",
+    "what room is statistics in",
+    "whats my hourly rate at the cafe rn?",
+    "when's my orgo midterm",
+    "when's the physics lab report due",
+    "where does my lab group meet again?",
+}
+
+SEALED_30_OTHER_MISSED = {  # (seed, question): missed when first measured (3640223)
+    (59, "how often do I get paid at the cafe?"),
+    (59, "what kind of bike do I have, for the police report"),
+    (59, "what's the employee discount at work"),
+    (59, "where are mom and dad staying when they visit"),
+    (59, "who teaches my stats class?"),
+    (60, "what kind of bike do I have, for the police report"),
+    (60, "what's the employee discount at work"),
+    (60, "where are mom and dad staying when they visit"),
+    (60, "who teaches my stats class?"),
+}
+
+SEALED_30_OTHER = [
+    (
+        "who's the TA for my lab group?",
+        [
+            "btw our lab TA is Rosalind, she's the one grading the weekly writeups",
+            "ugh they kicked us out of there, we're in the basement study room in Carver now",
+        ],
+        "Rosalind",
+    ),
+    (
+        "how often do I get paid at the cafe?",
+        [
+            "cafe pays every other friday, straight into my credit union account",
+            "wait no, manager says it's 15.60 actually. the other number was from an old pay sheet lol",
+        ],
+        "every other friday",
+    ),
+    (
+        "roughly what does electric cost us?",
+        [
+            "utilities aren't included in rent, electric usually runs like $90 a month for the whole apt",
+            "ok small win, we pushed back and he settled on 1890 for the year",
+        ],
+        "$90",
+    ),
+    (
+        "am I allowed any notes on the orgo exam?",
+        [
+            "Orgo midterm is closed book but we get one 3x5 index card of notes",
+            "final word from the TA: october 22. apparently the other date clashed with a department thing",
+        ],
+        "one 3x5 index card",
+    ),
+    (
+        "what kind of bike do I have, for the police report",
+        [
+            "writing this down in case it gets stolen: my bike is a green Trek hybrid with a basket",
+            "it was raining so I moved the bike into the garage under Pruitt Hall",
+        ],
+        "green Trek hybrid",
+    ),
+    (
+        "what day does my phone bill get charged?",
+        [
+            "phone bill autopays on the 12th from my checking, so keep money in there",
+            "switched today! went with Skyline unlimited for 35 a month, the data cap was killing me",
+        ],
+        "the 12th",
+    ),
+    (
+        "where are mom and dad staying when they visit",
+        [
+            "when my parents come they're booking the Maple Inn on Route 9 so they don't have to crash on our couch",
+            "nvm dad has a work trip so now it's the first weekend of december. third time's the charm",
+        ],
+        "Maple Inn",
+    ),
+    (
+        "who teaches my stats class?",
+        [
+            "stats prof is Dr. Abernathy, she answers emails fast which is nice",
+            "for anyone keeping track (you), stats is in Emery 312 now bc the projector in the old room died",
+        ],
+        "Dr. Abernathy",
+    ),
+    (
+        "what's the name of the roommate's cat",
+        [
+            "new roommate brought a cat named Pickles, hoping my allergies survive",
+            "priya moved out over break. new girl is Jordan, seems nice so far",
+        ],
+        "Pickles",
+    ),
+    (
+        "what's the employee discount at work",
+        [
+            "one perk of the cafe job: free drink and 50% off food on shift days",
+            "Scratch that, manager put me on saturdays 8-2 only for the rest of the semester",
+        ],
+        "50% off",
+    ),
+    (
+        "page limit for the physics lab report?",
+        [
+            "lab report has to be under 8 pages incl figures, Haas is strict about that",
+            "Dr. Haas gave the whole section an extension, so it's monday the 6th now. bless",
+        ],
+        "8 pages",
+    ),
+    (
+        "how many humanities electives do i still need",
+        [
+            "advisor said I need 2 more humanities electives to graduate on time, ugh",
+            "she emailed that office hours are fridays 11-1 from now on, same office",
+        ],
+        "2 more",
+    ),
+]
+
+# The thirty-first set, written by a helper agent told only the format and a style (a neighbourhood or apartment-
+# building group chat with many residents), that read none of this project's code, tests or docs; measured once,
+# under the rules of 3640223, and committed with those counts; no rule has been made on it.
+SEALED_31 = [
+    (
+        "When's the street party happening now?",
+        [
+            "Street party is pencilled in for Saturday the 14th of June, bring a dish if you can!",
+            ("Bad news re the party, council won't close the road that weekend. We've been bumped a week to the 21st."),
+        ],
+        "21st",
+    ),
+    (
+        "What day is the heating guy actually coming to fix the boiler?",
+        [
+            (
+                "The boiler engineer from Harlow Heating is booked for Tuesday morning, so hot water will be off "
+                "from 8 till about noon."
+            ),
+            "Update from the managing agent: engineer can't make it then, now coming Thursday instead, same hours.",
+            "Sorry all, that's fallen through as well, part hasn't arrived. They're saying Monday the 9th now.",
+        ],
+        "Monday the 9th",
+    ),
+    (
+        "What's the combination for the shed padlock these days?",
+        [
+            "Code for the garden shed padlock is 4172, please don't share it outside the building.",
+            (
+                "Someone left the shed open overnight and the strimmer's gone, so I've reset the lock. New combo "
+                "is 0938."
+            ),
+            (
+                "Changed it again because the last one was written on the shed door in marker pen (!!). It's 5521 "
+                "now, ask me in person if you forget."
+            ),
+        ],
+        "5521",
+    ),
+    (
+        "Where was the missing ginger cat last spotted?",
+        [
+            ("Biscuit the ginger tom has been missing since Sunday, last seen near the bus shelter on Ferncroft Road."),
+            "Someone saw a ginger cat by the allotments behind the church this morning, could be Biscuit!",
+        ],
+        "the allotments",
+    ),
+    (
+        "Which day do the bins get collected now?",
+        [
+            "Reminder: general waste goes out Wednesday nights for Thursday collection.",
+            "Council letter says bins move to Fridays from next month because of the new route.",
+            (
+                "Scrap that letter, they've sent a correction. Our street is on Tuesdays now, recycling and "
+                "general both."
+            ),
+        ],
+        "Tuesdays",
+    ),
+    (
+        "Where do I leave books for the swap?",
+        [
+            "Book swap shelf is going in the lobby by the post boxes, feel free to drop off paperbacks.",
+            ("Caretaker asked us to move the books, fire regs apparently. They're now on the landing outside flat 3B."),
+        ],
+        "flat 3B",
+    ),
+    (
+        "How much does a book of visitor parking permits cost?",
+        [
+            "Visitor permits from the council are 12 pounds for a book of ten.",
+            "They've put visitor permits up to 15 pounds a book, annoyingly.",
+        ],
+        "15 pounds",
+    ),
+    (
+        "Where's the residents' meeting being held in the end?",
+        [
+            "Residents' meeting is 7pm on the 3rd in the community room, agenda to follow.",
+            (
+                "Community room's double booked with the yoga lot, so we'll meet upstairs at the Crown and Anchor "
+                "instead."
+            ),
+            "Pub wants a deposit so change of plan again, Marion has kindly offered her front room at number 22.",
+        ],
+        "number 22",
+    ),
+    (
+        "How long is the scaffolding going to be up for?",
+        [
+            "Scaffolders say the frame on the east side comes down end of next week.",
+            "Roofers found more rotten battens so the scaffolding is staying up until at least mid-October.",
+        ],
+        "mid-October",
+    ),
+    (
+        "When's the lift supposed to be working again?",
+        [
+            "Lift's broken again, engineer reckons it needs a new door sensor, should be sorted by tomorrow.",
+            "Not tomorrow after all, the sensor is on back order. They're saying 5 working days.",
+            "Lift company rang the agent, the part's come in early and they'll fit it Wednesday afternoon.",
+        ],
+        "Wednesday afternoon",
+    ),
+    (
+        "Who do I tell about the dish I'm bringing to the party?",
+        [
+            (
+                "Dev from number 8 is organising the food tables for the party, message him if you're bringing "
+                "something."
+            ),
+            "Dev's away with work that week so Priya has taken over the food side.",
+        ],
+        "Priya",
+    ),
+    (
+        "What times do the parking restrictions on Alder Street apply?",
+        [
+            "Just so everyone knows, the new controlled parking zone on Alder Street runs 8am to 6pm weekdays.",
+            "Council's revised the CPZ hours after the consultation, now it's only 10am to 2pm.",
+            "Got a ticket at half 4 yesterday, turns out they changed it again, 9am to 5pm Monday to Saturday now.",
+        ],
+        "9am to 5pm",
+    ),
+]
+
+SEALED_31_MISSED = {  # 11 of 12 missed at seed 61 when first measured (3640223)
+    "How long is the scaffolding going to be up for?",
+    "What day is the heating guy actually coming to fix the boiler?",
+    "What times do the parking restrictions on Alder Street apply?",
+    "What's the combination for the shed padlock these days?",
+    "When's the lift supposed to be working again?",
+    "When's the street party happening now?",
+    "Where do I leave books for the swap?",
+    "Where was the missing ginger cat last spotted?",
+    "Where's the residents' meeting being held in the end?",
+    "Which day do the bins get collected now?",
+    "Who do I tell about the dish I'm bringing to the party?",
+}
+
+SEALED_31_OTHER_MISSED = {  # (seed, question): missed when first measured (3640223)
+    (61, "Got a phone number for the boiler company?"),
+    (61, "What colour collar does Biscuit have?"),
+    (61, "What time does the street party kick off?"),
+    (61, "What's the big topic at the residents' meeting?"),
+    (62, "Got a phone number for the boiler company?"),
+    (62, "What colour collar does Biscuit have?"),
+    (62, "What time does the street party kick off?"),
+    (62, "What's the big topic at the residents' meeting?"),
+}
+
+SEALED_31_OTHER = [
+    (
+        "What time is the bouncy castle turning up?",
+        [
+            "For the party we've got the bouncy castle booked from Castle Capers, it arrives at 11.",
+            ("Bad news re the party, council won't close the road that weekend. We've been bumped a week to the 21st."),
+        ],
+        "at 11",
+    ),
+    (
+        "Got a phone number for the boiler company?",
+        [
+            "Harlow Heating's number is 01632 448 210 if anyone wants to chase them directly.",
+            "Sorry all, that's fallen through as well, part hasn't arrived. They're saying Monday the 9th now.",
+        ],
+        "01632 448 210",
+    ),
+    (
+        "Where are the watering cans kept in the shed?",
+        [
+            "Spare gloves and the watering cans live on the top shelf of the shed, behind the seed trays.",
+            (
+                "Changed it again because the last one was written on the shed door in marker pen (!!). It's 5521 "
+                "now, ask me in person if you forget."
+            ),
+        ],
+        "top shelf",
+    ),
+    (
+        "What colour collar does Biscuit have?",
+        [
+            "He's microchipped and wears a blue collar with a bell, if that helps anyone recognise him.",
+            "Someone saw a ginger cat by the allotments behind the church this morning, could be Biscuit!",
+        ],
+        "blue",
+    ),
+    (
+        "How much is the garden waste bin subscription?",
+        [
+            "Garden waste is a separate paid service, 48 pounds a year, you sign up on the council website.",
+            (
+                "Scrap that letter, they've sent a correction. Our street is on Tuesdays now, recycling and "
+                "general both."
+            ),
+        ],
+        "48 pounds",
+    ),
+    (
+        "What kind of books shouldn't be left at the swap?",
+        [
+            "Swap rules are simple: take one, leave one, and no textbooks please.",
+            ("Caretaker asked us to move the books, fire regs apparently. They're now on the landing outside flat 3B."),
+        ],
+        "textbooks",
+    ),
+    (
+        "How many free visitor permit books do residents get a year?",
+        [
+            "You get two free books a year if you show your tenancy agreement at the library, after that you pay.",
+            "They've put visitor permits up to 15 pounds a book, annoyingly.",
+        ],
+        "two",
+    ),
+    (
+        "What's the big topic at the residents' meeting?",
+        [
+            "Main thing on the agenda is the service charge increase, so please come along if you can.",
+            "Pub wants a deposit so change of plan again, Marion has kindly offered her front room at number 22.",
+        ],
+        "service charge increase",
+    ),
+    (
+        "What's the name of the roofers' foreman?",
+        [
+            "The firm doing our block is Pennant and Sons, their foreman is a lovely bloke called Gaz.",
+            "Roofers found more rotten battens so the scaffolding is staying up until at least mid-October.",
+        ],
+        "Gaz",
+    ),
+    (
+        "Who's offering to help carry shopping upstairs?",
+        [
+            "Until it's fixed, Tomasz on the 2nd floor is happy to carry shopping up for anyone who needs a hand.",
+            "Lift company rang the agent, the part's come in early and they'll fit it Wednesday afternoon.",
+        ],
+        "Tomasz",
+    ),
+    (
+        "What time does the street party kick off?",
+        [
+            "Party starts at midday and we're aiming to wrap up by 8 so the road can reopen.",
+            "Dev's away with work that week so Priya has taken over the food side.",
+        ],
+        "midday",
+    ),
+    (
+        "Which parking zone is Alder Street in?",
+        [
+            "Permits for Alder Street are zone K, so make sure you apply for the right one.",
+            "Got a ticket at half 4 yesterday, turns out they changed it again, 9am to 5pm Monday to Saturday now.",
+        ],
+        "zone K",
+    ),
+]
+
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
@@ -5947,6 +6434,10 @@ _SEALED = {
     "twenty-eighth-other": (7, SEALED_28_OTHER, SEALED_28_OTHER_MISSED, (55, 56)),
     "twenty-ninth": (6, SEALED_29, SEALED_29_MISSED, (57, 58)),
     "twenty-ninth-other": (3, SEALED_29_OTHER, SEALED_29_OTHER_MISSED, (57, 58)),
+    "thirtieth": (1, SEALED_30, SEALED_30_MISSED, (59, 60)),
+    "thirtieth-other": (9, SEALED_30_OTHER, SEALED_30_OTHER_MISSED, (59, 60)),
+    "thirty-first": (8, SEALED_31, SEALED_31_MISSED, (61, 62)),
+    "thirty-first-other": (5, SEALED_31_OTHER, SEALED_31_OTHER_MISSED, (61, 62)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
