@@ -218,7 +218,7 @@ from lam_memory.subjects import (
     unstamped,
 )
 from lam_memory.types import Chunk
-from lam_memory.values import asked_kinds, kinds_beyond, value_kinds
+from lam_memory.values import NUMBER, asked_kinds, kinds_beyond, value_kinds
 
 # Adverbs of change and verbs of change in any form ("move", "moved", "moving"), with the verbs of a change of
 # amount ("raised", "dropped", "goes up to", "doubled") and of a return to an earlier one ("rolled the limit back",
@@ -249,7 +249,6 @@ _SEASONS = frozenset("spring summer autumn fall winter".split())
 _PARTICLES = frozenset("up down out off over back away around".split())  # of a phrasal verb: "back *up*"
 _INDEFINITE = frozenset("a an another some any every each".split())
 _BE = frozenset("is are was were am be been has have had".split())
-_NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
 _DIGIT = re.compile(r"\d")
 _GROUPED = re.compile(r"\d+(?:,\d{3})+")  # a number with thousands separators
 
@@ -285,7 +284,7 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     given = list(dict.fromkeys(run for run in runs if run))
     # "$60,000" is indexed as 60 and 000: any grouped number holds "000", so grouped numbers are left out
     words = list(dict.fromkeys(terms(_GROUPED.sub(" ", text))))
-    numbers = [(t,) for t in words if _NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3 and t not in asked]
+    numbers = [(t,) for t in words if NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3 and t not in asked]
     dated = "date" in asked_kinds(query)  # a day says when: the old value only of a date asked
     days = [(t,) for t in words if t.removesuffix("s") in DAYS and stem(t) not in asked] if dated else []
     return [one for kind in (given, numbers, days) if len(kind) == 1 for one in kind]

@@ -769,15 +769,16 @@ class LAMMemory:
         for p, owner in list(replaced_by.items()):
             if owner in self._answers and p not in self._answers:
                 del replaced_by[p]
-        answers = [p for p in score if p in self._answers and p not in replaced_by and p in chunks]
-        for old, owner in list(replaced_by.items()):
+        said = {
+            p: values_in(chunks[p].text) for p in score if p in self._answers and p not in replaced_by and p in chunks
+        }
+        for old, owner in list(replaced_by.items()) if said else ():
             if old in self._answers or old not in chunks or owner not in chunks:
                 continue
             new = values_in(chunks[owner].text)
             stale = values_in(chunks[old].text) - new
-            for p in answers:
-                said = values_in(chunks[p].text)
-                if old < p < owner and said & stale and not said & new:
+            for p, values in said.items():
+                if old < p < owner and values & stale and not values & new:
                     replaced_by[p] = owner
 
     def __enter__(self) -> LAMMemory:

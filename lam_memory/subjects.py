@@ -141,6 +141,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 import torch
@@ -193,6 +194,7 @@ _VOCATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 12)  # `is_statement` asks it of each candidate that ends in "?", query after query
 def tells(message: str) -> bool:
     """Whether a message that ends in a question also states a fact: people tell an assistant what changed and ask
     for help in one message ("the dentist called and moved me to 9:15 in the morning, same day. can you help me

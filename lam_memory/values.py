@@ -60,26 +60,30 @@ def value_kinds(text: str, query: str) -> frozenset[str]:
 
 def kinds_beyond(text: str, known: set[str]) -> frozenset[str]:
     """The kinds of value `text` gives that are not only words of `known` (stems)."""
-    rest = unstamped(text)
-    kinds = set()
-    for kind, pattern in _KIND_PATTERNS.items():
-        if any(not {stem(t) for t in terms(m.group())} <= known for m in pattern.finditer(rest)):
-            kinds.add(kind)
-        rest = pattern.sub(" ", rest)
+    found, rest = _taken(text, _KIND_PATTERNS)
+    kinds = {kind for kind, value in found if not {stem(t) for t in terms(value)} <= known}
     if any(stem(n) not in known and n.removesuffix("s") not in CALENDAR for n in names(rest)):
         kinds.add("name")  # "in May" is no name (nor, unless dated, a date: "may" is a verb too)
     return frozenset(kinds)
 
 
-_NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")  # a number as written: "7:40", "555-0142", "6.8"
+_WORDED = {kind: pattern for kind, pattern in _KIND_PATTERNS.items() if kind != "number"}  # "number" finds digits
 
 
 def values_in(text: str) -> frozenset[str]:
     """The values `text` gives, as written in lower case ("thursday", "2:30", "$1,200"; a transcript's stamp aside),
     and its names (`lexical.names`): what an answer that restates a statement repeats of it."""
-    rest, found = unstamped(text), set()
-    for kind, pattern in _KIND_PATTERNS.items():
-        if kind != "number":
-            found |= {" ".join(m.group().lower().split()) for m in pattern.finditer(rest)}
-            rest = pattern.sub(" ", rest)
-    return frozenset(found | set(_NUMBER.findall(rest)) | {n for n in names(rest) if n not in CALENDAR})
+    found, rest = _taken(text, _WORDED)
+    worded = {" ".join(value.lower().split()) for _, value in found}
+    return frozenset(worded | set(NUMBER.findall(rest)) | {n for n in names(rest) if n not in CALENDAR})
+
+
+def _taken(text: str, patterns: dict[str, re.Pattern]) -> tuple[list[tuple[str, str]], str]:
+    """The values of `patterns`' kinds in `text` (a transcript's stamp aside) as (kind, as written), each part of the
+    text taken by the first kind that finds it (most specific first), and what is left of the text."""
+    rest, found = unstamped(text), []
+    for kind, pattern in patterns.items():
+        found += [(kind, m.group()) for m in pattern.finditer(rest)]
+        rest = pattern.sub(" ", rest)
+    return found, rest
