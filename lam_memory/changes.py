@@ -25,15 +25,18 @@ statement revises the best one when it announces a change and
   `subjects.qualified_otherwise`; where the question names its thing by a number, another number: "the *4.2* code
   freeze" for "the 5.0 release"), not another thing where the question says which one after a preposition ("the
   router at the *cabin*" for "the wifi password at the office", `_placed_otherwise`), and not as the modifier of
-  another noun ("API *tokens* now live in ...") unless it is close to the best statement in meaning (cosine >=
-  `link`: "the upload *limit*" for "the max upload size", 0.64); a verb before its particle or a determiner ends
+  another noun ("API *tokens* now live in ...") unless the revised statement names that noun too ("the savings
+  *transfer*" for "an auto *transfer* of $300 to savings") or it is close to the best statement in meaning (cosine
+  >= `link`: "the upload *limit*" for "the max upload size", 0.64); a verb before its particle or a determiner ends
   the thing ("the Pro plan *goes up*", "backups *run every* 6 hours");
 - gives a value of a kind the best statement gives, when both give one (`value_kinds`: an address, an amount of
   money, a time of day, a date, a span or frequency, "60s" and "500 ms" too, a size, a number, a name): an update
   replaces a value with another of its kind, and "Marketing pushed the sale start to June 8" (a date) revises no
-  budget ("$40k"); and of the kind the question asks for, when it says one (`asked_kinds`: "What *time* ...", "How
-  *many* ...", "*When* ...") and the revised statement gives one ("Daycare sent the new rates ... starting
-  September" gives a date, as "closes at 5:30pm starting Monday" does, but no time);
+  budget ("$40k"); a bare number may stand for an amount of money or a size, as an update leaves out the unit its
+  reader knows ("bumping the savings transfer to 450" for "$300", `values.same_kind`); and of the kind
+  the question asks for, when it says one (`asked_kinds`: "What *time* ...", "How *many* ...", "*When* ...") and
+  the revised statement gives one ("Daycare sent the new rates ... starting September" gives a date, as "closes at
+  5:30pm starting Monday" does, but no time);
 - does not say that it replaces another thing: "Priya's getting a MacBook Pro *instead of the Dell*" revises only a
   statement naming the Dell (`_instead_of`: the word after "instead of", "rather than", "in place of"), not "Book
   club is at Priya's" nor "Design files live in the Figma team space", which it had marked superseded when sets of
@@ -218,7 +221,7 @@ from lam_memory.subjects import (
     unstamped,
 )
 from lam_memory.types import Chunk
-from lam_memory.values import NUMBER, asked_kinds, kinds_beyond, value_kinds
+from lam_memory.values import NUMBER, asked_kinds, kinds_beyond, same_kind, value_kinds
 
 # Adverbs of change and verbs of change in any form ("move", "moved", "moving"), with the verbs of a change of
 # amount ("raised", "dropped", "goes up to", "doubled") and of a return to an earlier one ("rolled the limit back",
@@ -265,6 +268,10 @@ def _new_kinds(later: str, earlier: str, query: str) -> frozenset[str]:
     return kinds_beyond(later, {stem(t) for t in query_terms(query)} | {stem(t) for t in terms(unstamped(earlier))})
 
 
+_WHERE = re.compile(r"(?:\w+\s+){0,2}?where\b", re.IGNORECASE)  # "where's ...", "wait where is ..."
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
 def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     """The values `best` gives that the question does not say, each as its index terms (a transcript's stamp aside),
     that an update may name as it replaces them ("*Adlon* cancelled on us", "Missed the *7:40*"): its one name
@@ -274,7 +281,9 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
     date (`asked_kinds`), its one weekday ("book club is *tuesdays*", then "*tuesdays* are a nightmare [...] from
     next week it's thursdays"; "Team dinner *Friday* is at Osteria Romana" says when for "Where is the team dinner?").
     None of a kind it gives several of: which one an update replaces is then not known (a passage of a book names
-    many)."""
+    many); but a question asking where takes the first name said after "at" or "in" in a sentence naming some of the
+    question ("Tomas and Ines' rehearsal dinner is *at Casa Verde* on Elm": the place, not who holds the dinner nor
+    the street it is on; not a name after "in" in another sentence of a paragraph, "supported *in* Python 3")."""
     asked = {stem(t) for t in query_terms(query)}
     text = unstamped(best.text)
     runs = [
@@ -282,6 +291,10 @@ def old_values(best: Chunk, query: str) -> list[tuple[str, ...]]:
         for run in name_runs(text)
     ]
     given = list(dict.fromkeys(run for run in runs if run))
+    if len(given) > 1 and _WHERE.match(query.strip()):  # a place asked: the one said as a place of the thing asked
+        about = " ".join(s for s in _SENTENCE.split(text) if {stem(t) for t in terms(s)} & asked)
+        given = [run for run in given if re.search(rf"\b(?:at|in)\s+(?:the\s+)?{re.escape(run[0])}\b", about, re.I)]
+        given = given[:1]
     # "$60,000" is indexed as 60 and 000: any grouped number holds "000", so grouped numbers are left out
     words = list(dict.fromkeys(terms(_GROUPED.sub(" ", text))))
     numbers = [(t,) for t in words if NUMBER.fullmatch(t) and len(_DIGIT.findall(t)) >= 3 and t not in asked]
@@ -355,10 +368,10 @@ def announced(
         ):
             return False
         return (
-            not (kinds and before and not kinds & before)
+            not (kinds and before and not same_kind(kinds, before))
             and not qualified_otherwise(later.text, shared, family)
             and (
-                not _modifies_another(later.text, shared, family)
+                not _modifies_another(later.text, shared, family, earlier.text)
                 or float(emb[earlier.position] @ emb[later.position]) >= link
             )
         )
@@ -404,7 +417,7 @@ def announced(
         and c not in one
         and not (proper - held[c.position] and held[c.position] - plain)
         and not other(c)
-        and any(_replaces_value(c, old, kinds, query) for old in olds)
+        and any(_replaces_value(c, best, old, kinds, query) for old in olds)
     ]
     if question and one:  # and the versions before or after them: each nearest to one of the group
         group = {c.position: c for c in [best, *one]}
@@ -482,14 +495,14 @@ def follows_up(query: str, best: Chunk, later: Chunk, held: dict[int, set[str]],
         return False
     if qualified_otherwise(later.text, heads, family | {stem(w) for w in tied}):
         return False  # "the *staging* cluster"; not "*Loki* retention" where the best one says Loki
-    if _modifies_another(later.text, heads, family):
+    if _modifies_another(later.text, heads, family, best.text):
         return False  # "*Design* review is in the Cedar room" for the design files
     if (instead := _instead_of(later.text)) and not instead & set(terms(best.text)):
         return False
     missing = {stem(t) for t in held[best.position] - plain} - heads
     if _placed_otherwise(later.text, query, missing, family):
         return False  # "the router at the *cabin*" for the question's "wifi password at the office"
-    return bool(_new_kinds(later.text, best.text, query) & (asked_kinds(query) or value_kinds(best.text, query)))
+    return same_kind(_new_kinds(later.text, best.text, query), asked_kinds(query) or value_kinds(best.text, query))
 
 
 def _neighbours(order: list[Chunk], emb: torch.Tensor) -> tuple[dict[int, int], set[tuple[int, int]]]:
@@ -569,15 +582,18 @@ def _names_old_value(later: Chunk, earlier: Chunk, query: str) -> bool:
     """Whether `later` names one of `earlier`'s `old_values` and gives a new value of its kind: "The X1 was
     backordered so Ravi's getting a MacBook Air" revises "IT ordered Ravi a ThinkPad X1" with no word of change."""
     kinds = value_kinds(earlier.text, query)
-    return any(_replaces_value(later, old, kinds, query, cue=False) for old in old_values(earlier, query))
+    return any(_replaces_value(later, earlier, old, kinds, query, cue=False) for old in old_values(earlier, query))
 
 
-def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: str, cue: bool = True) -> bool:
+def _replaces_value(
+    later: Chunk, earlier: Chunk, old: tuple[str, ...], kinds: set[str], query: str, cue: bool = True
+) -> bool:
     """Whether `later` announces a change (unless `cue` is False), names `old` (one of the best statement's
     `old_values`; of a name of several words, a word after the first, "ThinkPad X1" as "the X1", or its first word
     alone, as chat names a person, "Lorraine left" for "Lorraine Petit", not "Olga Sato" for "Olga Holm") and gives
-    a new value of its kind (`kinds`: the best statement's `value_kinds`; "Adlon cancelled on us, so we're at the
-    *Michelberger* instead")."""
+    a new value of its kind, one that `earlier` (the statement it would revise) does not say (`kinds`: the best
+    statement's `value_kinds`; "Adlon cancelled on us, so we're at the *Michelberger* instead"; not "Lumen overbooked
+    the room, *Mia* is not happy" for "The book launch is at Hotel Lumen [...], Mia and Joel are hosting")."""
     if later.role in ANSWER_ROLES or (cue and not announces_change(later.text)):
         return False
     said = unstamped(later.text)  # not in a "[4:04 pm] Jon:"
@@ -588,7 +604,7 @@ def _replaces_value(later: Chunk, old: tuple[str, ...], kinds: set[str], query: 
     rest = later.text
     for word in old:
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest, flags=re.IGNORECASE)
-    return bool(value_kinds(rest, query) & kinds)
+    return bool(_new_kinds(rest, earlier.text, query) & kinds)
 
 
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|in place of)\s+((?:[\w'.-]+ ?){1,3})", re.IGNORECASE)
@@ -641,16 +657,22 @@ def _verb(query: str) -> frozenset[str]:
     )
 
 
-def _modifies_another(text: str, terms: Collection[str], family: set[str]) -> bool:
+def _modifies_another(text: str, terms: Collection[str], family: set[str], earlier: str = "") -> bool:
     """Whether every run of the question's words in `text` that holds one of `terms` is followed by another noun,
-    so that they qualify another thing ("API *keys* now rotate"). What ends a run as the thing itself: a word of
-    grammar or a particle ("scaled the cluster *down*"), a verb in the past or in -ing, a verb before its particle
-    or a determiner ("rent *goes up*", "backups *run every* 6 hours": a noun is seldom followed by either), a value
-    or a mark ("*Dentist* called", "*Support* moved to", "*Pro* is $35")."""
+    so that they qualify another thing ("API *keys* now rotate"), one that the statement it would revise (`earlier`)
+    does not name as the thing itself ("the savings *transfer*" names what "an auto *transfer* of $300 to savings"
+    did; "API keys now rotate weekly" names no more than "API keys rotate every 30 days", where "API" qualifies the
+    keys too). What ends a run as the thing itself: a word of grammar or a particle ("scaled the cluster *down*"), a
+    verb in the past or in -ing, a verb before its particle or a determiner ("rent *goes up*", "backups *run every* 6
+    hours": a noun is seldom followed by either), a value or a mark ("*Dentist* called", "*Support* moved to", "*Pro*
+    is $35")."""
+    itself = earlier and not _modifies_another(earlier, terms, family)
+    named = {stem(t.lower()) for t in TOKEN.findall(unstamped(earlier))} if itself else set()
     runs = _runs(text, terms, family)
     return bool(runs) and all(
         after[:1].isalpha()
         and after not in GRAMMAR | _PARTICLES | _INDEFINITE
+        and stem(after) not in named
         and not (participle(after) or after.endswith("ing") or then in _PARTICLES | DETERMINERS | _INDEFINITE)
         for _, after, then in runs
     )

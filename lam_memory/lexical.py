@@ -98,7 +98,7 @@ def query_terms(text: str) -> list[str]:
 
 
 _WH = frozenset({"what", "which", "whose"})
-_SKIP = frozenset("is are was were s the a an our my your its their current now".split())  # `s`: "what's"
+_SKIP = frozenset("is are am was were s the a an our my your its their current now".split())  # `s`: "what's"
 # Auxiliaries before a question's subject: in "what does X ..." the words after the auxiliary name the subject.
 AUXILIARIES = frozenset("do does did can could will would should may might".split())
 

@@ -3,8 +3,10 @@
 An update replaces a value with another of its kind: a time with a time ("moved me to 9:15"), an amount of money with
 another ("bump it to $750"), a person with a person. `value_kinds` says which kinds a text gives (an address, money, a
 time of day, a date, a span or frequency, a size, a number, a name), `asked_kinds` which kinds a question's wh-word asks
-for ("What *time* ...", "How *many* ..."). `lam_memory.changes` links an update to what it revises by them, and
-`lam_memory.subjects.is_statement` asks of a message that ends in a question whether the rest of it gives one.
+for ("What *time* ...", "How *many* ..."), `same_kind` whether an update's value is of a kind it replaces (its bare
+number of an amount: "bumping it to 450" for "$300"). `lam_memory.changes` links an update to what it revises
+by them, and `lam_memory.subjects.is_statement` asks of a message that ends in a question whether the rest of it gives
+one.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ _KINDS = {  # the kinds of value a statement gives, most specific first: a span 
     r"|\b\d+(?:\.\d+)?\s?(?:ms|secs?|mins?|hrs?|h)\b|\b\d{1,3}s\b"  # "500 ms", "2h", "60s" (not "1990s")
     r"|\b(?:hourly|daily|nightly|weekly|biweekly|monthly|quarterly|yearly|annually)\b",
     "size": r"\b\d[\d,.]*\s?(?:kb|mb|gb|tb|%|percent|mbps|gbps)\b",
-    "number": r"\d",
+    "number": r"\d+(?:[.,:]\d+)*",  # whole: "10" is one value, not "1" and "0"
 }
 _KIND_PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _KINDS.items()}
 
@@ -65,6 +67,18 @@ def kinds_beyond(text: str, known: set[str]) -> frozenset[str]:
     if any(stem(n) not in known and n.removesuffix("s") not in CALENDAR for n in names(rest)):
         kinds.add("name")  # "in May" is no name (nor, unless dated, a date: "may" is a verb too)
     return frozenset(kinds)
+
+
+_AMOUNTS = frozenset({"money", "size"})  # what a bare figure may stand for
+
+
+def same_kind(kinds: frozenset[str] | set[str], wanted: frozenset[str] | set[str]) -> bool:
+    """Whether `kinds` (the `value_kinds` of an update) hold one of `wanted` (those of what it would revise), its bare
+    number standing for an amount of money or a size: an update leaves out the unit its reader knows ("bumping the
+    savings transfer to 450" for "$300 to savings"). Not for a time or a span, nor the other way round: a number may be
+    part of a name ("us-east-1", "eu-west-2"), and "We deploy the API to us-east-1 for now" revises no "API keys rotate
+    every 30 days"."""
+    return bool(kinds & wanted or "number" in kinds and wanted & _AMOUNTS)
 
 
 NUMBER = re.compile(r"\d+(?:[.:,/-]\d+)*")  # a number as written: "7:40", "555-0142", "6.8"

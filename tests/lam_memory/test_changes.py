@@ -8,7 +8,7 @@ from lam_memory import LAMMemory
 from lam_memory.changes import _placed_otherwise, announced, announces_change, follows_up, old_values
 from lam_memory.subjects import held_terms, is_question
 from lam_memory.types import Chunk
-from lam_memory.values import asked_kinds, value_kinds, values_in
+from lam_memory.values import asked_kinds, same_kind, value_kinds, values_in
 from tests.lam_memory.test_subjects import chat_among_locomo, chat_memory, chat_with_pastes, latest_first
 
 
@@ -82,6 +82,15 @@ def test_value_kinds(text, kinds):
 def test_values_in(text, values):
     """What an answer repeats of a statement: its values as written, and its names (`values.values_in`)."""
     assert values_in(text) == values
+
+
+def test_a_bare_number_stands_for_a_measured_value():
+    """`values.same_kind`: an update leaves out the unit the value it replaces said ("to 450" for "$300")."""
+    assert same_kind({"number"}, {"money", "span"}) and not same_kind({"span"}, {"number"})  # "eu-west-2"
+    assert same_kind({"number"}, {"size"}) and same_kind({"size"}, {"size", "name"})
+    assert not same_kind({"number"}, {"date"}) and not same_kind({"number"}, {"name"})
+    assert not same_kind({"number"}, {"time"}) and not same_kind({"number"}, {"span"})  # "us-east-1": no "30 days"
+    assert not same_kind({"money"}, {"time"}) and not same_kind(set(), {"money"})
 
 
 def test_a_value_the_question_says_is_none_the_statement_gives():
@@ -223,6 +232,37 @@ def test_a_verb_before_its_particle_ends_the_thing():
     assert out[0] == out[1]
 
 
+@pytest.mark.parametrize(
+    "earlier, later, linked",
+    [
+        (
+            "We set up a standing deposit of $200 into the emergency fund every month.",
+            "Raised the emergency fund deposit to 350 after the bonus.",
+            True,  # the deposit the earlier one names, and a bare number for its amount
+        ),
+        (
+            "We put $200 into the emergency fund every month.",
+            "Raised the emergency fund deposit to 350 after the bonus.",
+            False,  # "fund *deposit*": another thing, as far as the earlier one says
+        ),
+        (
+            "We set up a standing deposit of $200 into the emergency fund every month.",
+            "Moved the emergency fund deposit to Fridays.",
+            False,  # a day replaces no amount
+        ),
+        (
+            "The emergency fund deposit is $200 every month.",
+            "Raised the emergency fund deposit to 350 after the bonus.",
+            False,  # both name the deposit as qualified by the fund, as "API keys" the keys: another thing
+        ),
+    ],
+)
+def test_a_modifier_of_a_noun_the_revised_statement_names_names_its_thing(earlier, later, linked):
+    query = "How much goes into the emergency fund each month?"
+    out = _announced(query, [earlier, later], [0.9, 0.5])
+    assert (out[0] == out[1]) is linked, out
+
+
 def _naming(query: str, texts: list[str], relevance: list[float]) -> dict[int, set[str]]:
     """`announced` with every statement after the first found as naming the first one's old value."""
     return _announced(query, texts, relevance, naming=range(1, len(texts)))
@@ -246,6 +286,11 @@ def test_the_old_values_are_the_one_name_long_number_and_weekday_the_question_do
     assert old_values(coded, "Which train do I take to the conference?") == [("munich",)]  # two numbers: neither
     dinner = _statements(["Team dinner Friday is at Osteria Romana."])[0]
     assert old_values(dinner, "Where is the team dinner?") == [("osteria", "romana")]  # one name of two words
+    launch = _statements(["The book launch is at Hotel Lumen on Baker Street, 6pm, Mia and Joel are hosting."])[0]
+    assert old_values(launch, "Where's the book launch?") == [("hotel", "lumen")]  # the place asked: after "at"
+    assert old_values(launch, "Which hotel is the book launch in?") == []  # no place asked: which name is unknown
+    paragraph = _statements(["Sandra went to the garden with Mary. The parser runs in Python and in Jython."])[0]
+    assert old_values(paragraph, "Where is Sandra?") == []  # "in Python" is said in a sentence not about her
     dentist = _statements(["Maya sees Dr. Alvarez for her teeth."])[0]
     assert old_values(dentist, "Which dentist does Maya see?") == [("alvarez",)]  # a title names no one
     budget = _statements(["Mobile app budget is $60,000."])[0]
@@ -360,6 +405,18 @@ def test_the_memory_follows_the_old_value_to_its_update(later, current):
     first = "We booked the Hotel Adlon for the Berlin trip."
     between = ["Lunch with the design team ran long today.", "Remember to water the plants on Thursday."]
     _follows("Which hotel are we staying at in Berlin?", [first, *between, later], current)
+
+
+def test_the_memory_follows_the_old_place_to_its_update():
+    """Through `LAMMemory.search`: the best statement names four names, and a question asking where takes the one
+    said as a place ("at Hotel Lumen") as its old value; a later statement naming it with no new place revises
+    nothing."""
+    first = "The book launch is at Hotel Lumen on Baker Street, 6pm, Mia and Joel are hosting."
+    between = ["Lunch with the design team ran long today.", "Remember to water the plants on Thursday."]
+    later = "heads up, they moved it to the Granary, Lumen overbooked the room"
+    _follows("Where's the book launch?", [first, *between, later], True)
+    mem = chat_memory([("user", t) for t in [first, *between, "Lumen overbooked the room, Mia is not happy"]])
+    assert all(h.superseded_by is None for h in mem.search("Where's the book launch?", k=5))
 
 
 @pytest.mark.parametrize(
@@ -4150,13 +4207,13 @@ SEALED_23 = [
 ]
 
 SEALED_23_MISSED = {
-    # 9 of 12 missed at seed 45 when first measured, before and after the replies
+    # 9 of 12 missed at seed 45 when first measured, before and after the replies; 8 since the place a question
+    # asking where names is an old value (`changes.old_values`)
     "How many guests are we at now?",
     "What flavour did they go with for the cake?",
     "What's the front door code?",
     "When do the bins go out now?",
     "Where's lab meeting this week?",
-    "Where's rehearsal this week?",
     "Which day does the Harlow's delivery come?",
     "remind me how much the till float should be",
     "what song are we opening with",
@@ -4965,9 +5022,9 @@ SEALED_26 = [
     ),
 ]
 
-SEALED_26_MISSED = {  # 11 of 12 missed at seed 51 before and after `subjects.tells` (measured blind with it)
+SEALED_26_MISSED = {  # 11 of 12 missed at seed 51 before and after `subjects.tells` (measured blind with it); 10
+    # since a bare number stands for an amount (`values.same_kind`)
     "how many people are coming to jess's birthday dinner?",
-    "how much am i moving into savings every month now?",
     "how much is spotify costing us per month right now?",
     "what dose of the blood pressure med am i on?",
     "what hotel am i staying at in denver?",
@@ -5760,7 +5817,8 @@ SEALED_29 = [
     ),
 ]
 
-SEALED_29_MISSED = {  # 12 of 12 missed at seed 57 before and after `subjects.tells` (measured blind with it)
+SEALED_29_MISSED = {  # 12 of 12 missed at seed 57 before and after `subjects.tells` (measured blind with it); 11
+    # since the place a question asking where names is an old value (`changes.old_values`)
     "how many people are going on the Lisbon trip now?",
     "how much did the cabin groceries end up costing altogether?",
     "how much does Priya still owe you for the festival tickets?",
@@ -5770,7 +5828,6 @@ SEALED_29_MISSED = {  # 12 of 12 missed at seed 57 before and after `subjects.te
     "what's my share of the cabin coming to?",
     "when is Nadia's surprise party again?",
     "where are we throwing the party for Nadia?",
-    "where's the rehearsal dinner happening?",
     "which night are we doing games now?",
     "who ended up driving us to the cabin?",
 }
