@@ -25,10 +25,11 @@ statement revises the best one when it announces a change and
   `subjects.qualified_otherwise`; where the question names its thing by a number, another number: "the *4.2* code
   freeze" for "the 5.0 release"), not another thing where the question says which one after a preposition ("the
   router at the *cabin*" for "the wifi password at the office", `_placed_otherwise`), and not as the modifier of
-  another noun ("API *tokens* now live in ...") unless the revised statement names that noun too ("the savings
-  *transfer*" for "an auto *transfer* of $300 to savings") or it is close to the best statement in meaning (cosine
-  >= `link`: "the upload *limit*" for "the max upload size", 0.64); a verb before its particle or a determiner ends
-  the thing ("the Pro plan *goes up*", "backups *run every* 6 hours");
+  another noun ("API *tokens* now live in ...") unless the revised statement names that noun as its thing ("the
+  savings *transfer*" for "an auto *transfer* of $300 to savings"; not "API keys now rotate weekly" for "API keys
+  rotate every 30 days", where the API qualifies the keys in both) or it is close to the best statement in meaning
+  (cosine >= `link`: "the upload *limit*" for "the max upload size", 0.64); a verb before its particle or a
+  determiner ends the thing ("the Pro plan *goes up*", "backups *run every* 6 hours");
 - gives a value of a kind the best statement gives, when both give one (`value_kinds`: an address, an amount of
   money, a time of day, a date, a span or frequency, "60s" and "500 ms" too, a size, a number, a name): an update
   replaces a value with another of its kind, and "Marketing pushed the sale start to June 8" (a date) revises no
@@ -408,7 +409,7 @@ def announced(
         replies = [c for c in order if c not in one and follows_up(query, x, c, held, rare.get(x.position, _NONE))]
         one += replies
         followed += replies
-    olds, kinds = (old_values(best, query), value_kinds(best.text, query)) if naming else ([], set())
+    olds = old_values(best, query) if naming else []
     one += [  # an update found by the old value it names; one naming the question's words without its names is
         c  # about another named thing ("The weekly sync for project *Vortex* is on Thursday ... instead")
         for c in order
@@ -417,7 +418,7 @@ def announced(
         and c not in one
         and not (proper - held[c.position] and held[c.position] - plain)
         and not other(c)
-        and any(_replaces_value(c, best, old, kinds, query) for old in olds)
+        and any(_replaces_value(c, best, old, query) for old in olds)
     ]
     if question and one:  # and the versions before or after them: each nearest to one of the group
         group = {c.position: c for c in [best, *one]}
@@ -581,19 +582,16 @@ def _after_determiner(tokens: list[str], i: int) -> str:
 def _names_old_value(later: Chunk, earlier: Chunk, query: str) -> bool:
     """Whether `later` names one of `earlier`'s `old_values` and gives a new value of its kind: "The X1 was
     backordered so Ravi's getting a MacBook Air" revises "IT ordered Ravi a ThinkPad X1" with no word of change."""
-    kinds = value_kinds(earlier.text, query)
-    return any(_replaces_value(later, earlier, old, kinds, query, cue=False) for old in old_values(earlier, query))
+    return any(_replaces_value(later, earlier, old, query, cue=False) for old in old_values(earlier, query))
 
 
-def _replaces_value(
-    later: Chunk, earlier: Chunk, old: tuple[str, ...], kinds: set[str], query: str, cue: bool = True
-) -> bool:
+def _replaces_value(later: Chunk, earlier: Chunk, old: tuple[str, ...], query: str, cue: bool = True) -> bool:
     """Whether `later` announces a change (unless `cue` is False), names `old` (one of the best statement's
     `old_values`; of a name of several words, a word after the first, "ThinkPad X1" as "the X1", or its first word
     alone, as chat names a person, "Lorraine left" for "Lorraine Petit", not "Olga Sato" for "Olga Holm") and gives
-    a new value of its kind, one that `earlier` (the statement it would revise) does not say (`kinds`: the best
-    statement's `value_kinds`; "Adlon cancelled on us, so we're at the *Michelberger* instead"; not "Lumen overbooked
-    the room, *Mia* is not happy" for "The book launch is at Hotel Lumen [...], Mia and Joel are hosting")."""
+    a new value of a kind `earlier` (the statement it would revise) gives and does not say (`value_kinds`; "Adlon
+    cancelled on us, so we're at the *Michelberger* instead"; not "Lumen overbooked the room, *Mia* is not happy" for
+    "The book launch is at Hotel Lumen [...], Mia and Joel are hosting")."""
     if later.role in ANSWER_ROLES or (cue and not announces_change(later.text)):
         return False
     said = unstamped(later.text)  # not in a "[4:04 pm] Jon:"
@@ -604,7 +602,7 @@ def _replaces_value(
     rest = later.text
     for word in old:
         rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest, flags=re.IGNORECASE)
-    return bool(_new_kinds(rest, earlier.text, query) & kinds)
+    return bool(_new_kinds(rest, earlier.text, query) & value_kinds(earlier.text, query))
 
 
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|in place of)\s+((?:[\w'.-]+ ?){1,3})", re.IGNORECASE)
@@ -666,13 +664,17 @@ def _modifies_another(text: str, terms: Collection[str], family: set[str], earli
     verb in the past or in -ing, a verb before its particle or a determiner ("rent *goes up*", "backups *run every* 6
     hours": a noun is seldom followed by either), a value or a mark ("*Dentist* called", "*Support* moved to", "*Pro*
     is $35")."""
-    itself = earlier and not _modifies_another(earlier, terms, family)
-    named = {stem(t.lower()) for t in TOKEN.findall(unstamped(earlier))} if itself else set()
     runs = _runs(text, terms, family)
-    return bool(runs) and all(
-        after[:1].isalpha()
-        and after not in GRAMMAR | _PARTICLES | _INDEFINITE
-        and stem(after) not in named
-        and not (participle(after) or after.endswith("ing") or then in _PARTICLES | DETERMINERS | _INDEFINITE)
+    nouns = [
+        after
         for _, after, then in runs
-    )
+        if after[:1].isalpha()
+        and after not in GRAMMAR | _PARTICLES | _INDEFINITE
+        and not (participle(after) or after.endswith("ing") or then in _PARTICLES | DETERMINERS | _INDEFINITE)
+    ]
+    if not runs or len(nouns) < len(runs):
+        return False
+    if not earlier or _modifies_another(earlier, terms, family):
+        return True
+    named = {stem(t.lower()) for t in TOKEN.findall(unstamped(earlier))}
+    return not any(stem(after) in named for after in nouns)
