@@ -6432,6 +6432,932 @@ SEALED_31_OTHER = [
 ]
 
 # name -> (LoCoMo conversation, changes or other things, known misses, seeds of insertion points it was measured at)
+# The thirty-second set, written by a helper agent told only the format and a style (a family group chat: parents,
+# adult siblings, a grandparent, coordinating kids' activities, a holiday, appointments, shared bills), that read
+# none of this project's code, tests or docs; measured once, under the rules of 64c1ef4, and committed with those
+# counts; no rule has been made on it.
+SEALED_32 = [
+    (
+        "wait when is Maya's dance thing again? want to put it in my calendar",
+        [
+            "Maya's recital is Saturday the 14th at the high school auditorium, 6pm. free but reserve seats",
+            "ugh they bumped the recital, auditorium was double booked. it's the 21st now",
+            "ok FINAL answer from the studio: Sunday the 22nd, same time same place. sorry guys",
+        ],
+        "Sunday the 22nd",
+    ),
+    (
+        "What time does Grandma have to be at the heart doctor on Tuesday?",
+        [
+            "Mom's cardiology appt is Tuesday at 10:30 with Dr Patel, can someone drive her? I have work",
+            "Office called, they moved her to 1:15 same day",
+            "scratch that, Dr Patel is running behind all week so they pushed Mom to 3:45. still Tuesday",
+        ],
+        "3:45",
+    ),
+    (
+        "so whose house are we doing turkey at this year??",
+        [
+            "So Thanksgiving is at Rob and Jen's this year right? we hosted last year",
+            "Jen's kitchen reno is NOT going to be done in time lol. Mom and Dad's maybe?",
+            (
+                "ok Mom says her oven is acting up so Aunt Carol offered. Thanksgiving at Aunt Carol's, "
+                "she said bring chairs"
+            ),
+        ],
+        "Aunt Carol's",
+    ),
+    (
+        "whats the address for the beach house, need it for the gps",
+        [
+            "Booked the beach house for August!! It's 412 Dune Rd in Cape May",
+            (
+                "So the owner emailed, that place got storm damage and they're putting us in their other rental, "
+                "88 Harbor View Lane. Same week, same price"
+            ),
+        ],
+        "88 Harbor View Lane",
+    ),
+    (
+        "How many people is the Easter brunch booking for at this point?",
+        [
+            "Made the reservation for Easter brunch at the Lakeside Inn, table for 9 at 10:30",
+            "Tom's parents are coming after all so I called and bumped us up to 11",
+            "and Lily's bringing the boyfriend apparently lol. so a table for 12, restaurant said no problem",
+        ],
+        "a table for 12",
+    ),
+    (
+        "who's watching Biscuit while you guys are away?",
+        [
+            "While we're gone in August Biscuit is going to stay with our neighbor Dana",
+            "Dana's out of town that week too, so Biscuit's going to the Happy Tails kennel on Route 9",
+            "ok nevermind the kennel, Sarah's son Jake said he'll stay at our place with Biscuit for $20 a day",
+        ],
+        "Jake",
+    ),
+    (
+        "what's the code to get into Mom's complex again",
+        [
+            "Gate code for Mom's condo is 4417#, in case you get there before me",
+            "heads up the HOA reset everything, Mom's gate code is 2093# as of today",
+        ],
+        "2093#",
+    ),
+    (
+        "What days is Ethan's practice? Trying to sort out carpool",
+        [
+            "Ethan's soccer practice is Mondays and Wednesdays 5:30 at Riverside Park",
+            "coach just emailed, starting next week they're Tuesdays and Thursdays, same time same field",
+        ],
+        "Tuesdays and Thursdays",
+    ),
+    (
+        "how long does Zoe's swim thing last? deciding if I should just wait there or run errands",
+        [
+            "Zoe's swim lessons are 30 min on Saturday mornings, I can drop her off",
+            "She moved up to Level 3 so her class is 45 minutes from here on",
+        ],
+        "45 minutes",
+    ),
+    (
+        "Who ended up going to get Linda at the airport?",
+        [
+            "Rob's getting Aunt Linda from the airport Friday night, she lands at 6:40",
+            "Rob's stuck at work late so Megan's grabbing her",
+            "ok Megan's car is in the shop. Dad's getting Linda, he's taking the minivan",
+        ],
+        "Dad",
+    ),
+    (
+        "how much am I sending you for Mom's cable every month?",
+        [
+            "Mom's internet + cable is $96/mo, so $32 each for the three of us. Venmo me by the 1st",
+            "Comcast jacked it up to $117 after the promo ended. so $39 each going forward, sorry",
+        ],
+        "$39 each",
+    ),
+    (
+        "Does anyone have Grandma's new cell number? Mine keeps bouncing",
+        [
+            "Mom got a new phone! number is 610-555-0182, save it",
+            "Ignore that number, the store set it up wrong. Her real one is 610-555-0139",
+        ],
+        "610-555-0139",
+    ),
+]
+
+
+SEALED_32_MISSED = {  # 12 of 12 missed at seed 63 when first measured (64c1ef4)
+    "Does anyone have Grandma's new cell number? Mine keeps bouncing",
+    "How many people is the Easter brunch booking for at this point?",
+    "What days is Ethan's practice? Trying to sort out carpool",
+    "What time does Grandma have to be at the heart doctor on Tuesday?",
+    "Who ended up going to get Linda at the airport?",
+    "how long does Zoe's swim thing last? deciding if I should just wait there or run errands",
+    "how much am I sending you for Mom's cable every month?",
+    "so whose house are we doing turkey at this year??",
+    "wait when is Maya's dance thing again? want to put it in my calendar",
+    "what's the code to get into Mom's complex again",
+    "whats the address for the beach house, need it for the gps",
+    "who's watching Biscuit while you guys are away?",
+}
+
+SEALED_32_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (63, "How much food does Biscuit get?"),
+    (63, "what side are you bringing for thanksgiving"),
+    (64, "How much food does Biscuit get?"),
+    (64, "what side are you bringing for thanksgiving"),
+}
+
+SEALED_32_OTHER = [
+    (
+        "what song is Maya's group dancing to?",
+        [
+            "Maya's group is doing their number to Here Comes the Sun, and she's in the front row!",
+            "ok FINAL answer from the studio: Sunday the 22nd, same time same place. sorry guys",
+        ],
+        "Here Comes the Sun",
+    ),
+    (
+        "Which card does Grandma need to bring to the cardiologist?",
+        [
+            "Reminder Mom needs her med list and the blue insurance card for cardiology, they won't see her without it",
+            "scratch that, Dr Patel is running behind all week so they pushed Mom to 3:45. still Tuesday",
+        ],
+        "the blue insurance card",
+    ),
+    (
+        "what side are you bringing for thanksgiving",
+        [
+            "For Thanksgiving I'm doing the sweet potato casserole and Dad's doing pies, nobody else make pie pls",
+            (
+                "ok Mom says her oven is acting up so Aunt Carol offered. Thanksgiving at Aunt Carol's, "
+                "she said bring chairs"
+            ),
+        ],
+        "the sweet potato casserole",
+    ),
+    (
+        "How many bedrooms does the beach place have?",
+        [
+            "The beach house has 4 bedrooms plus a bunk room so the kids can all pile in together",
+            (
+                "So the owner emailed, that place got storm damage and they're putting us in their other rental, "
+                "88 Harbor View Lane. Same week, same price"
+            ),
+        ],
+        "4 bedrooms",
+    ),
+    (
+        "do the kids have to pay for easter brunch?",
+        [
+            "Lakeside Inn brunch is $42 a head but kids under 10 eat free",
+            "and Lily's bringing the boyfriend apparently lol. so a table for 12, restaurant said no problem",
+        ],
+        "kids under 10 eat free",
+    ),
+    (
+        "How much food does Biscuit get?",
+        [
+            "Biscuit gets half a cup of food twice a day and his thyroid pill with breakfast. NO grapes",
+            "ok nevermind the kennel, Sarah's son Jake said he'll stay at our place with Biscuit for $20 a day",
+        ],
+        "half a cup",
+    ),
+    (
+        "which building is mom's unit in",
+        [
+            "Mom's unit is building C, second floor. park in the visitor spots by the pool",
+            "heads up the HOA reset everything, Mom's gate code is 2093# as of today",
+        ],
+        "building C",
+    ),
+    (
+        "what does Ethan have to bring to practice?",
+        [
+            "Ethan has to have shin guards at every practice, coach won't let him on the field without them",
+            "coach just emailed, starting next week they're Tuesdays and Thursdays, same time same field",
+        ],
+        "shin guards",
+    ),
+    (
+        "Who is Zoe's swim teacher?",
+        [
+            "Zoe's instructor is Ms. Alvarez, the one with the red whistle",
+            "She moved up to Level 3 so her class is 45 minutes from here on",
+        ],
+        "Ms. Alvarez",
+    ),
+    (
+        "what flight is Aunt Linda on",
+        [
+            "Linda's on United flight 1182 out of Denver",
+            "ok Megan's car is in the shop. Dad's getting Linda, he's taking the minivan",
+        ],
+        "United flight 1182",
+    ),
+    (
+        "whats your venmo again for the cable money",
+        [
+            "Venmo for the cable money is @Megan-Reyes-4, not my old one",
+            "Comcast jacked it up to $117 after the promo ended. so $39 each going forward, sorry",
+        ],
+        "@Megan-Reyes-4",
+    ),
+    (
+        "What kind of phone did Grandma end up getting?",
+        [
+            "Mom's new phone is one of those big-button Jitterbugs, she loves it",
+            "Ignore that number, the store set it up wrong. Her real one is 610-555-0139",
+        ],
+        "Jitterbug",
+    ),
+]
+
+# The thirty-third set, written the same way in another style (the staff group chat of a small restaurant: rota,
+# deliveries, menu prices, codes, a private booking, the health inspection, tips).
+SEALED_33 = [
+    (
+        "what day's the fish coming this week?",
+        [
+            "fyi fish delivery is tuesdays from here on, someone needs to be in by 7 to sign for it",
+            "they bumped us to wed this week, their truck is in the shop",
+            "nope, just got off the phone w them, it's thurs. plan the specials around that",
+        ],
+        "thurs",
+    ),
+    (
+        "When is the repair tech actually coming for the walk-in?",
+        [
+            "Fridge repair guy booked for friday 9am, walk-in is holding at 41 which is NOT ok",
+            "pushed to sat 11:30, they're slammed. keep the door shut pls",
+        ],
+        "11:30",
+    ),
+    (
+        "whats the wifi password again",
+        [
+            "wifi pw for the back office is basil2024 (all lowercase)",
+            "had to reset the router. new pw Rosemary!61",
+        ],
+        "Rosemary!61",
+    ),
+    (
+        "What do I punch in for the alarm when I close tonight?",
+        [
+            "Alarm code is 4471, don't write it on the whiteboard again lol",
+            "security co made us reset it after the false alarm. 9083 going fwd",
+        ],
+        "9083",
+    ),
+    (
+        "how many are we expecting for the henderson thing",
+        [
+            "Henderson retirement party confirmed for the 28th, 40 guests",
+            "they added a few, 46",
+            "lol ok final final: 52. chef pls adjust the order",
+        ],
+        "52",
+    ),
+    (
+        "When's the health inspector coming in?",
+        [
+            "Health inspection scheduled for the 14th, deep clean the night before",
+            "inspector's office moved it to the 21st, deep clean still on",
+        ],
+        "21st",
+    ),
+    (
+        "what time do we eat before service these days?",
+        [
+            "family meal at 4:15 today, chef's doing curry",
+            "going fwd staff meal is 3:45 so FOH can eat before the 5 oclock rush",
+        ],
+        "3:45",
+    ),
+    (
+        "Who ended up taking Jess's Saturday shift?",
+        [
+            "Priya is covering Jess's sat brunch shift",
+            "scratch that, Priya's sick. Tom's got it",
+        ],
+        "Tom",
+    ),
+    (
+        "how much are we charging for the burger",
+        [
+            "burger goes to $16 on the new menu",
+            "owner says beef went up again, we ended up going with $18 for the burger",
+        ],
+        "$18",
+    ),
+    (
+        "When are we getting our tips this week?",
+        [
+            "tips payout friday as usual",
+            "bank's holding the deposit, won't be till Monday sorry guys",
+            "ok good news it cleared early, payout Saturday after brunch",
+        ],
+        "Saturday",
+    ),
+    (
+        "Who are we getting our produce from these days?",
+        [
+            "veg is coming from FreshWay starting next month",
+            "trying Hilltop for a couple weeks, FreshWay's prices were a joke",
+            "Hilltop kept shorting us on herbs so we ended up going with Green Valley Farms",
+        ],
+        "Green Valley",
+    ),
+    (
+        "whats the latest we take delivery orders till",
+        [
+            "last delivery orders at 9:30 on weeknights",
+            "kitchen wants delivery cut off at 9:15",
+            "Dani can't do the late run anymore so 8:45 is the last delivery order. sorry",
+        ],
+        "8:45",
+    ),
+]
+
+
+SEALED_33_MISSED = {  # 10 of 12 missed at seed 65 when first measured (64c1ef4)
+    "When are we getting our tips this week?",
+    "When is the repair tech actually coming for the walk-in?",
+    "When's the health inspector coming in?",
+    "Who are we getting our produce from these days?",
+    "Who ended up taking Jess's Saturday shift?",
+    "how many are we expecting for the henderson thing",
+    "what day's the fish coming this week?",
+    "what time do we eat before service these days?",
+    "whats the latest we take delivery orders till",
+    "whats the wifi password again",
+}
+
+SEALED_33_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (65, "how far out do we deliver"),
+    (65, "where are we supposed to eat family meal"),
+    (66, "how far out do we deliver"),
+    (66, "where are we supposed to eat family meal"),
+}
+
+SEALED_33_OTHER = [
+    (
+        "who's our fish supplier?",
+        [
+            "fish comes from Atlantic Catch, their driver Ray usually parks out back",
+            "nope, just got off the phone w them, it's thurs. plan the specials around that",
+        ],
+        "Atlantic Catch",
+    ),
+    (
+        "what's the repair ticket number for the walk-in?",
+        [
+            "walk-in repair is through CoolTech, ticket # is 88213 if anyone calls",
+            "pushed to sat 11:30, they're slammed. keep the door shut pls",
+        ],
+        "88213",
+    ),
+    (
+        "what's the staff wifi network called?",
+        [
+            "staff wifi network is Bellini_Back, don't give it out to customers",
+            "had to reset the router. new pw Rosemary!61",
+        ],
+        "Bellini_Back",
+    ),
+    (
+        "What number do we call if the alarm goes off by mistake?",
+        [
+            "if the alarm goes off by accident call SecureOne at 555-0142 right away",
+            "security co made us reset it after the false alarm. 9083 going fwd",
+        ],
+        "555-0142",
+    ),
+    (
+        "how much was the deposit for the henderson party",
+        [
+            "Henderson deposit of $500 is paid, it's written in the book",
+            "lol ok final final: 52. chef pls adjust the order",
+        ],
+        "$500",
+    ),
+    (
+        "Who's the inspector this time?",
+        [
+            "inspector is a Ms. Okafor from the county, same one who came last year",
+            "inspector's office moved it to the 21st, deep clean still on",
+        ],
+        "Okafor",
+    ),
+    (
+        "where are we supposed to eat family meal",
+        [
+            "staff meal is in the back booth, NOT at the bar where guests can see",
+            "going fwd staff meal is 3:45 so FOH can eat before the 5 oclock rush",
+        ],
+        "back booth",
+    ),
+    (
+        "why is Jess off on Saturday?",
+        [
+            "Jess asked for sat off months ago for her sister's wedding, it's approved",
+            "scratch that, Priya's sick. Tom's got it",
+        ],
+        "sister's wedding",
+    ),
+    (
+        "What's the upcharge to swap fries for salad on the burger?",
+        [
+            "sub salad for fries on the burger is +$2, ring it in as a mod",
+            "owner says beef went up again, we ended up going with $18 for the burger",
+        ],
+        "+$2",
+    ),
+    (
+        "what cut of the tips does the kitchen get",
+        [
+            "tips are split by hours worked, kitchen pool gets 20%",
+            "ok good news it cleared early, payout Saturday after brunch",
+        ],
+        "20%",
+    ),
+    (
+        "By when do produce orders need to be in?",
+        [
+            "produce orders have to go in by noon the day before, no exceptions",
+            "Hilltop kept shorting us on herbs so we ended up going with Green Valley Farms",
+        ],
+        "noon",
+    ),
+    (
+        "how far out do we deliver",
+        [
+            "delivery radius stays 3 miles, nothing across the river",
+            "Dani can't do the late run anymore so 8:45 is the last delivery order. sorry",
+        ],
+        "3 miles",
+    ),
+]
+
+
+# The thirty-fourth set, written by a helper agent told only the format and a style (the organisers' chat of an
+# amateur volunteer-run sports club), that read none of this project's code, tests or docs; measured once, under the
+# rules of 64c1ef4, and committed with those counts unread, for the next rule to be measured on.
+SEALED_34 = [
+    (
+        "what time do the under-12s kick off on saturday?",
+        [
+            "U12 fixture vs Hartley Rangers is KO 10:30 at their place",
+            "they've bumped us to 11:15 cos of a pitch clash on their end",
+            "nope scratch that, league says 9:45, sorry all - pls pass on to parents",
+        ],
+        "9:45",
+    ),
+    (
+        "Who's taking the bus to Kettering this weekend?",
+        [
+            "Dave's driving the minibus to Kettering on sunday",
+            "dave cant do it, his back's gone again. Priya said she'll drive",
+            "ok ended up with Marcus behind the wheel, Priya got called in for a shift",
+        ],
+        "Marcus",
+    ),
+    (
+        "whats the combo for the lockbox at the clubhouse?",
+        [
+            "Clubhouse key safe code is 4471 - don't put it on the public page!!",
+            "Code's been reset after the break-in, its 8032",
+        ],
+        "8032",
+    ),
+    (
+        "How much are the annual fees per child this year?",
+        [
+            "Subs for this season are £180 per player, payable by end of Sept",
+            "committee agreed to knock it down a bit, £165 for the year",
+            "Final word from Sandra: £155, vote was unanimous last night",
+        ],
+        "£155",
+    ),
+    (
+        "who are we getting the shirts from in the end?",
+        [
+            "We're ordering the new home kit through Kitlocker this yr",
+            "Kitlocker can't do the sponsor print in time so going with Teamwear Direct",
+            "ended up going with Jacksons Sports in town, cheaper and they'll deliver by the 20th",
+        ],
+        "Jacksons Sports",
+    ),
+    (
+        "when's the end of season presentation do?",
+        [
+            "Awards night booked for Friday 14th June at the cricket club",
+            "that's been moved to the 21st, venue double booked us",
+        ],
+        "21st",
+    ),
+    (
+        "Where are the under 10s training on tuesdays?",
+        [
+            "Tuesday training for U10s is on pitch 3 at Bramley Park",
+            "council's shut pitch 3 for reseeding so we're on the astro behind the leisure centre til further notice",
+        ],
+        "astro behind the leisure centre",
+    ),
+    (
+        "who's our first aid person on tournament day?",
+        [
+            "Rachel is first aider for the summer tournament",
+            "Rachel's away that wknd so Tom's covering first aid",
+            "Tom's course has lapsed apparently, so it'll be Gemma - she's got an in-date certificate",
+        ],
+        "Gemma",
+    ),
+    (
+        "Who's reffing the under-14 cup tie?",
+        [
+            "Ref for the U14 cup game is Steve Ansell",
+            "county FA have sent someone else, Mo Khan is reffing",
+        ],
+        "Mo Khan",
+    ),
+    (
+        "how many teams are we sending to the easter tournament?",
+        [
+            "We've put two teams in for the Easter 7-a-side",
+            "enough names for three teams so I've told the organisers",
+            "Lots of late sign ups!! we're entering four sides in total",
+        ],
+        "four sides",
+    ),
+    (
+        "where's everyone meeting before we head off sunday?",
+        [
+            "Meet at the Tesco car park for the away game on sunday, 8am sharp",
+            "scratch Tesco, they've started clamping - meet at the clubhouse gates",
+        ],
+        "clubhouse gates",
+    ),
+    (
+        "How long is each pre-season session going to be?",
+        [
+            "pre-season sessions are 90 mins, wednesdays",
+            "coaches reckon that's too long for the little ones, cutting to an hour",
+            "fyi we've settled on 75 minutes, compromise w the parents",
+        ],
+        "75 minutes",
+    ),
+]
+
+
+SEALED_34_MISSED = {  # 12 of 12 missed at seed 67 when first measured (64c1ef4)
+    "How long is each pre-season session going to be?",
+    "How much are the annual fees per child this year?",
+    "Where are the under 10s training on tuesdays?",
+    "Who's reffing the under-14 cup tie?",
+    "Who's taking the bus to Kettering this weekend?",
+    "how many teams are we sending to the easter tournament?",
+    "what time do the under-12s kick off on saturday?",
+    "whats the combo for the lockbox at the clubhouse?",
+    "when's the end of season presentation do?",
+    "where's everyone meeting before we head off sunday?",
+    "who are we getting the shirts from in the end?",
+    "who's our first aid person on tournament day?",
+}
+
+SEALED_34_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (67, "where's the key box actually mounted?"),
+    (68, "where's the key box actually mounted?"),
+}
+
+SEALED_34_OTHER = [
+    (
+        "where is hartley's pitch again?",
+        [
+            "Hartley Rangers ground is on Mill Lane, parking round the back by the cricket nets",
+            "nope scratch that, league says 9:45, sorry all - pls pass on to parents",
+        ],
+        "Mill Lane",
+    ),
+    (
+        "where do we keep the keys for the minibus?",
+        [
+            "fyi minibus keys live in the blue tin on top of the fridge in the bar",
+            "ok ended up with Marcus behind the wheel, Priya got called in for a shift",
+        ],
+        "blue tin on top of the fridge",
+    ),
+    (
+        "where's the key box actually mounted?",
+        [
+            "The key safe is on the left of the changing room door, behind the drainpipe",
+            "Code's been reset after the break-in, its 8032",
+        ],
+        "behind the drainpipe",
+    ),
+    (
+        "is there still a discount for brothers and sisters? how much",
+        [
+            "Sibling discount stays at 10% off the second child",
+            "Final word from Sandra: £155, vote was unanimous last night",
+        ],
+        "10%",
+    ),
+    (
+        "Which business is sponsoring the kit?",
+        [
+            "Kit sponsor is Morley's Bakery, logo goes on the front of the shirt",
+            "ended up going with Jacksons Sports in town, cheaper and they'll deliver by the 20th",
+        ],
+        "Morley's Bakery",
+    ),
+    (
+        "how many trophies did we order for the awards?",
+        [
+            "Trophies for awards night are ordered from Engrave-It, 38 in total",
+            "that's been moved to the 21st, venue double booked us",
+        ],
+        "38",
+    ),
+    (
+        "what time does the U10 session finish?",
+        [
+            "U10 training always runs 6 till 7:15, parents pls be prompt at pick-up",
+            "council's shut pitch 3 for reseeding so we're on the astro behind the leisure centre til further notice",
+        ],
+        "7:15",
+    ),
+    (
+        "where do we keep the first aid bag?",
+        [
+            "First aid kit and ice packs are in the grey cupboard in the kitchen, restocked last week",
+            "Tom's course has lapsed apparently, so it'll be Gemma - she's got an in-date certificate",
+        ],
+        "grey cupboard in the kitchen",
+    ),
+    (
+        "How much do we pay the ref for the cup match?",
+        [
+            "Ref's match fee for the cup game is £35, cash on the day pls",
+            "county FA have sent someone else, Mo Khan is reffing",
+        ],
+        "£35",
+    ),
+    (
+        "What's the entry fee per team for the Easter tournament?",
+        [
+            "Easter 7-a-side entry is £40 per team, payable to Carlton Juniors",
+            "Lots of late sign ups!! we're entering four sides in total",
+        ],
+        "£40 per team",
+    ),
+    (
+        "what do the kids need to bring on away days?",
+        [
+            "Away trips: kids need to bring a packed lunch and the club tracksuit",
+            "scratch Tesco, they've started clamping - meet at the clubhouse gates",
+        ],
+        "packed lunch",
+    ),
+    (
+        "who's running pre-season?",
+        [
+            "Pre-season is led by Coach Lena, she's ex-academy",
+            "fyi we've settled on 75 minutes, compromise w the parents",
+        ],
+        "Coach Lena",
+    ),
+]
+
+# The thirty-fifth set, written the same way in another style (a small company's team chat: an office move, on-call,
+# a staging server, payroll, a client demo), committed unread too.
+SEALED_35 = [
+    (
+        "what do i punch into the keypad at the front door?",
+        [
+            "new office door code is 4417# — pls don't write it on the whiteboard lol",
+            "landlord reset the keypad over the weekend, code's 8803# going fwd",
+            "ugh scratch that, 8803 clashed w/ the alarm panel. use 2951# from here on",
+        ],
+        "2951#",
+    ),
+    (
+        "when's the company-wide meeting this week?",
+        [
+            "All-hands is Mondays at 10:30 in the big room, starting next week",
+            "heads up, all-hands is shifting to 11:15 mondays — Priya's got a board call at 10",
+            "ok final answer: tuesdays 4pm, same room. calendar invite going out in a sec",
+        ],
+        "tuesdays 4pm",
+    ),
+    (
+        "Where are we actually doing the offsite?",
+        [
+            "Offsite venue is booked!! Harlow Farm Lodge, Sept 18-19",
+            "they bumped us — Harlow double-booked the weekend. ended up going with the Pinecrest Inn in Bridgeton",
+        ],
+        "Pinecrest Inn",
+    ),
+    (
+        "who's holding the pager rn? prod is acting weird",
+        [
+            "on-call this week is Marco, pager's forwarded to him",
+            "Marco's out sick, Jess is covering on-call till fri",
+            "nope, Jess has jury duty lol. Tomasz has the pager thru sunday",
+        ],
+        "Tomasz",
+    ),
+    (
+        "whats the url for the test env again",
+        [
+            "staging is at stg.corvid-internal.net, creds in 1pass",
+            "fyi we migrated staging last night, it lives at staging2.corvid-internal.net going forward",
+        ],
+        "staging2.corvid-internal.net",
+    ),
+    (
+        "Which VPN client am I supposed to have installed on my laptop?",
+        [
+            "VPN: use the WireGuard config Sam sent around, endpoint vpn.corvid.io port 51820",
+            "per IT we're moving to Tailscale — uninstall wireguard and join the tailnet by friday",
+        ],
+        "Tailscale",
+    ),
+    (
+        "how much can i spend on a client dinner before i need someone to sign off?",
+        [
+            "reminder the expense limit w/o approval is $75 per meal",
+            "per finance, going fwd it's $50/meal, anything over needs Priya's ok",
+            "ok Priya caved after the sales team revolted, back up to $60",
+        ],
+        "$60",
+    ),
+    (
+        "wait when's payday with the new system?",
+        [
+            "payroll runs on the 15th and the last business day of the month",
+            "heads up: new payroll provider means we're on biweekly fridays starting in march",
+        ],
+        "biweekly fridays",
+    ),
+    (
+        "When are we showing Acme the product?",
+        [
+            "Acme demo is locked for Thursday the 12th at 2pm",
+            "Acme asked to push, demo's Tues the 17th",
+            "lol they pushed again. 19th, same time, their CTO wants in",
+        ],
+        "19th",
+    ),
+    (
+        "who do we get our beans from these days",
+        [
+            "coffee's from Blue Heron Roasters, delivery every other monday",
+            "we ended up going with Ridgeline Coffee Co — cheaper and they do oat milk too",
+        ],
+        "Ridgeline Coffee Co",
+    ),
+    (
+        "how many parking spaces do we actually get in the garage?",
+        [
+            "we have 6 spots in the garage under the building, level P2",
+            "bad news, building mgmt clawed back two, we're down to 4 spots. first come first served",
+        ],
+        "4 spots",
+    ),
+    (
+        "where's food coming from this friday?",
+        [
+            "friday lunch is Taqueria El Sol, put your order in the sheet by 11",
+            "El Sol is closed for renos, doing Bao House this week",
+            "Bao House can't do 20 ppl on short notice, we're getting Luigi's pizza",
+        ],
+        "Luigi's",
+    ),
+]
+
+
+SEALED_35_MISSED = {  # 12 of 12 missed at seed 69 when first measured (64c1ef4)
+    "When are we showing Acme the product?",
+    "Where are we actually doing the offsite?",
+    "Which VPN client am I supposed to have installed on my laptop?",
+    "how many parking spaces do we actually get in the garage?",
+    "how much can i spend on a client dinner before i need someone to sign off?",
+    "wait when's payday with the new system?",
+    "what do i punch into the keypad at the front door?",
+    "whats the url for the test env again",
+    "when's the company-wide meeting this week?",
+    "where's food coming from this friday?",
+    "who do we get our beans from these days",
+    "who's holding the pager rn? prod is acting weird",
+}
+
+SEALED_35_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (70, "How often does the test environment get reset?"),
+}
+
+SEALED_35_OTHER = [
+    (
+        "who has the fob if i get in before the keypad turns on?",
+        [
+            "fyi the front keypad only works after 7am, before that you need the fob from Dana",
+            "ugh scratch that, 8803 clashed w/ the alarm panel. use 2951# from here on",
+        ],
+        "Dana",
+    ),
+    (
+        "if i miss the all-hands where can i watch it after?",
+        [
+            "all-hands always gets recorded and dropped in #announcements for anyone who misses it",
+            "ok final answer: tuesdays 4pm, same room. calendar invite going out in a sec",
+        ],
+        "#announcements",
+    ),
+    (
+        "what time does the shuttle to the offsite leave?",
+        [
+            "for the offsite, the bus leaves from the office at 8:15am sharp, don't be late",
+            "they bumped us — Harlow double-booked the weekend. ended up going with the Pinecrest Inn in Bridgeton",
+        ],
+        "8:15am",
+    ),
+    (
+        "how long before an unacked page escalates to the backup?",
+        [
+            "reminder: on-call escalation kicks in after 15 min with no ack, goes to Ravi as backup",
+            "nope, Jess has jury duty lol. Tomasz has the pager thru sunday",
+        ],
+        "15 min",
+    ),
+    (
+        "How often does the test environment get reset?",
+        [
+            "staging gets wiped and reseeded every night at 2am UTC, don't keep anything there you care about",
+            "fyi we migrated staging last night, it lives at staging2.corvid-internal.net going forward",
+        ],
+        "every night at 2am UTC",
+    ),
+    (
+        "who do i bug to get vpn access set up?",
+        [
+            "VPN access requests go through Hollis, just DM him your laptop serial #",
+            "per IT we're moving to Tailscale — uninstall wireguard and join the tailnet by friday",
+        ],
+        "Hollis",
+    ),
+    (
+        "what's the deadline for getting receipts in?",
+        [
+            "receipts go in Expensify within 30 days or they won't get reimbursed, sorry",
+            "ok Priya caved after the sales team revolted, back up to $60",
+        ],
+        "30 days",
+    ),
+    (
+        "where do i download my paystubs?",
+        [
+            "payroll provider is Gusto, log in there for your paystubs and W-2s",
+            "heads up: new payroll provider means we're on biweekly fridays starting in march",
+        ],
+        "Gusto",
+    ),
+    (
+        "Who's presenting the slides for the Acme demo?",
+        [
+            "Acme demo will be on Zoom, Leah's running the deck and Ben's driving the live product",
+            "lol they pushed again. 19th, same time, their CTO wants in",
+        ],
+        "Leah",
+    ),
+    (
+        "how much do we spend on coffee a month?",
+        [
+            "the coffee budget is $220/month, ping me before you order anything fancy",
+            "we ended up going with Ridgeline Coffee Co — cheaper and they do oat milk too",
+        ],
+        "$220/month",
+    ),
+    (
+        "which street do i turn onto for the garage entrance?",
+        [
+            "garage entrance is on Wexford St, not the main road — gate opens with your badge",
+            "bad news, building mgmt clawed back two, we're down to 4 spots. first come first served",
+        ],
+        "Wexford St",
+    ),
+    (
+        "how much does the company cover per person for friday lunch?",
+        [
+            "friday lunch is on the company up to $18 a head, anything extra is on you",
+            "Bao House can't do 20 ppl on short notice, we're getting Luigi's pizza",
+        ],
+        "$18 a head",
+    ),
+]
+
+
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
     "first-other": (6, SEALED_OTHER, set(), (0, 1)),
@@ -6495,6 +7421,14 @@ _SEALED = {
     "thirtieth-other": (9, SEALED_30_OTHER, SEALED_30_OTHER_MISSED, (59, 60)),
     "thirty-first": (8, SEALED_31, SEALED_31_MISSED, (61, 62)),
     "thirty-first-other": (5, SEALED_31_OTHER, SEALED_31_OTHER_MISSED, (61, 62)),
+    "thirty-second": (4, SEALED_32, SEALED_32_MISSED, (63, 64)),
+    "thirty-second-other": (2, SEALED_32_OTHER, SEALED_32_OTHER_MISSED, (63, 64)),
+    "thirty-third": (7, SEALED_33, SEALED_33_MISSED, (65, 66)),
+    "thirty-third-other": (0, SEALED_33_OTHER, SEALED_33_OTHER_MISSED, (65, 66)),
+    "thirty-fourth": (1, SEALED_34, SEALED_34_MISSED, (67, 68)),
+    "thirty-fourth-other": (6, SEALED_34_OTHER, SEALED_34_OTHER_MISSED, (67, 68)),
+    "thirty-fifth": (9, SEALED_35, SEALED_35_MISSED, (69, 70)),
+    "thirty-fifth-other": (3, SEALED_35_OTHER, SEALED_35_OTHER_MISSED, (69, 70)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
