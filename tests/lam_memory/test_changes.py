@@ -7358,6 +7358,473 @@ SEALED_35_OTHER = [
 ]
 
 
+# The thirty-sixth set, written by a helper agent told only the format and a style (the parents' group chat of a
+# primary-school class), that read none of this project's code, tests or docs; measured once, under the rules of
+# 64c1ef4, and committed with those counts unread, for the next rule to be measured on.
+SEALED_36 = [
+    (
+        "when's the aquarium outing actually happening in the end?",
+        [
+            "Year 2 trip to Sea Life is booked for Thurs 13th Nov, letter coming home in book bags today",
+            "ugh coach company double booked so school says it's Tues 18th Nov apparently",
+            "Office just rang round - scratch the 18th, it's going ahead Weds 26th Nov 🙄",
+        ],
+        "Weds 26th Nov",
+    ),
+    (
+        "How much is the Sea Life day costing us per kid?",
+        [
+            "Trip cost is £14.50 per child, pay on ParentPay by half term pls",
+            "PTA are subsidising part of the coach so it's come down to £9 x",
+        ],
+        "£9",
+    ),
+    (
+        "which days do they need their PE kit in again?",
+        [
+            "Reminder PE is Monday and Thursday this term, full kit in school all week",
+            "Mrs Patel says PE swapped to Tues & Fri because the hall's being used for assessments",
+            "nope, it's Wednesday and Friday - TA confirmed at pickup",
+        ],
+        "Wednesday and Friday",
+    ),
+    (
+        "Who is teaching Oak class while Miss Hartley is away?",
+        [
+            "Miss Hartley is off for the next two weeks, Mr Okafor is covering Oak class",
+            "fyi it'll be Mrs Lindqvist from Monday, Mr Okafor got moved to Year 5",
+        ],
+        "Mrs Lindqvist",
+    ),
+    (
+        "where's the cake stall going to be on friday?",
+        [
+            "Bake sale is Friday after school in the main hall, drop cakes at the office in the morning",
+            "Bake sale's going outside on the KS1 playground if it's dry, hall is taken by the book fair",
+            "ok they ended up going with the dining room, forecast is awful",
+        ],
+        "the dining room",
+    ),
+    (
+        "what time are the kids doing the run-through for the christmas play?",
+        [
+            "Dress rehearsal for the nativity is Tues at 2pm, costumes need to be in by Monday",
+            "They've bumped the dress rehearsal to 9.30am same day",
+        ],
+        "9.30am",
+    ),
+    (
+        "what time do we grab them on the last day before xmas?",
+        [
+            "Last day of term is a 1.30 finish, kids collected from the classroom door",
+            "Correction from the office - 2pm finish not half one, collection from the front gate",
+            "Oh and it's 1.45 lol, they sent another text. front gate still",
+        ],
+        "1.45",
+    ),
+    (
+        "who do I chase about a missing school jumper?",
+        [
+            "For lost property email Mrs Doyle in the office, she keeps the box behind reception",
+            "Mrs Doyle's retired!! Lost property goes to Sandra Mills, same email address",
+        ],
+        "Sandra Mills",
+    ),
+    (
+        "How much are we each putting in for the teacher present?",
+        [
+            "For Miss Hartley's Christmas present we're suggesting £5 per family, send to me via bank transfer",
+            "Loads of people asked to keep it lower so let's say £3, any extra very welcome",
+            "Ok final answer - £4 per family covers the voucher + flowers, sorry for the faff!",
+        ],
+        "£4 per family",
+    ),
+    (
+        "anyone got the code to get onto the homework app?",
+        [
+            "Class code for Seesaw is OAK2-7731 if anyone lost the letter",
+            "Seesaw code's been reset after someone posted it on fb 🙈 new one is OAK2-9904",
+        ],
+        "OAK2-9904",
+    ),
+    (
+        "how many swim sessions are they getting this term?",
+        [
+            "Swimming starts after half term, 6 weeks on Thursday mornings at Fairfield Leisure Centre",
+            "Just heard swimming's been extended to 8 weeks as the pool had cancellations",
+            "apparently back down to 5 weeks, lost one to the pool closure. don't shoot the messenger",
+        ],
+        "5 weeks",
+    ),
+    (
+        "How long do we actually get with the teacher at parents evening?",
+        [
+            "Parents' evening slots open on the booking system Monday 7pm, 10 min appointments",
+            "Slots are only 5 mins each this year apparently, so be quick with questions",
+        ],
+        "5 mins",
+    ),
+]
+
+
+SEALED_36_MISSED = {  # 11 of 12 missed at seed 71 when first measured (64c1ef4)
+    "How long do we actually get with the teacher at parents evening?",
+    "How much are we each putting in for the teacher present?",
+    "How much is the Sea Life day costing us per kid?",
+    "anyone got the code to get onto the homework app?",
+    "how many swim sessions are they getting this term?",
+    "what time are the kids doing the run-through for the christmas play?",
+    "what time do we grab them on the last day before xmas?",
+    "when's the aquarium outing actually happening in the end?",
+    "where's the cake stall going to be on friday?",
+    "which days do they need their PE kit in again?",
+    "who do I chase about a missing school jumper?",
+}
+
+SEALED_36_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (71, "Do we know when their proper teacher is coming back?"),
+    (71, "Who do we talk to if paying for the trip is tricky?"),
+    (71, "how much are the cakes going for?"),
+    (71, "what do they need to take for swimming?"),
+    (72, "Do we know when their proper teacher is coming back?"),
+    (72, "Who do we talk to if paying for the trip is tricky?"),
+    (72, "how much are the cakes going for?"),
+    (72, "what do they need to take for swimming?"),
+}
+
+SEALED_36_OTHER = [
+    (
+        "what time does the coach go on the aquarium day?",
+        [
+            "Coach leaves at 8.45 sharp on trip day so please don't be late, it won't wait",
+            "Office just rang round - scratch the 18th, it's going ahead Weds 26th Nov 🙄",
+        ],
+        "8.45",
+    ),
+    (
+        "Who do we talk to if paying for the trip is tricky?",
+        [
+            "If the trip money is a problem just have a quiet word with Mrs Akhtar, all confidential",
+            "PTA are subsidising part of the coach so it's come down to £9 x",
+        ],
+        "Mrs Akhtar",
+    ),
+    (
+        "what colour PE stuff do they need?",
+        [
+            "PE kit is navy shorts and white t-shirt, plain is fine no logo needed",
+            "nope, it's Wednesday and Friday - TA confirmed at pickup",
+        ],
+        "navy shorts and white t-shirt",
+    ),
+    (
+        "Do we know when their proper teacher is coming back?",
+        [
+            "Miss Hartley's expected back after half term, she's had a small op, nothing serious",
+            "fyi it'll be Mrs Lindqvist from Monday, Mr Okafor got moved to Year 5",
+        ],
+        "after half term",
+    ),
+    (
+        "how much are the cakes going for?",
+        [
+            "Everything at the bake sale is 50p so send coins not notes pls",
+            "ok they ended up going with the dining room, forecast is awful",
+        ],
+        "50p",
+    ),
+    (
+        "How many tickets does each family get for the nativity?",
+        [
+            "Tickets for the actual nativity are 2 per family, forms back to the office by 5th Dec",
+            "They've bumped the dress rehearsal to 9.30am same day",
+        ],
+        "2 per family",
+    ),
+    (
+        "how much do they bring for xmas jumper day?",
+        [
+            "Last day is Christmas jumper day too, £1 donation to Save the Children",
+            "Oh and it's 1.45 lol, they sent another text. front gate still",
+        ],
+        "£1",
+    ),
+    (
+        "how often do they empty the lost property box?",
+        [
+            "Lost property gets cleared the last Friday of every month, unnamed stuff goes to the PTA uniform sale",
+            "Mrs Doyle's retired!! Lost property goes to Sandra Mills, same email address",
+        ],
+        "the last Friday of every month",
+    ),
+    (
+        "What's the sort code for sending the gift money?",
+        [
+            "Sort code for the gift collection is 20-45-77, account name J Whitford, ref your child's name",
+            "Ok final answer - £4 per family covers the voucher + flowers, sorry for the faff!",
+        ],
+        "20-45-77",
+    ),
+    (
+        "when do spellings have to be done by?",
+        [
+            "Spelling homework goes up on Seesaw every Friday and is due the following Wednesday",
+            "Seesaw code's been reset after someone posted it on fb 🙈 new one is OAK2-9904",
+        ],
+        "the following Wednesday",
+    ),
+    (
+        "what do they need to take for swimming?",
+        [
+            "Swimmers need a hat and goggles, and no jewellery at all incl earrings",
+            "apparently back down to 5 weeks, lost one to the pool closure. don't shoot the messenger",
+        ],
+        "a hat and goggles",
+    ),
+    (
+        "where do we go for the parent teacher meetings?",
+        [
+            "Parents evening is held in the library, go in via the side entrance by the bike shed",
+            "Slots are only 5 mins each this year apparently, so be quick with questions",
+        ],
+        "the library",
+    ),
+]
+
+# The thirty-seventh set, written the same way in another style (a freelance designer's messages to an AI assistant:
+# clients, rates, invoices, renewals), committed unread too.
+SEALED_37 = [
+    (
+        "when's my Nordlicht handoff?",
+        [
+            "final files due to the Nordlicht team on the 22nd, need to block out the week before",
+            "client pushed it to the 30th, phew",
+        ],
+        "the 30th",
+    ),
+    (
+        "What's my day rate with Brightwell at the moment?",
+        [
+            "Brightwell agreed to £450/day for the rebrand work, starting Feb",
+            "good news they bumped me to £520 a day from march onwards",
+        ],
+        "£520",
+    ),
+    (
+        "how much am i actually waiting on from hollis",
+        [
+            "sent Hollis & Co invoice INV-0412 today, €3,200, due 15 April",
+            "ugh forgot to add the extra revision round, reissued it at €3,650",
+            (
+                "Hollis asked to split the payment so the invoice I'm chasing this month is €1,900, "
+                "rest goes on next month's"
+            ),
+        ],
+        "€1,900",
+    ),
+    (
+        "which desk am I at in loomworks",
+        [
+            "got a fixed desk at Loomworks!! desk 14, near the kitchen",
+            "scratch that, they moved me to desk 9 by the window",
+            "nope, desk 22 now. upstairs, quieter anyway",
+        ],
+        "desk 22",
+    ),
+    (
+        "Who's doing my tax return this year?",
+        [
+            "my accountant this year is Dev Malhotra, recommended by Jess",
+            "Dev's fully booked til june so ended up going with Sandra Okafor",
+        ],
+        "Sandra Okafor",
+    ),
+    (
+        "what time is the ferngrove kickoff",
+        [
+            "kickoff w Tamsin from Ferngrove tues 10am, video call",
+            "fyi ferngrove kickoff moved to 2:30 same day",
+            "they bumped it again lol. Wed 9:15",
+        ],
+        "Wed 9:15",
+    ),
+    (
+        "when do i need to renew the website address",
+        [
+            "studio domain renews on 3 June, remember card expires before then",
+            "transferred the domain to Porkbun, renewal date is 19 Aug going forward",
+        ],
+        "19 Aug",
+    ),
+    (
+        "what time's my gym thing this term?",
+        [
+            "signed up for the 7am spin class on mondays",
+            "spin was killing me, switched to kettlebells wed 6:15pm",
+        ],
+        "6:15pm",
+    ),
+    (
+        "How much will I be paying in rent from May?",
+        [
+            "landlord says rent's going up to £1,180 from May",
+            "after a bit of back and forth he settled on £1,140",
+        ],
+        "£1,140",
+    ),
+    (
+        "what time am I speaking at designdays",
+        [
+            "DesignDays confirmed my talk! day 2, 11:40, room B",
+            "organisers shuffled the programme, I'm on at 14:05",
+            "final schedule's out - 16:20 in the main hall, closing slot before drinks",
+        ],
+        "16:20",
+    ),
+    (
+        "How much warning do I have to give Ostara if I want out of the retainer?",
+        [
+            "Ostara retainer has a 30 day notice period either side",
+            "per the new contract it's 60 days notice",
+        ],
+        "60 days",
+    ),
+    (
+        "what ref do i put on quarry lane invoices",
+        [
+            "Quarry Lane job code is QL-0884, put it on every invoice or they bounce it",
+            "their finance reissued the PO, use QL-0907 from here on",
+        ],
+        "QL-0907",
+    ),
+]
+
+
+SEALED_37_MISSED = {  # 12 of 12 missed at seed 73 when first measured (64c1ef4)
+    "How much warning do I have to give Ostara if I want out of the retainer?",
+    "How much will I be paying in rent from May?",
+    "What's my day rate with Brightwell at the moment?",
+    "Who's doing my tax return this year?",
+    "how much am i actually waiting on from hollis",
+    "what ref do i put on quarry lane invoices",
+    "what time am I speaking at designdays",
+    "what time is the ferngrove kickoff",
+    "what time's my gym thing this term?",
+    "when do i need to renew the website address",
+    "when's my Nordlicht handoff?",
+    "which desk am I at in loomworks",
+}
+
+SEALED_37_OTHER_MISSED = {  # (seed, question): missed when first measured (64c1ef4)
+    (73, "what's my website domain again"),
+    (73, "where do i email the hollis invoices"),
+    (74, "what's my website domain again"),
+    (74, "where do i email the hollis invoices"),
+}
+
+SEALED_37_OTHER = [
+    (
+        "who's my point of contact at nordlicht?",
+        [
+            "Nordlicht's art director is Jonas Weber, everything goes through him not the CEO",
+            "client pushed it to the 30th, phew",
+        ],
+        "Jonas Weber",
+    ),
+    (
+        "What are Brightwell's payment terms?",
+        [
+            "Brightwell pays net 30, invoices to Lena in finance",
+            "good news they bumped me to £520 a day from march onwards",
+        ],
+        "net 30",
+    ),
+    (
+        "where do i email the hollis invoices",
+        [
+            "hollis invoices go to accounts@hollisandco.com, NOT to Mark directly",
+            (
+                "Hollis asked to split the payment so the invoice I'm chasing this month is €1,900, "
+                "rest goes on next month's"
+            ),
+        ],
+        "accounts@hollisandco.com",
+    ),
+    (
+        "whats the code to get in to the coworking after hours",
+        [
+            "loomworks door code is 4471# after 7pm",
+            "nope, desk 22 now. upstairs, quieter anyway",
+        ],
+        "4471#",
+    ),
+    (
+        "how much is the accountant costing me",
+        [
+            "accountant charges £380 flat for the self assessment, VAT on top",
+            "Dev's fully booked til june so ended up going with Sandra Okafor",
+        ],
+        "£380",
+    ),
+    (
+        "How many revision rounds am I giving Ferngrove?",
+        [
+            "Ferngrove contract includes 3 rounds of revisions, anything extra is billed hourly",
+            "they bumped it again lol. Wed 9:15",
+        ],
+        "3 rounds",
+    ),
+    (
+        "what's my website domain again",
+        [
+            "the studio domain is marabeck.studio btw",
+            "transferred the domain to Porkbun, renewal date is 19 Aug going forward",
+        ],
+        "marabeck.studio",
+    ),
+    (
+        "which locker is mine at the gym?",
+        [
+            "gym locker is no. 57, combo is my birth year",
+            "spin was killing me, switched to kettlebells wed 6:15pm",
+        ],
+        "57",
+    ),
+    (
+        "what's the landlord's number",
+        [
+            "landlord is Mr Ferreira, 07700 900412, texts work better than calls",
+            "after a bit of back and forth he settled on £1,140",
+        ],
+        "07700 900412",
+    ),
+    (
+        "Which city is DesignDays in this year?",
+        [
+            "DesignDays is in Rotterdam this year, hotel's already booked",
+            "final schedule's out - 16:20 in the main hall, closing slot before drinks",
+        ],
+        "Rotterdam",
+    ),
+    (
+        "how many hours a month is ostara paying for",
+        [
+            "Ostara retainer covers 12 hours a month, unused hours don't roll over",
+            "per the new contract it's 60 days notice",
+        ],
+        "12 hours",
+    ),
+    (
+        "who do I talk to at quarry lane about POs?",
+        [
+            "Quarry Lane contact is Bea Lindqvist in procurement",
+            "their finance reissued the PO, use QL-0907 from here on",
+        ],
+        "Bea Lindqvist",
+    ),
+]
+
+
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
     "first-other": (6, SEALED_OTHER, set(), (0, 1)),
@@ -7429,6 +7896,10 @@ _SEALED = {
     "thirty-fourth-other": (6, SEALED_34_OTHER, SEALED_34_OTHER_MISSED, (67, 68)),
     "thirty-fifth": (9, SEALED_35, SEALED_35_MISSED, (69, 70)),
     "thirty-fifth-other": (3, SEALED_35_OTHER, SEALED_35_OTHER_MISSED, (69, 70)),
+    "thirty-sixth": (5, SEALED_36, SEALED_36_MISSED, (71, 72)),
+    "thirty-sixth-other": (8, SEALED_36_OTHER, SEALED_36_OTHER_MISSED, (71, 72)),
+    "thirty-seventh": (2, SEALED_37, SEALED_37_MISSED, (73, 74)),
+    "thirty-seventh-other": (4, SEALED_37_OTHER, SEALED_37_OTHER_MISSED, (73, 74)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int], LAMMemory] = {}
