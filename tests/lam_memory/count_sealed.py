@@ -1,0 +1,68 @@
+"""Count the sealed sets of `test_changes.py` at both their seeds, as RESULTS.md reports them.
+
+    python -m tests.lam_memory.count_sealed [SET ...] [--json FILE]
+
+For each set of changes and seed: "first", the current value is the first hit and unmarked; "marked", first and
+unmarked with every older version among the top 8 marked superseded by it; "checked", what `test_sealed_changes`
+asserts (`latest_first`: marked, and the version before the current one among the hits). For each set of other
+things: the answer first and unmarked. With no SET, every set; a set's name as in `_SEALED` ("thirty-second",
+"thirty-second-other")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tests.lam_memory.test_changes import _SEALED, _sealed_chat
+from tests.lam_memory.test_subjects import latest_first
+
+
+def count(name: str, seed: int) -> dict[str, list[str]]:
+    """The questions of set `name` at `seed` under each count (see the module doc)."""
+    mem, items = _sealed_chat(name, seed), _SEALED[name][1]
+    other = name.endswith("-other")
+    out: dict[str, list[str]] = {"first": []} if other else {"first": [], "marked": [], "checked": []}
+    for query, texts, value in items:
+        hits = mem.search(query, k=8)
+        first = value in hits[0].text and hits[0].superseded_by is None
+        if other:
+            out["first"] += [query] * first
+            continue
+        older = [h for h in hits if h.text in texts[:-1]]
+        marked = first and all(h.superseded_by == hits[0].citation for h in older)
+        try:
+            latest_first(mem, query, texts, value)
+            checked = True
+        except AssertionError:
+            checked = False
+        out["first"] += [query] * first
+        out["marked"] += [query] * marked
+        out["checked"] += [query] * checked
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.lam_memory.count_sealed", description=__doc__.split("\n")[0])
+    parser.add_argument("sets", nargs="*", help="set names (default: all)")
+    parser.add_argument("--json", metavar="FILE", help="write the questions each count holds, by set and seed")
+    args = parser.parse_args(argv)
+    unknown = [s for s in args.sets if s not in _SEALED]
+    if unknown:
+        print(f"count_sealed: unknown sets {unknown}; known: {', '.join(_SEALED)}", file=sys.stderr)
+        return 2
+    found = {}
+    for name in args.sets or list(_SEALED):
+        for seed in _SEALED[name][3]:
+            found[f"{name}@{seed}"] = got = count(name, seed)
+            size = len(_SEALED[name][1])
+            shown = ", ".join(f"{k} {len(v)}" for k, v in got.items())
+            print(f"{name} seed {seed}: {shown} of {size}", flush=True)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(found, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
