@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 
-from tests.lam_memory.test_changes import _SEALED, _sealed_chat
+from tests.lam_memory.test_changes import _SEALED, _sealed_chat, older_marked
 from tests.lam_memory.test_subjects import latest_first
 
 
@@ -26,18 +26,15 @@ def count(name: str, seed: int) -> dict[str, list[str]]:
     for query, texts, value in items:
         hits = mem.search(query, k=8)
         first = value in hits[0].text and hits[0].superseded_by is None
+        out["first"] += [query] * first
         if other:
-            out["first"] += [query] * first
             continue
-        older = [h for h in hits if h.text in texts[:-1]]
-        marked = first and all(h.superseded_by == hits[0].citation for h in older)
         try:
             latest_first(mem, query, texts, value)
             checked = True
         except AssertionError:
             checked = False
-        out["first"] += [query] * first
-        out["marked"] += [query] * marked
+        out["marked"] += [query] * (first and older_marked(hits, texts))
         out["checked"] += [query] * checked
     return out
 

@@ -7930,9 +7930,13 @@ def _outranks_and_marked(mem: LAMMemory, changes: list) -> tuple[int, int]:
         rank = {h.text: i for i, h in enumerate(hits)}
         latest = rank.get(versions[-1], len(hits))
         outranks += latest < len(hits) and all(rank.get(v, len(hits)) > latest for v in versions[:-1])
-        older = [h for h in hits if h.text in versions[:-1]]
-        marked += current in hits[0].text and all(h.superseded_by == hits[0].citation for h in older)
+        marked += current in hits[0].text and older_marked(hits, versions)
     return outranks, marked
+
+
+def older_marked(hits: list, versions: list[str]) -> bool:
+    """Whether every older one of `versions` (oldest first) among `hits` is marked superseded by the first hit."""
+    return all(h.superseded_by == hits[0].citation for h in hits if h.text in versions[:-1])
 
 
 @pytest.mark.slow
