@@ -108,9 +108,15 @@ def _encoder_row(
             "tokens_per_s": round(counted / seconds, 1), "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
 
 
-def _isolated(fn, *args) -> dict:
-    with mp.get_context("spawn").Pool(1) as pool:
+def isolated(fn, *args) -> dict:
+    """`fn(*args)` in a fresh spawned process, left to exit by itself: a pool terminated on leaving `with` kills it
+    before its finalizers run, and the semaphores its libraries made were reported leaked at the bench's end."""
+    pool = mp.get_context("spawn").Pool(1)
+    try:
         return pool.apply(fn, args)
+    finally:
+        pool.close()
+        pool.join()
 
 
 def bench_encoder(threads: int, quick: bool = False, device: str = "cpu") -> dict:
@@ -133,7 +139,7 @@ def bench_encoder(threads: int, quick: bool = False, device: str = "cpu") -> dic
         ops = ("c", "torch") if cpu.library(EncoderConfig().head_dim) is not None else ("torch",)
     # CPU rows each run in a fresh process (their own peak RSS); GPU rows share this one, since every new process
     # would compile and autotune fla's Triton kernels again (minutes for a --quick run on an H200)
-    call = _isolated if not cuda else lambda fn, *args: fn(*args)
+    call = isolated if not cuda else lambda fn, *args: fn(*args)
     rows = []
     for tokens, batch in [(128, 32), (512, 32)]:
         for model, op in [*(("lam", op) for op in ops), ("minilm", "auto")]:

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import gzip
 import json
-import multiprocessing as mp
 import os
 import random
 import resource
@@ -29,6 +28,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from evals.bench import isolated
 from evals.data import data_dir
 from lam_memory import LAMError
 
@@ -280,6 +280,5 @@ def bench_memory(
         raise LAMError(f"{taken[0]} already exists: --keep writes new memories, choose another folder")
     rows = []
     for tokens in sizes:
-        with mp.get_context("spawn").Pool(1) as pool:
-            rows.append(pool.apply(_row, (tokens, queries, seed, mcp, keep)))
+        rows.append(isolated(_row, tokens, queries, seed, mcp, keep))
     return {"rows": rows}
