@@ -9,11 +9,15 @@ takes. Same equations as `lam_recurrent` (tests/lam_memory/test_ops_cpu.py pins 
 its torch path); inference only: autograd runs the torch path. Timings: docs/RESULTS.md, "The recurrence as one
 compiled CPU kernel".
 
+The dense scan's float16 pass (`half_scan.c`, `half_scores`: float16 keys times a float32 query) is built the same
+way: torch's CPU float16 product converts element by element, and this pass reads the keys as fast as memory
+gives them (`lam_memory/dense.py`).
+
 The kernel is compiled with the system C compiler (`$CC`, else `cc`; -O3 -march=native) into a cache folder
 (`$LAM_KERNEL_DIR`, else `$XDG_CACHE_HOME/lam-memory/kernels`, else ~/.cache/...), named by a hash of its source,
 flags and CPU, so a build (about half a second) happens once per change of any of them. Where no compiler is
-found, the build fails or LAM_OP=torch is set, the encoder keeps the torch path: the kernel is a speed-up, never a
-requirement (LAM_OP=c asks for it and fails with one line where it cannot be built).
+found, the build fails or LAM_OP=torch is set, the encoder and the scan keep the torch path: a kernel is a
+speed-up, never a requirement (LAM_OP=c asks for it and fails with one line where it cannot be built).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from torch import Tensor
 from lam_memory import LAMError
 
 SOURCE = Path(__file__).with_name("lam_mixer.c")
+SCAN_SOURCE = Path(__file__).with_name("half_scan.c")
 FLAGS = ("-O3", "-march=native", "-fPIC", "-shared", "-pthread")
 
 
@@ -54,16 +59,16 @@ def _cpu_flags() -> str:
         return ""
 
 
-@functools.cache
-def library(head_dim: int) -> ctypes.CDLL | None:
-    """The kernel for heads of `head_dim`, built here if needed; None where it cannot be built or loaded."""
+def _built(source: Path, defines: tuple[str, ...] = ()) -> ctypes.CDLL | None:
+    """`source` compiled with FLAGS and `defines` and loaded, built here if needed (see the module doc); None where
+    it cannot be built or loaded."""
     words = shlex.split(os.environ.get("CC") or "cc")  # CC may carry a wrapper or flags: "ccache gcc"
     compiler = shutil.which(words[0]) if words else None
-    if compiler is None or not SOURCE.is_file():  # no compiler, or an install without the kernel's source
+    if compiler is None or not source.is_file():  # no compiler, or an install without the kernel's source
         return None
-    flags = (*FLAGS, f"-DHEAD_DIM={head_dim}")
-    key = "\0".join((SOURCE.read_text(), *words[1:], *flags, compiler, platform.machine(), _cpu_flags()))
-    name = f"lam_mixer-{hashlib.sha256(key.encode()).hexdigest()[:16]}.so"
+    flags = (*FLAGS, *defines)
+    key = "\0".join((source.read_text(), *words[1:], *flags, compiler, platform.machine(), _cpu_flags()))
+    name = f"{source.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.so"
     uid = getattr(os, "getuid", lambda: 0)()  # a private fallback folder where the cache folder is not writable
     for folder in (kernel_dir(), Path(tempfile.gettempdir()) / f"lam-memory-kernels-{uid}"):
         path = folder / name
@@ -73,20 +78,56 @@ def library(head_dim: int) -> ctypes.CDLL | None:
                 fd, tmp = tempfile.mkstemp(suffix=".so", dir=folder)
                 os.close(fd)
                 try:
-                    cmd = [compiler, *words[1:], *flags, str(SOURCE), "-o", tmp, "-lm"]
+                    cmd = [compiler, *words[1:], *flags, str(source), "-o", tmp, "-lm"]
                     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
                     os.replace(tmp, path)  # atomic: two processes building at once both end with a whole file
                 finally:
                     if os.path.exists(tmp):
                         os.unlink(tmp)
-            lib = ctypes.CDLL(str(path))
+            return ctypes.CDLL(str(path))
         except (OSError, subprocess.SubprocessError):
             continue
-        lib.lam_mixer.restype = ctypes.c_int
-        lib.lam_mixer.argtypes = [ctypes.c_void_p, ctypes.c_int] + [ctypes.c_void_p] * 5 + [ctypes.c_int] * 7
-        if lib.lam_mixer_head_dim() == head_dim:
-            return lib
     return None
+
+
+@functools.cache
+def library(head_dim: int) -> ctypes.CDLL | None:
+    """The kernel for heads of `head_dim`, built here if needed; None where it cannot be built or loaded."""
+    lib = _built(SOURCE, (f"-DHEAD_DIM={head_dim}",))
+    if lib is None:
+        return None
+    lib.lam_mixer.restype = ctypes.c_int
+    lib.lam_mixer.argtypes = [ctypes.c_void_p, ctypes.c_int] + [ctypes.c_void_p] * 5 + [ctypes.c_int] * 7
+    return lib if lib.lam_mixer_head_dim() == head_dim else None
+
+
+@functools.cache
+def scan_library() -> ctypes.CDLL | None:
+    """The float16 scan (`half_scan.c`), built here if needed; None where it cannot be built or loaded, or where
+    this CPU has no vector path for it."""
+    lib = _built(SCAN_SOURCE)
+    if lib is None or not lib.half_scan_available():
+        return None
+    lib.half_scan.restype = ctypes.c_int
+    lib.half_scan.argtypes = [ctypes.c_void_p] * 3 + [ctypes.c_int64] * 2
+    return lib
+
+
+def half_scores(keys: Tensor, q: Tensor) -> Tensor | None:
+    """`keys.float() @ q` (float32, one thread) for float16 `keys` (n, dim) and a float32 `q` (dim,), by the compiled
+    scan; None where it is not built or LAM_OP is `torch`, for the caller's torch path."""
+    if os.environ.get("LAM_OP", "auto") == "torch" or keys.dtype != torch.float16 or keys.device.type != "cpu":
+        return None
+    if keys.dim() != 2 or q.shape != keys.shape[1:] or q.device.type != "cpu":  # torch's path says what is wrong
+        return None
+    lib = scan_library()
+    if lib is None:
+        return None
+    keys, q = keys.contiguous(), q.detach().to(torch.float32).contiguous()
+    out = torch.empty(len(keys), dtype=torch.float32)
+    if lib.half_scan(keys.data_ptr(), q.data_ptr(), out.data_ptr(), len(keys), keys.shape[1]) != 0:
+        return None
+    return out
 
 
 def use_kernel(x: Tensor, head_dim: int) -> bool:

@@ -12,6 +12,9 @@ import torch
 from lam_memory import dense
 from lam_memory.encoder import load_encoder
 from lam_memory.memory import LAMMemory
+from lam_memory.ops import cpu
+
+needs_scan = pytest.mark.skipif(cpu.scan_library() is None, reason="no C compiler or vector unit here for the scan")
 
 
 def _unit(rows: torch.Tensor) -> torch.Tensor:
@@ -99,9 +102,54 @@ def test_float16_error_on_the_shipped_encoders_keys_is_within_the_bound() -> Non
     keys = load_encoder(bf16=False).encode(lines[:600])
     half = dense.HalfKeys().update(keys)[0]
     for q in keys[::50]:
-        error = ((half @ q.half()).float() - keys @ q).abs().max()
-        assert float(error) <= (2**-10 + 2**-22 + 384 * 2**-24) * float(q.norm()) * 1.05
-        assert float(error) < dense.EPS / 2
+        compiled = cpu.half_scores(half, q)  # only the keys rounded: within the same bound
+        for scores in [(half @ q.half()).float()] + ([compiled] if compiled is not None else []):
+            error = (scores - keys @ q).abs().max()
+            assert float(error) <= (2**-10 + 2**-22 + 384 * 2**-24) * float(q.norm()) * 1.05
+            assert float(error) < dense.EPS / 2
+
+
+@needs_scan
+@pytest.mark.parametrize("dim", [384, 32, 7, 391])
+def test_the_compiled_scan_is_the_float16_keys_times_the_query(dim: int) -> None:
+    """`half_scores` against the obvious reference, in float64: the float16 keys as they are, the query unrounded
+    (dims that fill no vector, or leave a remainder, included)."""
+    g = torch.Generator().manual_seed(dim)
+    keys = (_unit(torch.randn(3000, dim, generator=g)) * 4).half()
+    q = torch.randn(dim, generator=g)
+    got = cpu.half_scores(keys, q)
+    assert got is not None and got.dtype == torch.float32 and got.shape == (3000,)
+    want = keys.double() @ q.double()
+    assert float((got.double() - want).abs().max()) <= dim * 2**-24 * float(want.abs().max() + 4 * q.norm())
+    assert cpu.half_scores(keys, q[:-1]) is None and cpu.half_scores(keys[0], q) is None  # torch's path says why
+
+
+@needs_scan
+def test_top_is_the_same_on_the_compiled_and_the_torch_scan(monkeypatch) -> None:
+    g = torch.Generator().manual_seed(6)
+    keys = _unit(torch.randn(4000, 384, generator=g))
+    live = torch.rand(4000, generator=g) > 0.1
+    half = dense.HalfKeys().update(keys)
+    queries = _unit(torch.randn(6, 384, generator=g))
+    compiled = [dense.top(keys, half, live, q, 64) for q in queries]
+    monkeypatch.setenv("LAM_OP", "torch")
+    assert cpu.half_scores(half[0], queries[0]) is None
+    for q, got in zip(queries, compiled, strict=True):
+        _same(got, dense.top(keys, half, live, q, 64))
+
+
+def test_without_a_compiler_the_scan_is_torchs(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CC", "no-such-compiler")
+    monkeypatch.setenv("LAM_KERNEL_DIR", str(tmp_path))
+    cpu.scan_library.cache_clear()
+    try:
+        keys = _unit(torch.randn(1000, 384, generator=torch.Generator().manual_seed(7)))
+        live = torch.ones(1000, dtype=torch.bool)
+        assert cpu.half_scores(keys.half(), keys[0]) is None
+        got = dense.top(keys, dense.HalfKeys().update(keys), live, keys[0], 64)
+        _same(got, dense.top_reference(keys, live, keys[0], 64))
+    finally:
+        cpu.scan_library.cache_clear()
 
 
 def test_similarity_is_exact_and_masks_dead_chunks() -> None:
