@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import resource
 import statistics
@@ -16,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from evals.spawn import isolated
 from lam_memory import LAMError
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -106,17 +106,6 @@ def _encoder_row(
     return {"model": model, "op": path, "device": device, "precision": precision, "tokens_per_input": tokens,
             "batch": batch, "seconds": round(seconds, 4), "runs": len(times),
             "tokens_per_s": round(counted / seconds, 1), "peak_rss_mb": round(_peak_rss_mb(), 1)}  # fmt: skip
-
-
-def isolated(fn, *args) -> dict:
-    """`fn(*args)` in a fresh spawned process, left to exit by itself: a pool terminated on leaving `with` kills it
-    before its finalizers run, and the semaphores its libraries made were reported leaked at the bench's end."""
-    pool = mp.get_context("spawn").Pool(1)
-    try:
-        return pool.apply(fn, args)
-    finally:
-        pool.close()
-        pool.join()
 
 
 def bench_encoder(threads: int, quick: bool = False, device: str = "cpu") -> dict:

@@ -28,8 +28,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from evals.bench import isolated
 from evals.data import data_dir
+from evals.spawn import isolated
 from lam_memory import LAMError
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
