@@ -51,14 +51,15 @@ def features(query: str, q: torch.Tensor, emb: torch.Tensor, texts: list[str], b
     """Generic features of the pair (b, later), b < later: positions in the memory, `emb` its unit keys, `score`
     the hits' scores by position."""
     before, after = emb[:later] @ emb[later], emb[b + 1 :] @ emb[b]
+    b_rank, l_rank = _rank(before, b), _rank(after, later - b - 1)
     kinds_b, kinds_l = value_kinds(texts[b], query), value_kinds(texts[later], query)
-    asked = asked_kinds(query)
+    asked, asked_words, said = asked_kinds(query), content(query), content(texts[later])
     return dict(
         cos=float(emb[b] @ emb[later]),
-        b_nearest_before_l=float(_rank(before, b) == 1),
-        b_among_3_before_l=float(_rank(before, b) <= 3),
-        l_nearest_after_b=float(_rank(after, later - b - 1) == 1),
-        l_among_3_after_b=float(_rank(after, later - b - 1) <= 3),
+        b_nearest_before_l=float(b_rank == 1),
+        b_among_3_before_l=float(b_rank <= 3),
+        l_nearest_after_b=float(l_rank == 1),
+        l_among_3_after_b=float(l_rank <= 3),
         margin=float(before[b] - before.max()),
         change_word=float(announces_change(texts[later])),
         cos_question=float(q @ emb[later]),
@@ -69,8 +70,8 @@ def features(query: str, q: torch.Tensor, emb: torch.Tensor, texts: list[str], b
         asked_given=float(bool(asked & kinds_l)),
         asked_missing=float(bool(asked) and not asked & kinds_l),
         no_value=float(not kinds_l),
-        shared_words=min(len(content(texts[b]) & content(texts[later])), 4) / 4,
-        question_words=len(content(query) & content(texts[later])) / max(len(content(query)), 1),
+        shared_words=min(len(content(texts[b]) & said), 4) / 4,
+        question_words=len(asked_words & said) / max(len(asked_words), 1),
     )
 
 
@@ -104,9 +105,14 @@ def collect() -> list[dict]:
     return rows
 
 
-def fit(rows: list[dict], column: int, l2: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """A logistic model of `positive` on column `column` of the pairs (1: generic features, 2: the probe)."""
-    x = torch.stack([p[column] if column == 2 else torch.tensor(list(p[1].values())) for r in rows for p in r["pairs"]])
+def _inputs(pair: tuple, probe: bool) -> torch.Tensor:
+    """A pair's inputs to a model: the probe's (generic features first, then the products), or the features'."""
+    return pair[2] if probe else pair[2][: len(pair[1])]
+
+
+def fit(rows: list[dict], probe: bool, l2: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """A logistic model of `positive` on the pairs' inputs (`_inputs`)."""
+    x = torch.stack([_inputs(p, probe) for r in rows for p in r["pairs"]])
     y = torch.tensor([float(p[3]) for r in rows for p in r["pairs"]])
     w, b0 = torch.zeros(x.shape[1], requires_grad=True), torch.zeros(1, requires_grad=True)
     opt = torch.optim.LBFGS([w, b0], max_iter=200)
@@ -163,14 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {f:20s}", "  ".join(f"{g} {m:7.3f}" for g, m in report["means"][f].items()))
     read = sorted({r["set"] for r in rows} - set(UNREAD))
     folds = [set(read[i::6]) for i in range(6)] + [set(UNREAD)]
-    for model, column, l2 in [("generic features", 1, 1e-3), ("probe", 2, 1e-3)]:
+    for model, probe, l2 in [("generic features", False, 1e-3), ("probe", True, 1e-3)]:
         logits = {}
         for fold in folds:
-            w, b0 = fit([r for r in rows if r["set"] in set(read) - fold], column, l2)
+            w, b0 = fit([r for r in rows if r["set"] in set(read) - fold], probe, l2)
             for r in rows:
                 if r["set"] in fold:
-                    xs = [p[column] if column == 2 else torch.tensor(list(p[1].values())) for p in r["pairs"]]
-                    logits[id(r)] = [float(x @ w + b0) for x in xs]
+                    logits[id(r)] = [float(_inputs(p, probe) @ w + b0) for p in r["pairs"]]
         for threshold in (-2.0, -1.5, -1.0, -0.5, 0.0):
 
             def moved_to(r, t=threshold, logits=logits):
@@ -180,14 +185,16 @@ def main(argv: list[str] | None = None) -> int:
             got = gain(rows, moved_to)
             report["models"][f"{model} > {threshold}"] = dict(got)
             print(f"{model}, logit > {threshold}:", dict(sorted(got.items())))
+
+    def mutual(x: dict) -> bool:
+        return bool(x["b_nearest_before_l"] and x["l_nearest_after_b"])
+
     rules = {
-        "each the other's nearest": lambda x: x["b_nearest_before_l"] and x["l_nearest_after_b"],
-        "... and a change word": lambda x: x["b_nearest_before_l"] and x["l_nearest_after_b"] and x["change_word"],
-        "... and values of one kind": lambda x: x["b_nearest_before_l"] and x["l_nearest_after_b"] and x["same_kind"],
-        "... and the asked kind": lambda x: x["b_nearest_before_l"] and x["l_nearest_after_b"] and x["asked_given"],
-        "... and as close to the question (-0.05)": lambda x: (
-            x["b_nearest_before_l"] and x["l_nearest_after_b"] and x["cos_question_gain"] > -0.05
-        ),
+        "each the other's nearest": mutual,
+        "... and a change word": lambda x: mutual(x) and x["change_word"],
+        "... and values of one kind": lambda x: mutual(x) and x["same_kind"],
+        "... and the asked kind": lambda x: mutual(x) and x["asked_given"],
+        "... and as close to the question (-0.05)": lambda x: mutual(x) and x["cos_question_gain"] > -0.05,
     }
     for name, rule in rules.items():
 

@@ -28,8 +28,11 @@ def test_features_see_the_next_version_as_each_others_nearest():
 
 
 def test_fit_separates_what_a_feature_separates():
-    rows = [{"pairs": [(i, {"f": float(i % 2), "g": 0.5}, None, bool(i % 2)) for i in range(20)]}]
-    w, b0 = fit(rows, 1, 1e-3)
+    """On the generic features alone: the probe's inputs start with them (`collect`), its products are left out."""
+    rows = [
+        {"pairs": [(i, {"f": float(i % 2), "g": 0.5}, torch.tensor([i % 2, 0.5, 9.0]), bool(i % 2)) for i in range(20)]}
+    ]
+    w, b0 = fit(rows, False, 1e-3)
     on, off = torch.tensor([1.0, 0.5]) @ w + b0, torch.tensor([0.0, 0.5]) @ w + b0
     assert on > 0 > off
 
