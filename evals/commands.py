@@ -55,8 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--workloads", default=None, metavar="LIST", help="workloads: comma list of code, prose, chat "
                    "(default: all)")  # fmt: skip
     s.add_argument("--sizes", default=None, metavar="LIST", help="memory: comma list of cl100k token counts "
-                   "(k = 1,024), e.g. 100k,1m,10m (default 100k,1m; 20k,100k with --quick; 10m ingests for most of an "
-                   "hour)")  # fmt: skip
+                   "(k = 1,024), e.g. 100k,1m,10m (default 100k,1m; 20k,100k with --quick; a 10m row takes 10-50 "
+                   "minutes, by host)")  # fmt: skip
     s.add_argument("--mcp", action="store_true", help="memory: also time memory_context and memory_search round "
                    "trips through a `lam mcp` subprocess over stdio (p50/p95), and a whole cold `lam query` "
                    "process")  # fmt: skip

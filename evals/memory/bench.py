@@ -142,7 +142,7 @@ def _row(tokens: int, queries: int, seed: int, mcp: bool = False, keep: str | No
     rng = random.Random(seed)
     done = [0, 0]  # tokens ingested, tenths reported
 
-    def progress(_chunks: int, tokens: int) -> None:  # a line per tenth on stderr: a 10M row runs for most of an hour
+    def progress(_chunks: int, tokens: int) -> None:  # a line per tenth on stderr: a 10M row runs 10-50 minutes
         done[0] += tokens
         if done[0] * 10 >= (done[1] + 1) * n_tokens:
             done[1] = done[0] * 10 // n_tokens
