@@ -212,6 +212,7 @@ from lam_memory.subjects import (
     GRAMMAR,
     TOKEN,
     WHEN,
+    evidence,
     is_question,
     named_subject,
     optional_terms,
@@ -332,14 +333,14 @@ def announced(
     verb = {stem(t) for t in _verb(query)}
     order = sorted(statements, key=lambda c: c.position)
     naming_some = [c for c in order if held[c.position] - optional] or order  # not only who acts ("we rebooked")
-    best = max(naming_some, key=lambda c: (relevance[c.position], c.position))  # of equals, the latest
+    best = max(evidence(naming_some), key=lambda c: (relevance[c.position], c.position))  # of equals, the latest
     top = held[best.position] - optional
     if not top:
         return held
     asked = asked_kinds(query)
     question = is_question(query)  # keywords say no tense: for them only a word of change says that one revises
     bare = {stem(t) for t in _titled(query, named)}
-    nearest, next_versions = _neighbours(order, emb) if question else ({}, set())
+    nearest, next_versions = _neighbours(evidence(order), emb) if question else ({}, set())
 
     def revises(later: Chunk, earlier: Chunk, cue: bool = True) -> bool:
         said = announces_change(later.text)
@@ -434,7 +435,7 @@ def announced(
                     group[c.position] = c
                     grew = True
     linked = {best.position, *(c.position for c in one)}
-    if not one or any(top < held[c.position] - optional for c in order if c.position not in linked):
+    if not one or any(top < held[c.position] - optional for c in evidence(order) if c.position not in linked):
         return held  # another statement names more of the question: the best one may be about something else
     union = held[best.position].union(*(held[c.position] for c in one))
     out = {p: set(terms) for p, terms in held.items()}
@@ -510,7 +511,8 @@ def _neighbours(order: list[Chunk], emb: torch.Tensor) -> tuple[dict[int, int], 
     """Of statements in time order (`emb`: embeddings by position), each one's nearest other statement in meaning
     (position -> position), and the pairs of versions (earlier, later): the later one's nearest earlier statement
     is the earlier one, and the earlier one's nearest later statement is the later one. Orthogonal statements are
-    no one's neighbours."""
+    no one's neighbours. `announced` passes the evidence only (`subjects.evidence`): an acknowledgement that repeats
+    a statement ("Noted: <it>") would be its nearest later statement, and the next version no one's."""
     at = torch.tensor([c.position for c in order])
     sims = emb[at] @ emb[at].T
     n = len(order)

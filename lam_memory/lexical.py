@@ -431,7 +431,8 @@ def stem(word: str) -> str:
     """A word's family, by English inflection and the noun-forming -ment, for comparing words, never for the index:
     lowercased, diacritics and hyphens folded (`_joined`: "Wi-Fi" is "wifi"), up to two suffixes of `_SUFFIXES`
     stripped where three letters stay (-es only after a sibilant; none after a final -ss, -us or -is: "class",
-    "status", "analysis"), then a final e where four letters stay and a doubled final consonant ("deployments" ->
+    "status", "analysis"), a final y after a consonant made the i its -ies and -ied leave ("retry", "retries" ->
+    retri; "replied" -> repli), else a final e where four letters stay and a doubled final consonant ("deployments" ->
     deploy, "rotates" / "rotated" -> rotat, "planned" -> plan; "times" -> time, which is not the name "Tim"). Words
     under four letters and anything not all letters (identifiers, numbers) stay whole. Different words may still
     share a family ("news", "new")."""
@@ -447,6 +448,8 @@ def stem(word: str) -> str:
         if cut is None:
             break
         word = word[: -len(cut)]
+    if len(word) > 3 and word[-1] == "y" and word[-2] not in "aeiouy":
+        return word[:-1] + "i"  # a final y after a consonant is the i of its -ies, -ied: "retries", "retry"
     word = word[:-1] if word.endswith("e") and len(word) > 4 else word
     return word[:-1] if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou" else word
 

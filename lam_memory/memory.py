@@ -79,7 +79,11 @@ versions), and the older ones name it in `superseded_by`.
 
 Answers are not evidence: a chunk by the assistant (role "assistant") loses `answer_penalty` = 0.2 of score and
 supersedes no chunk by another author (`LAMMemory._demote_answers` gives the reason for the rule and its size); one
-that repeats a value of a superseded statement, and none of its update's, is superseded with it.
+that repeats a value of a superseded statement, and none of its update's, is superseded with it, and one after the
+current version that says only what it says (`values.acknowledges`) is not. Nor is an answer the question's best
+statement or a statement's neighbour in meaning (`subjects.evidence`), and a vote of the chunk state for one goes to
+the evidence it acknowledges, or to none (`LAMMemory._evidence_voted`): an agent acknowledges what it is told ("Noted:
+<the statement>"), as close to the question as the statement and written just after it.
 
 Then names: a query that names a unit of code by an identifier (`Retry.get_backoff_time`, `sliding_window`, or a
 one-word query), or by a plain word beside the file that defines it ("close in md_in_html.py"), wants its
@@ -137,6 +141,7 @@ from lam_memory.subjects import (
     asks_for_many,
     asks_for_value,
     definites,
+    evidence,
     held_terms,
     is_question,
     is_statement,
@@ -149,7 +154,7 @@ from lam_memory.subjects import (
 from lam_memory.tokens import TokenCounter
 from lam_memory.tokens import count_tokens as default_count_tokens
 from lam_memory.types import Chunk, Context, Hit
-from lam_memory.values import asked_kinds, value_kinds, values_in
+from lam_memory.values import acknowledges, asked_kinds, value_kinds, values_in
 from lam_memory.versions import VersionState, definition, names_file, names_symbol, slot_of
 
 __all__ = ["LAMMemory", "Hit", "Context", "MemoryState", "MemoryConfig"]
@@ -582,7 +587,7 @@ class LAMMemory:
         kept = about + [c for c in statements if c.position in naming and c not in about]
         rare: dict[int, frozenset[str]] = {}
         if not lasting and value and question and (naming_some := [c for c in kept if held[c.position] - optional]):
-            followed = [max(naming_some, key=lambda c: (pool[c.position], c.position))]  # as `announced` picks it
+            followed = [max(evidence(naming_some), key=lambda c: (pool[c.position], c.position))]  # as `announced`
             for x in followed:  # and the replies to it and to them, which may name no more of the question
                 rare[x.position] = self._rare_words(x)
                 replies = [c for c in statements if c not in kept and follows_up(query, x, c, held, rare[x.position])]
@@ -601,6 +606,9 @@ class LAMMemory:
         near = ((rel >= rel.max() - cfg.relevant_within) & stated).nonzero().flatten()
         at = positions[near].tolist()
         settled = [([at[m] for m in g], at[o]) for g, o in self.state.settle(keys[near], reads[near], codes[near])]
+        # the state's vote goes to the last write of a slot, and an acknowledgement ("Noted: <it>") is written just
+        # after what it repeats: a vote for an answer goes to the evidence it acknowledges, else to none
+        settled = [(g, o) for g, o in ((g, self._evidence_voted(g, o, chunks)) for g, o in settled) if o is not None]
         where = {p: i for i, p in enumerate(positions.tolist())}
         for group, owner in settled + self._subjects(query, relevance, statements, held):
             speaker = stamp_only(query, chunks[owner].text)
@@ -647,7 +655,7 @@ class LAMMemory:
         returned, for `changes.announced` to judge."""
         if not said:
             return []
-        best = max(said, key=lambda c: pool[c.position])
+        best = max(evidence(said), key=lambda c: pool[c.position])
         olds = [word for value in old_values(best, query) for word in value]
         found = {
             p
@@ -760,7 +768,9 @@ class LAMMemory:
         an answer still wins when it is clearly more relevant than any evidence. And an answer that restates a
         superseded statement is superseded with it: "Noted: dentist Thursday 2:30", between "My dentist appointment
         is Thursday at 2:30" and "the dentist moved me to 9:15", repeats a value (`values.values_in`) that the first
-        gives and the update does not, and none that the update gives. `chunks`: the candidates read by `_score`."""
+        gives and the update does not, and none that the update gives. One written after the current version that
+        gives values, and only values it gives, acknowledges it ("Understood, the API now serves TLS on 8443" after
+        "the api is on 8443 from now on"): it is not stale. `chunks`: the candidates read by `_score`."""
         if not self._answers:
             return
         for p in score:
@@ -780,6 +790,24 @@ class LAMMemory:
             for p, values in said.items():
                 if old < p < owner and values & stale and not values & new:
                     replaced_by[p] = owner
+        for p, owner in list(replaced_by.items()):
+            if p in self._answers and p > owner and p in chunks and owner in chunks:
+                if acknowledges(chunks[p].text, chunks[owner].text):
+                    del replaced_by[p]
+
+    def _evidence_voted(self, group: list[int], owner: int, chunks: dict[int, Chunk]) -> int | None:
+        """The current member of a group the chunk state settled, `owner` by its vote: an answer is never current,
+        so a vote for one goes to the latest piece of evidence before it when the answer acknowledges it (the state
+        owes its vote to the answer's write just after it: "Noted: New lease signed, rent is $2,250 a month"), and
+        to none otherwise (the answer may restate a later statement outside the group: "Updated: Jake's practice
+        moves to Wednesdays" in a group of "Tuesdays at 5:30" and its acknowledgement)."""
+        if owner not in self._answers:
+            return owner
+        before = [p for p in group if p not in self._answers and p < owner and p in chunks]
+        if not before or owner not in chunks:
+            return None
+        last = max(before)
+        return last if acknowledges(chunks[owner].text, chunks[last].text) else None
 
     def __enter__(self) -> LAMMemory:
         return self

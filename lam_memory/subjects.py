@@ -167,6 +167,14 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
 ANSWER_ROLES = ("assistant",)  # chunks by these roles are answers: they restate evidence, they are not evidence
 
 
+def evidence(statements: list[Chunk]) -> list[Chunk]:
+    """The statements that are evidence, not answers (ANSWER_ROLES), or all of them when every one is an answer. The
+    question's best statement is the best piece of evidence: an agent acknowledges what it is told, "Noted: the
+    staging API listens on port 8080", and its acknowledgement, as close to the question as what it restates and
+    written after it, had been taken for the fact that later updates revise."""
+    return [c for c in statements if c.role not in ANSWER_ROLES] or statements
+
+
 def is_statement(chunk: Chunk) -> bool:
     """Whether a chunk can state a fact of prose or chat: a message or text that is not a question and not mostly
     code. Code has its own versions, by name (`lam_memory.versions`); two pieces of code naming the same query terms
@@ -725,7 +733,7 @@ def subject_groups(
     asked, optional = answer_terms(query), optional_terms(query)
     subject = {c.position: frozenset(held[c.position]) - optional for c in candidates}
     asks = {c.position: bool(held[c.position] & asked) for c in candidates}
-    top = subject[max(subject, key=relevance.__getitem__)]
+    top = subject[max(evidence(candidates), key=lambda c: relevance[c.position]).position]  # an answer restates
     about = [c for c in candidates if top and subject[c.position] >= top]
     if len(about) < 2:
         return []
@@ -742,8 +750,7 @@ def subject_groups(
     for group in components(linked):
         members = [about[m] for m in group]
         if len(members) > 1:
-            evidence = [c for c in members if c.role not in ANSWER_ROLES] or members
-            groups.append(([c.position for c in members], max(c.position for c in evidence)))
+            groups.append(([c.position for c in members], max(c.position for c in evidence(members))))
     return groups
 
 

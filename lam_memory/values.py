@@ -4,9 +4,9 @@ An update replaces a value with another of its kind: a time with a time ("moved 
 another ("bump it to $750"), a person with a person. `value_kinds` says which kinds a text gives (an address, money, a
 time of day, a date, a span or frequency, a size, a number, a name), `asked_kinds` which kinds a question's wh-word asks
 for ("What *time* ...", "How *many* ..."), `same_kind` whether an update's value is of a kind it replaces (its bare
-number of an amount: "bumping it to 450" for "$300"). `lam_memory.changes` links an update to what it revises
-by them, and `lam_memory.subjects.is_statement` asks of a message that ends in a question whether the rest of it gives
-one.
+number of an amount: "bumping it to 450" for "$300"), `acknowledges` whether an answer says only what a statement
+says. `lam_memory.changes` links an update to what it revises by them, and `lam_memory.subjects.is_statement` asks of
+a message that ends in a question whether the rest of it gives one.
 """
 
 from __future__ import annotations
@@ -91,6 +91,14 @@ def values_in(text: str) -> frozenset[str]:
     found, rest = _taken(text, _WORDED)
     worded = {" ".join(value.lower().split()) for _, value in found}
     return frozenset(worded | set(NUMBER.findall(rest)) | {n for n in names(rest) if n not in CALENDAR})
+
+
+def acknowledges(answer: str, statement: str) -> bool:
+    """Whether `answer` gives values (`values_in`) and only values `statement` writes (case aside): an agent's
+    acknowledgement of it ("Understood, the API now serves TLS on 8443" for "the api is on 8443 from now on"), not a
+    restatement of another version ("The billing API listens on port 9090")."""
+    said, written = values_in(answer), statement.casefold()
+    return bool(said) and all(v.casefold() in written for v in said)
 
 
 def _taken(text: str, patterns: dict[str, re.Pattern]) -> tuple[list[tuple[str, str]], str]:

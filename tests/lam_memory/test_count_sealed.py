@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from tests.lam_memory.count_sealed import count, main
 from tests.lam_memory.test_changes import _SEALED
 
@@ -27,3 +29,40 @@ def test_other_things_count_the_answers_first(tmp_path):
 def test_an_unknown_set_is_a_one_line_error(capsys):
     assert main(["fortieth"]) == 2
     assert "unknown sets ['fortieth']" in capsys.readouterr().err
+
+
+def test_acknowledged_sets_answer_each_statement_as_an_agent_does():
+    """`--acknowledged repeated`: after each statement of a set comes an assistant's turn, most often repeating it;
+    `written`: the reply written for it."""
+    from tests.lam_memory.test_changes import _sealed_chat
+    from tests.lam_memory.test_subjects import ACKNOWLEDGEMENTS, WRITTEN
+
+    _, items, _, seeds = _SEALED["thirty-sixth"]
+    turns = _sealed_chat("thirty-sixth", seeds[0], acknowledged="repeated").messages("chat.jsonl")
+    statements = {text for _, texts, _ in items for text in texts}
+    after = [turns[i + 1] for i, t in enumerate(turns) if t["content"] in statements]
+    assert len(after) == len(statements) and all(t["role"] == "assistant" for t in after)
+    assert all(any(a.format(s) == t["content"] for a in ACKNOWLEDGEMENTS for s in statements) for t in after)
+    assert sum(t["role"] == "assistant" for t in turns) == len(statements)
+    written = json.loads(WRITTEN.read_text(encoding="utf-8"))
+    turns = _sealed_chat("thirty-sixth", seeds[0], acknowledged="written").messages("chat.jsonl")
+    replies = [turns[i + 1]["content"] for i, t in enumerate(turns) if t["content"] in statements]
+    assert replies == [written[t["content"]] for t in turns if t["content"] in statements]
+
+
+@pytest.mark.parametrize("name", ["fourth", "fifth"])
+def test_an_agents_acknowledgements_cost_no_current_version(name):
+    """An assistant that acknowledges each statement, most often by repeating it, leaves the current versions
+    first: the acknowledgements are no best statement, no neighbour in meaning and no current member of a group
+    (`subjects.evidence`). Before that, 12 of 15 and 8 of 12 here, against 15 and 12 without acknowledgements."""
+    seed = _SEALED[name][3][0]
+    assert count(name, seed, acknowledged="repeated")["first"] == count(name, seed)["first"]
+
+
+def test_acknowledgements_written_blind_cost_the_twenty_first_set_no_current_version():
+    """With the replies helper agents wrote for its statements ("No worries — the AWS budget lands at $20k/month"), the
+    twenty-first set keeps every current version it has without them (5 of 7 before answers were kept from setting a
+    group's subject and from naming more of the question than the best statement)."""
+    seed = _SEALED["twenty-first"][3][0]
+    plain, written = count("twenty-first", seed), count("twenty-first", seed, acknowledged="written")
+    assert set(plain["first"]) <= set(written["first"]) and set(plain["marked"]) <= set(written["marked"])

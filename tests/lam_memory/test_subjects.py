@@ -3,7 +3,10 @@ are never marked superseded by it, and an assistant's turn never replaces the ev
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import torch
@@ -61,20 +64,44 @@ def chat_memory(turns: list[tuple[str, str]]) -> LAMMemory:
     return mem
 
 
-def chat_among_locomo(conversation: int, changes: list, seed: int = 0) -> LAMMemory:
+ACKNOWLEDGEMENTS = ["Got it.", "Noted: {}", "Okay, I'll remember that: {}"]  # what an assistant answers a statement
+# The replies an assistant would give to the statements of the blind sealed sets (`test_changes.py`, twentieth to
+# thirty-seventh), written on 2026-12-07 by helper agents that read only those statements: about 70% restate their
+# facts in other words ("Congrats on the new lease! I've noted your rent as $2,250 a month."), the rest say none.
+WRITTEN = Path(__file__).with_name("acknowledgements.json")
+
+
+def acknowledgement(how: str, rng) -> Callable[[str], str | None]:
+    """What an assistant answers a statement: "repeated", one of `ACKNOWLEDGEMENTS` (chosen by `rng`), two of which
+    repeat it word for word; "written", its reply in `WRITTEN` (None for a statement without one)."""
+    if how == "repeated":
+        return lambda text: rng.choice(ACKNOWLEDGEMENTS).format(text)
+    if how == "written":
+        return json.loads(WRITTEN.read_text(encoding="utf-8")).get
+    raise ValueError(f"unknown acknowledgements {how!r}: repeated or written")
+
+
+def chat_among_locomo(conversation: int, changes: list, seed: int = 0, acknowledged: str | None = None) -> LAMMemory:
     """A memory of the first 300 turns of a LoCoMo conversation ("[date] Speaker: text") with the statements of
-    `changes` ((question, statements oldest first, value)) inserted at random places, in their order."""
+    `changes` ((question, statements oldest first, value)) inserted at random places, in their order. With
+    `acknowledged` ("repeated" or "written", `acknowledgement`), an assistant answers each statement, as agents do."""
     import random
 
     from evals.memory.locomo import load_locomo
 
-    turns = [c.text for c in load_locomo()[conversation].chunks[:300]]
+    turns = [("user", c.text) for c in load_locomo()[conversation].chunks[:300]]
     rng = random.Random(seed)
     for _, statements, _ in changes:
         at = sorted(rng.sample(range(len(turns)), len(statements)))
         for offset, (i, text) in enumerate(zip(at, statements, strict=True)):
-            turns.insert(i + offset, text)
-    return chat_memory([("user", t) for t in turns])
+            turns.insert(i + offset, ("user", text))
+    if acknowledged:
+        said, answer = {text for _, statements, _ in changes for text in statements}, acknowledgement(acknowledged, rng)
+        replies = [answer(text) if text in said else None for _, text in turns]
+        turns = [
+            t for turn, reply in zip(turns, replies, strict=True) for t in [turn] + [("assistant", reply)] * bool(reply)
+        ]
+    return chat_memory(turns)
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +223,49 @@ def test_an_assistant_answer_never_replaces_the_evidence():
     assert wrong.superseded_by == current.citation
 
 
+ACKNOWLEDGED_CHAT = [  # a user's casual words, each acknowledged by the agent, as agent transcripts are
+    ("user", "hey, setting up the staging box today. the api listens on port 8080 for now"),
+    ("assistant", "Got it: the staging API listens on port 8080."),
+    ("user", "also the db is postgres 15 on db-staging-1"),
+    ("assistant", "Noted, Postgres 15 on db-staging-1."),
+    ("user", "ugh 8080 clashes with the jenkins agent, moved the api to 9090"),
+    ("assistant", "Okay, the API is on 9090 now."),
+    ("user", "can you remind me what the retry limit for the webhook worker is? I think we said 5"),
+    ("assistant", "You set the webhook worker's retry limit to 5."),
+    ("user", "security wants tls everywhere so the api is on 8443 from now on"),
+    ("assistant", "Understood, the API now serves TLS on 8443."),
+    ("user", "bump the webhook retries to 8, the partner endpoint is flaky"),
+    ("assistant", "Done, webhook worker retries are 8."),
+]
+
+
+@pytest.mark.parametrize(
+    "query, current, stale",
+    [
+        ("Which port does the API listen on?", "8443", ["8080", "9090"]),
+        ("what port is the api on?", "8443", ["8080", "9090"]),
+        ("what's the webhook retry limit?", "8", ["5"]),  # "retries" is of the family of "retry"
+        ("how many retries does the webhook worker get?", "8", ["5"]),
+    ],
+)
+def test_an_acknowledged_fact_is_revised_by_its_update_and_not_by_the_acknowledgement(query, current, stale):
+    """The agent's "Got it: the staging API listens on port 8080", as close to the question as the user's words
+    and written after them, is no best statement (`subjects.evidence`): the user's update revises the user's fact.
+    An acknowledgement of the current version is not stale; one of an older version is."""
+    mem = chat_memory(ACKNOWLEDGED_CHAT)
+    hits = mem.search(query, k=8)
+
+    def said(text: str) -> set[str]:
+        return {w.strip(".,") for w in text.split()}
+
+    assert hits[0].role == "user" and current in said(hits[0].text) and hits[0].superseded_by is None, hits[0]
+    for h in hits:
+        if said(h.text) & set(stale) and current not in said(h.text):
+            assert h.superseded_by == hits[0].citation, (h.text, h.superseded_by)
+        elif current in said(h.text):
+            assert h.superseded_by is None, (h.text, h.superseded_by)
+
+
 @pytest.mark.parametrize(
     "query, asked",
     [
@@ -264,6 +334,14 @@ def test_holds_reports_the_query_terms_a_text_holds_as_the_index_matches_them():
         ("3.12", "3.12"),
         ("Wi-Fi", "wifi"),  # hyphens folded: "wifi", "WiFi"
         ("e-mails", "email"),
+        ("retries", "retri"),  # a final y after a consonant is the i of -ies, -ied
+        ("retry", "retri"),
+        ("replied", "repli"),
+        ("policy", "polici"),
+        ("movies", "movi"),  # -ie nouns keep their family
+        ("movie", "movi"),
+        ("days", "day"),  # a y after a vowel stays
+        ("studying", "studi"),
     ],
 )
 def test_stem(word, family):
