@@ -7847,6 +7847,473 @@ SEALED_37_OTHER = [
 ]
 
 
+# The thirty-eighth set, written blind on 2026-12-07 by a helper agent told only the format and a style (a bakery-café
+# owner's messages to an AI assistant: suppliers, staff, prices, events; no port or server topics), with the
+# assistant's reply to each statement (`acknowledgements.json`); committed with its counts when first measured
+# (951d480), misses as strict xfails.
+SEALED_38 = [
+    (
+        "which day does the flour come now?",
+        [
+            "hartley mills are doing our flour deliveries on tuesdays from now on, usually before 8",
+            "hartley rang, they're moving us to wednesday bc the driver's got a new route",
+            "ugh they've pushed it again. thursday from next week, same time apparently",
+        ],
+        "thursday",
+    ),
+    (
+        "how much are we charging for croissants atm",
+        [
+            "croissants going up to £2.40 from monday. also we're out of blue roll, add to the cash & carry list pls",
+            "butter's gone up AGAIN so croissants will be £2.75 now, can u remind me to change the chalkboard",
+        ],
+        "£2.75",
+    ),
+    (
+        "who's opening on saturdays now?",
+        [
+            "jess is doing the saturday opens this month",
+            "jess cant do sats anymore, her uni timetable changed. priya said she'd cover them",
+            "actually priya's swapped with Marek so he's on saturday mornings now, she's taking his tuesday",
+        ],
+        "Marek",
+    ),
+    (
+        "when's the elmbrook market again?",
+        [
+            "signed us up for a stall at the Elmbrook farmers market, it's on the 14th. need to sort a gazebo",
+            "market's been moved to the 21st, council roadworks on the high st",
+        ],
+        "21st",
+    ),
+    (
+        "when is brewfix coming to service the coffee machine",
+        [
+            "espresso machine service booked with BrewFix, friday 10am",
+            "brewfix tech is off sick so they've rebooked us for monday",
+            "they rang back, can do sunday 2pm instead which is way better since we're shut",
+        ],
+        "sunday 2pm",
+    ),
+    (
+        "how many dozen eggs are we getting from fenwick each week",
+        [
+            "standing order with Fenwick Farm is 30 dozen eggs a week",
+            "ok bump fenwick up to 36 dozen, the quiches are flying out",
+            "drop the eggs back a bit, 32 dozen is plenty, we binned loads last week",
+        ],
+        "32 dozen",
+    ),
+    (
+        "who's getting leo on wednesdays",
+        [
+            "my mum's picking leo up from school on wednesdays",
+            "mum's hip is playing up so Rob's going to grab leo on weds instead",
+        ],
+        "Rob",
+    ),
+    (
+        "how many tiers is the okafor cake",
+        [
+            "wedding cake order for the Okafors - 3 tiers, lemon and elderflower, for 9 june",
+            "okafors want 4 tiers now, guest list got bigger. same flavour",
+        ],
+        "4 tiers",
+    ),
+    (
+        "when's the new oven arriving?",
+        [
+            "new deck oven from Rexford Catering is coming 3 may!!",
+            "rexford emailed, the oven's delayed till 17 may, stuck at customs apparently",
+            "another delay on the oven, now they're saying 24 may at the earliest. can you draft me a stroppy email "
+            "to them",
+        ],
+        "24 may",
+    ),
+    (
+        "what time do we shut on weekdays now?",
+        [
+            "summer opening hours: 7:30 to 4 every day except sunday",
+            "from july we'll stay open til 5:30 on weekdays, the after-school crowd is worth it",
+        ],
+        "5:30",
+    ),
+    (
+        "what's aisha's hourly rate now",
+        [
+            "aisha is on £11.60 an hour",
+            "giving aisha a raise to £12.25 from next payroll, she's been brilliant. can you remind me to tell the "
+            "payroll lady",
+        ],
+        "£12.25",
+    ),
+    (
+        "when am i seeing glenda about the vat",
+        [
+            "meeting with Glenda (accountant) on the 2nd at 3pm about vat",
+            "glenda moved it to 4:30, same day",
+            "scratch that, she wants to do it on a video call on the 5th instead, 11am",
+        ],
+        "the 5th",
+    ),
+]
+
+SEALED_38_MISSED = {  # 11 of 12 missed at seed 75 when first measured (951d480)
+    "how many dozen eggs are we getting from fenwick each week",
+    "how many tiers is the okafor cake",
+    "what time do we shut on weekdays now?",
+    "what's aisha's hourly rate now",
+    "when am i seeing glenda about the vat",
+    "when is brewfix coming to service the coffee machine",
+    "when's the elmbrook market again?",
+    "when's the new oven arriving?",
+    "which day does the flour come now?",
+    "who's getting leo on wednesdays",
+    "who's opening on saturdays now?",
+}
+
+SEALED_38_OTHER_MISSED = {  # (seed, question): missed when first measured (951d480)
+    (75, "what are our sunday hours?"),
+    (75, "what time does the sat opener need to be in?"),
+    (75, "which days does aisha close?"),
+    (75, "which electrician is doing the oven wiring?"),
+    (76, "what are our sunday hours?"),
+    (76, "what time does the sat opener need to be in?"),
+    (76, "which days does aisha close?"),
+    (76, "which electrician is doing the oven wiring?"),
+}
+
+SEALED_38_OTHER = [
+    (
+        "whats the min order with the flour people?",
+        [
+            "hartley's minimum order is 10 sacks, under that they charge £15 delivery",
+            "ugh they've pushed it again. thursday from next week, same time apparently",
+        ],
+        "10 sacks",
+    ),
+    (
+        "how many croissants do we make per batch?",
+        [
+            "we do croissants in batches of 48, any more and the laminating takes forever",
+            "butter's gone up AGAIN so croissants will be £2.75 now, can u remind me to change the chalkboard",
+        ],
+        "48",
+    ),
+    (
+        "what time does the sat opener need to be in?",
+        [
+            "whoever opens on saturday has to be in by 6:45 to get the bakes in the oven",
+            "actually priya's swapped with Marek so he's on saturday mornings now, she's taking his tuesday",
+        ],
+        "6:45",
+    ),
+    (
+        "how much was the market pitch?",
+        [
+            "elmbrook market pitch fee is £35, paid it today",
+            "market's been moved to the 21st, council roadworks on the high st",
+        ],
+        "£35",
+    ),
+    (
+        "what model is our coffee machine?",
+        [
+            "if brewfix ask, the espresso machine's a Ventura 2-group, bought in 2019",
+            "brewfix tech is off sick so they've rebooked us for monday",
+        ],
+        "Ventura 2-group",
+    ),
+    (
+        "who do i call at fenwick?",
+        [
+            "the guy to ring at fenwick farm is Hal, not the office, he actually answers",
+            "drop the eggs back a bit, 32 dozen is plenty, we binned loads last week",
+        ],
+        "Hal",
+    ),
+    (
+        "what time does leo finish on wednesdays?",
+        [
+            "leo's school has an early finish on weds, 3:15 not 3:30",
+            "mum's hip is playing up so Rob's going to grab leo on weds instead",
+        ],
+        "3:15",
+    ),
+    (
+        "how much deposit did the okafors pay?",
+        [
+            "okafors paid the £120 deposit, rest due when they collect",
+            "okafors want 4 tiers now, guest list got bigger. same flavour",
+        ],
+        "£120",
+    ),
+    (
+        "which electrician is doing the oven wiring?",
+        [
+            "new oven needs a 3 phase supply, Dermot the electrician is sorting it",
+            "rexford emailed, the oven's delayed till 17 may, stuck at customs apparently",
+        ],
+        "Dermot",
+    ),
+    (
+        "what are our sunday hours?",
+        [
+            "sundays we're open 9 to 2, not touching that",
+            "from july we'll stay open til 5:30 on weekdays, the after-school crowd is worth it",
+        ],
+        "9 to 2",
+    ),
+    (
+        "which days does aisha close?",
+        [
+            "aisha does the wed and thurs closes, she's our best closer tbh",
+            "giving aisha a raise to £12.25 from next payroll, she's been brilliant. can you remind me to tell the "
+            "payroll lady",
+        ],
+        "wed and thurs",
+    ),
+    (
+        "how much is glenda charging for the year end stuff?",
+        [
+            "glenda charges £450 for the year end accounts, invoice comes in april",
+            "scratch that, she wants to do it on a video call on the 5th instead, 11am",
+        ],
+        "£450",
+    ),
+]
+
+
+# The thirty-ninth set, written blind on 2026-12-07 by a helper agent told only the format and a style (a graduate
+# student who coaches a youth swim team, to an AI assistant: lab, deadlines, meets, flat; no port or server topics),
+# with the assistant's reply to each statement (`acknowledgements.json`); committed with its counts when first
+# measured (951d480), misses as strict xfails.
+SEALED_39 = [
+    (
+        "when's lab mtg now?",
+        [
+            "lab mtg w/ prof hale is tuesdays at 2, bldg 4 rm 118. can you remind me the day before?",
+            "hale pushed lab mtg to thurs, same time same room",
+            "ugh nvm thurs clashes w/ half the lab's classes so it's wed at 3 now",
+        ],
+        "wed at 3",
+    ),
+    (
+        "what time do warmups start sat?",
+        [
+            "sat meet warmups start at 7:15, i need to be on deck by 7 to set up the team tent",
+            "meet director emailed, warmups pushed to 8:45 bc the pool got double booked",
+            "lol now it's earlier again, 7:40. the other club cancelled",
+        ],
+        "7:40",
+    ),
+    (
+        "how much is rent now?",
+        [
+            "rent is $725/mo, due on the 1st, i venmo priya and she pays the landlord",
+            "landlord sent a letter, rent's going up to $760 starting nov. annoying",
+        ],
+        "$760",
+    ),
+    (
+        "when are my TA hrs these days?",
+        [
+            "my stat 201 TA office hrs are mon 10-12 in hollis 305",
+            "moving office hrs to tues 1-3 bc my seminar got scheduled monday mornings",
+            "dept coordinator says tues conflicts w/ another section's lab, so thurs 2-4 instead. can you update my "
+            "calendar notes",
+        ],
+        "thurs 2-4",
+    ),
+    (
+        "who's the 3rd person on my committee now?",
+        [
+            "third person on my committee is dr. okafor from geology, she said yes today!",
+            "bad news, okafor's going on sabbatical in spring so dr. lindqvist from civil eng is replacing her on my "
+            "committee",
+        ],
+        "dr. lindqvist",
+    ),
+    (
+        "who ended up driving the kids sat?",
+        [
+            "carpool this sat: ravi's dad is driving. pls remind me to text the parents fri",
+            "ravi's dad's car is in the shop so mrs. tanaka is doing it instead",
+            "tanaka bailed too lol, looks like i'm driving them myself",
+        ],
+        "i'm driving them myself",
+    ),
+    (
+        "what's my shift at the bookstore?",
+        [
+            "got the campus bookstore job!! shifts are fridays 4-8",
+            "manager switched me to sundays noon-4, fridays are covered now",
+        ],
+        "sundays noon-4",
+    ),
+    (
+        "when's the sediment conf abstract due?",
+        [
+            "abstract for the midwest sediment conf is due nov 8, remind me a week before",
+            "conf extended the abstract deadline to nov 15!!",
+            "extended again lol, nov 22 now. not complaining",
+        ],
+        "nov 22",
+    ),
+    (
+        "when does the new flatmate move in?",
+        [
+            "new flatmate marcus is moving in jan 5",
+            "marcus pushed his move-in back a week to jan 12, something w/ his old lease",
+        ],
+        "jan 12",
+    ),
+    (
+        "who's anchoring the girls free relay?",
+        [
+            "anchor for the girls 200 free relay is maya",
+            "swapping the anchor to tess, maya's shoulder's been sore all week",
+        ],
+        "tess",
+    ),
+    (
+        "when's my 1:1 w/ hale now?",
+        [
+            "1:1s with hale are every other fri at 11",
+            "hale wants to move our 1:1s to mondays at 9",
+            "make that mon at 10 not 9, she has a faculty thing first",
+        ],
+        "mon at 10",
+    ),
+    (
+        "when's ch2 due now?",
+        ["ch 2 draft due to hale oct 30. ugh", "hale gave me an extra week on ch 2, so nov 6"],
+        "nov 6",
+    ),
+]
+
+SEALED_39_MISSED = {  # 12 of 12 missed at seed 77 when first measured (951d480)
+    "how much is rent now?",
+    "what time do warmups start sat?",
+    "what's my shift at the bookstore?",
+    "when are my TA hrs these days?",
+    "when does the new flatmate move in?",
+    "when's ch2 due now?",
+    "when's lab mtg now?",
+    "when's my 1:1 w/ hale now?",
+    "when's the sediment conf abstract due?",
+    "who ended up driving the kids sat?",
+    "who's anchoring the girls free relay?",
+    "who's the 3rd person on my committee now?",
+}
+
+SEALED_39_OTHER_MISSED = {  # (seed, question): missed when first measured (951d480)
+    (77, "how much is the wifi for our place?"),
+    (77, "what room is hale's office?"),
+    (77, "which room is marcus getting?"),
+    (78, "how much is the wifi for our place?"),
+    (78, "what room is hale's office?"),
+    (78, "which room is marcus getting?"),
+}
+
+SEALED_39_OTHER = [
+    (
+        "how many printouts of my slides do i need for lab mtg?",
+        [
+            "hale wants everyone to bring 2 printed copies of their slides to lab mtg from now on",
+            "hale pushed lab mtg to thurs, same time same room",
+        ],
+        "2 printed copies",
+    ),
+    (
+        "where's the sat meet at?",
+        [
+            "sat meet is at lakeview natatorium, not our home pool. parking's in lot c",
+            "lol now it's earlier again, 7:40. the other club cancelled",
+        ],
+        "lakeview natatorium",
+    ),
+    (
+        "how much is the wifi for our place?",
+        [
+            "internet for the flat is $54/mo, priya set it up under her name",
+            "landlord sent a letter, rent's going up to $760 starting nov. annoying",
+        ],
+        "$54/mo",
+    ),
+    (
+        "when's the 201 midterm i'm proctoring?",
+        [
+            "stat 201 midterm is oct 22 in the evening, i'm proctoring",
+            "moving office hrs to tues 1-3 bc my seminar got scheduled monday mornings",
+        ],
+        "oct 22",
+    ),
+    (
+        "when's my proposal defense?",
+        [
+            "proposal defense is set for dec 3, still need to book a room",
+            "bad news, okafor's going on sabbatical in spring so dr. lindqvist from civil eng is replacing her on my "
+            "committee",
+        ],
+        "dec 3",
+    ),
+    (
+        "where do i pick up the carpool kids?",
+        [
+            "carpool pickup spot is the kroger lot on elm st",
+            "ravi's dad's car is in the shop so mrs. tanaka is doing it instead",
+        ],
+        "kroger lot on elm st",
+    ),
+    (
+        "how much does the bookstore pay per hr?",
+        [
+            "bookstore pays $15.50 an hour, paychecks every other fri",
+            "manager switched me to sundays noon-4, fridays are covered now",
+        ],
+        "$15.50 an hour",
+    ),
+    (
+        "what's the word limit on the conf abstract?",
+        [
+            "the conf abstract has a 300 word limit, no figures allowed",
+            "extended again lol, nov 22 now. not complaining",
+        ],
+        "300 word limit",
+    ),
+    (
+        "which room is marcus getting?",
+        [
+            "marcus is taking the small room by the kitchen",
+            "marcus pushed his move-in back a week to jan 12, something w/ his old lease",
+        ],
+        "small room by the kitchen",
+    ),
+    (
+        "what event # is the girls 200 free relay?",
+        [
+            "girls 200 free relay is event 14 on the heat sheet",
+            "swapping the anchor to tess, maya's shoulder's been sore all week",
+        ],
+        "event 14",
+    ),
+    (
+        "what room is hale's office?",
+        [
+            "hale's office is bldg 4 rm 322, that's where the 1:1s happen",
+            "make that mon at 10 not 9, she has a faculty thing first",
+        ],
+        "rm 322",
+    ),
+    (
+        "what's the page limit for ch 2?",
+        ["hale wants ch 2 under 40 pages, double spaced", "hale gave me an extra week on ch 2, so nov 6"],
+        "40 pages",
+    ),
+]
+
+
 _SEALED = {
     "first": (5, SEALED, SEALED_MISSED, (0, 1)),
     "first-other": (6, SEALED_OTHER, set(), (0, 1)),
@@ -7922,6 +8389,10 @@ _SEALED = {
     "thirty-sixth-other": (8, SEALED_36_OTHER, SEALED_36_OTHER_MISSED, (71, 72)),
     "thirty-seventh": (2, SEALED_37, SEALED_37_MISSED, (73, 74)),
     "thirty-seventh-other": (4, SEALED_37_OTHER, SEALED_37_OTHER_MISSED, (73, 74)),
+    "thirty-eighth": (3, SEALED_38, SEALED_38_MISSED, (75, 76)),
+    "thirty-eighth-other": (5, SEALED_38_OTHER, SEALED_38_OTHER_MISSED, (75, 76)),
+    "thirty-ninth": (6, SEALED_39, SEALED_39_MISSED, (77, 78)),
+    "thirty-ninth-other": (8, SEALED_39_OTHER, SEALED_39_OTHER_MISSED, (77, 78)),
 }
 _SETS = [name for name in _SEALED if not name.endswith("-other")]  # the sets of changes, first to last
 _SEALED_CHATS: dict[tuple[str, int, str | None], LAMMemory] = {}

@@ -66,8 +66,9 @@ def chat_memory(turns: list[tuple[str, str]]) -> LAMMemory:
 
 ACKNOWLEDGEMENTS = ["Got it.", "Noted: {}", "Okay, I'll remember that: {}"]  # what an assistant answers a statement
 # The replies an assistant would give to the statements of the blind sealed sets (`test_changes.py`, twentieth to
-# thirty-seventh), written on 2026-12-07 by helper agents that read only those statements: about 70% restate their
-# facts in other words ("Congrats on the new lease! I've noted your rent as $2,250 a month."), the rest say none.
+# thirty-ninth), written on 2026-12-07 by helper agents that read only those statements (the thirty-eighth's and
+# thirty-ninth's by the agents that wrote the sets): about 70% restate their facts in other words ("Congrats on the new
+# lease! I've noted your rent as $2,250 a month."), the rest say none.
 WRITTEN = Path(__file__).with_name("acknowledgements.json")
 
 
