@@ -332,6 +332,7 @@ def announced(
     named, proper = named_subject(query), proper_names(query)
     verb = {stem(t) for t in _verb(query)}
     order = sorted(statements, key=lambda c: c.position)
+    facts = evidence(order)  # not the answers that restate them (`subjects.evidence`)
     naming_some = [c for c in order if held[c.position] - optional] or order  # not only who acts ("we rebooked")
     best = max(evidence(naming_some), key=lambda c: (relevance[c.position], c.position))  # of equals, the latest
     top = held[best.position] - optional
@@ -340,7 +341,7 @@ def announced(
     asked = asked_kinds(query)
     question = is_question(query)  # keywords say no tense: for them only a word of change says that one revises
     bare = {stem(t) for t in _titled(query, named)}
-    nearest, next_versions = _neighbours(evidence(order), emb) if question else ({}, set())
+    nearest, next_versions = _neighbours(facts, emb) if question else ({}, set())
 
     def revises(later: Chunk, earlier: Chunk, cue: bool = True) -> bool:
         said = announces_change(later.text)
@@ -435,7 +436,7 @@ def announced(
                     group[c.position] = c
                     grew = True
     linked = {best.position, *(c.position for c in one)}
-    if not one or any(top < held[c.position] - optional for c in evidence(order) if c.position not in linked):
+    if not one or any(top < held[c.position] - optional for c in facts if c.position not in linked):
         return held  # another statement names more of the question: the best one may be about something else
     union = held[best.position].union(*(held[c.position] for c in one))
     out = {p: set(terms) for p, terms in held.items()}

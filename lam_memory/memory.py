@@ -791,9 +791,9 @@ class LAMMemory:
                 if old < p < owner and values & stale and not values & new:
                     replaced_by[p] = owner
         for p, owner in list(replaced_by.items()):
-            if p in self._answers and p > owner and p in chunks and owner in chunks:
-                if acknowledges(chunks[p].text, chunks[owner].text):
-                    del replaced_by[p]
+            ack = p in self._answers and p > owner and p in chunks and owner in chunks
+            if ack and acknowledges(chunks[p].text, chunks[owner].text):
+                del replaced_by[p]
 
     def _evidence_voted(self, group: list[int], owner: int, chunks: dict[int, Chunk]) -> int | None:
         """The current member of a group the chunk state settled, `owner` by its vote: an answer is never current,

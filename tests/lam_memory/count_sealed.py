@@ -18,7 +18,7 @@ import json
 import sys
 
 from tests.lam_memory.test_changes import _SEALED, _sealed_chat, older_marked
-from tests.lam_memory.test_subjects import WRITTEN, latest_first
+from tests.lam_memory.test_subjects import latest_first, written_replies
 
 
 def count(name: str, seed: int, acknowledged: str | None = None) -> dict[str, list[str]]:
@@ -57,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     found = {}
     sets = args.sets or list(_SEALED)
     if args.acknowledged == "written" and not args.sets:
-        written = json.loads(WRITTEN.read_text(encoding="utf-8"))
-        sets = [s for s in sets if all(t in written for _, texts, _ in _SEALED[s][1] for t in texts)]
+        sets = [s for s in sets if all(t in written_replies() for _, texts, _ in _SEALED[s][1] for t in texts)]
     for name in sets:
         for seed in _SEALED[name][3]:
             found[f"{name}@{seed}"] = got = count(name, seed, args.acknowledged)

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from tests.lam_memory.count_sealed import count, main
-from tests.lam_memory.test_changes import _SEALED
+from tests.lam_memory.test_changes import _SEALED, _sealed_chat
+from tests.lam_memory.test_subjects import ACKNOWLEDGEMENTS, written_replies
 
 
 def test_the_counts_agree_with_the_sealed_tests_known_misses():
@@ -34,9 +35,6 @@ def test_an_unknown_set_is_a_one_line_error(capsys):
 def test_acknowledged_sets_answer_each_statement_as_an_agent_does():
     """`--acknowledged repeated`: after each statement of a set comes an assistant's turn, most often repeating it;
     `written`: the reply written for it."""
-    from tests.lam_memory.test_changes import _sealed_chat
-    from tests.lam_memory.test_subjects import ACKNOWLEDGEMENTS, WRITTEN
-
     _, items, _, seeds = _SEALED["thirty-sixth"]
     turns = _sealed_chat("thirty-sixth", seeds[0], acknowledged="repeated").messages("chat.jsonl")
     statements = {text for _, texts, _ in items for text in texts}
@@ -44,10 +42,9 @@ def test_acknowledged_sets_answer_each_statement_as_an_agent_does():
     assert len(after) == len(statements) and all(t["role"] == "assistant" for t in after)
     assert all(any(a.format(s) == t["content"] for a in ACKNOWLEDGEMENTS for s in statements) for t in after)
     assert sum(t["role"] == "assistant" for t in turns) == len(statements)
-    written = json.loads(WRITTEN.read_text(encoding="utf-8"))
     turns = _sealed_chat("thirty-sixth", seeds[0], acknowledged="written").messages("chat.jsonl")
     replies = [turns[i + 1]["content"] for i, t in enumerate(turns) if t["content"] in statements]
-    assert replies == [written[t["content"]] for t in turns if t["content"] in statements]
+    assert replies == [written_replies()[t["content"]] for t in turns if t["content"] in statements]
 
 
 @pytest.mark.parametrize("name", ["fourth", "fifth"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -72,13 +73,19 @@ ACKNOWLEDGEMENTS = ["Got it.", "Noted: {}", "Okay, I'll remember that: {}"]  # w
 WRITTEN = Path(__file__).with_name("acknowledgements.json")
 
 
+@lru_cache(maxsize=1)
+def written_replies() -> dict[str, str]:
+    """The replies in `WRITTEN`, by the statement they answer."""
+    return json.loads(WRITTEN.read_text(encoding="utf-8"))
+
+
 def acknowledgement(how: str, rng) -> Callable[[str], str | None]:
     """What an assistant answers a statement: "repeated", one of `ACKNOWLEDGEMENTS` (chosen by `rng`), two of which
     repeat it word for word; "written", its reply in `WRITTEN` (None for a statement without one)."""
     if how == "repeated":
         return lambda text: rng.choice(ACKNOWLEDGEMENTS).format(text)
     if how == "written":
-        return json.loads(WRITTEN.read_text(encoding="utf-8")).get
+        return written_replies().get
     raise ValueError(f"unknown acknowledgements {how!r}: repeated or written")
 
 
